@@ -1,0 +1,3 @@
+from lgtui.cli import main
+
+raise SystemExit(main())

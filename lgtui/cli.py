@@ -1,0 +1,297 @@
+"""The `lgtui` command line.
+
+Only the standard library is imported at module level, so `lgtui --help` answers at
+once; sources, langgraph and Textual load when a command needs them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
+
+MODES_HELP = (
+    "values, updates, debug, messages-tuple, messages, events, custom, tasks, checkpoints "
+    "(repeat the flag or separate with commas; default: updates,values,debug,messages-tuple,custom)"
+)
+
+
+class CLIError(Exception):
+    """A user mistake: print one line, exit with ``code``."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+def is_url(target: str) -> bool:
+    return target.startswith(("http://", "https://"))
+
+
+def parse_json_arg(text: str, what: str) -> Any:
+    """``--input`` / ``--command``: JSON text, or ``@file.json``; errors say where it breaks."""
+    source = what
+    if text.startswith("@"):
+        path = Path(text[1:]).expanduser()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise CLIError(f"{what}: cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError:
+            raise CLIError(f"{what}: {path} is not UTF-8 text") from None
+        source = str(path)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise CLIError(
+            f"{source}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}"
+        ) from None
+
+
+def parse_modes(values: list[str] | None) -> list[str]:
+    from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
+
+    if not values:
+        return list(DEFAULT_STREAM_MODES)
+    modes: list[str] = []
+    for value in values:
+        for mode in filter(None, (m.strip() for m in value.split(","))):
+            if mode not in STREAM_MODES:
+                raise CLIError(f"unknown stream mode {mode!r}; choose from {', '.join(STREAM_MODES)}")
+            if mode not in modes:
+                modes.append(mode)
+    return modes
+
+
+def api_key_from(args: argparse.Namespace) -> str | None:
+    return (
+        getattr(args, "api_key", None)
+        or os.environ.get("LANGGRAPH_API_KEY")
+        or os.environ.get("LANGSMITH_API_KEY")
+        or None
+    )
+
+
+def make_source(target: str, api_key: str | None = None):
+    """A remote source for a URL, an embedded one for a path."""
+    if is_url(target):
+        from lgtui.sources.remote import RemoteSource
+
+        return RemoteSource(target, api_key=api_key)
+    from lgtui.sources.embedded import EmbeddedSource
+
+    return EmbeddedSource(target)
+
+
+def _add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) -> None:
+    p.add_argument("--assistant", "-a", metavar="NAME", help="assistant id, graph id or name")
+    p.add_argument(
+        "--input",
+        "-i",
+        metavar="JSON",
+        help="run input as JSON, or @file.json" + (" (default: {})" if for_stream else ""),
+    )
+    p.add_argument("--command", metavar="JSON", help='a command instead of input, e.g. {"resume": "yes"}')
+    p.add_argument("--mode", "-m", action="append", metavar="MODE", help=MODES_HELP)
+    p.add_argument("--subgraphs", "-s", action="store_true", help="stream subgraph events too")
+    p.add_argument(
+        "--thread",
+        "-t",
+        metavar="ID",
+        default="new",
+        help="thread to run on: an id, 'new' (default) or 'none' for a stateless run",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from lgtui import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="lgtui",
+        description="A terminal debugger and inspector for LangGraph runs.",
+        epilog="Run `lgtui COMMAND --help` for the options of each command.",
+    )
+    parser.add_argument("--version", action="version", version=f"lgtui {__version__}")
+    sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
+
+    p = sub.add_parser("connect", help="inspect runs on a LangGraph API server")
+    p.add_argument("url", nargs="?", default="http://127.0.0.1:2024", help="server URL (default %(default)s)")
+    p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY)")
+    _add_run_options(p)
+
+    p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
+    p.add_argument("path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one")
+    _add_run_options(p)
+
+    p = sub.add_parser("demo", help="open the bundled example graphs (no server needed)")
+    _add_run_options(p)
+
+    p = sub.add_parser(
+        "stream",
+        help="run headless and print one JSON object per event",
+        description=(
+            "Stream a run without the UI, printing one JSON object per line: "
+            '{"seq", "t", "event", "mode", "ns", "id", "data"}. Exit status: 0 when the run '
+            "ends (interrupted included), 1 when it ended with an error event, 2 for bad "
+            "usage or input, 3 when the server can't be reached or answers an HTTP error."
+        ),
+    )
+    p.add_argument("target", help="a server URL, or a graph path as for `open`")
+    p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key to a server")
+    _add_run_options(p, for_stream=True)
+    return parser
+
+
+def _thread_arg(value: str) -> str | None:
+    return None if value.lower() in ("none", "stateless", "") else value
+
+
+def build_request(args: argparse.Namespace, assistant: str, *, default_input: Any = None):
+    from lgtui.sources.base import RunRequest
+
+    command = parse_json_arg(args.command, "--command") if args.command else None
+    if command is not None and not isinstance(command, dict):
+        raise CLIError('--command must be a JSON object such as {"resume": "yes"}')
+    if args.input is not None:
+        run_input = parse_json_arg(args.input, "--input")
+    else:
+        run_input = default_input
+    return RunRequest(
+        assistant=assistant,
+        input=run_input,
+        command=command,
+        stream_mode=parse_modes(args.mode),
+        subgraphs=args.subgraphs,
+        thread_id=_thread_arg(args.thread),
+    )
+
+
+async def pick_assistant(source, wanted: str | None) -> str:
+    """``wanted`` as given, or the only assistant there is; else a usage error naming them."""
+    if wanted:
+        return wanted
+    assistants = await source.list_assistants()
+    graph_ids = sorted({str(a.get("graph_id")) for a in assistants})
+    if len(graph_ids) == 1:
+        return graph_ids[0]
+    raise CLIError(
+        "choose a graph with --assistant; available: " + (", ".join(graph_ids) or "none")
+    )
+
+
+# -- lgtui stream ---------------------------------------------------------------------------
+
+
+async def _stream(args: argparse.Namespace, out) -> int:
+    import time
+
+    from lgtui.sources.base import RunHandle, SourceError
+
+    # Parse everything the user typed before touching the network or importing a graph.
+    parse_modes(args.mode)
+    if args.input is not None:
+        parse_json_arg(args.input, "--input")
+    source = None
+    try:
+        source = make_source(args.target, api_key_from(args))
+        assistant = await pick_assistant(source, args.assistant)
+        request = build_request(args, assistant, default_input={})
+        handle = RunHandle()
+        failed = False
+        last_flush = time.monotonic()
+        async for event in source.stream_run(request, handle):
+            out.write(event.to_json_line() + b"\n")
+            if event.mode == "error" and not event.ns:
+                failed = True
+            now = time.monotonic()
+            if now - last_flush > 0.05:
+                out.flush()
+                last_flush = now
+        out.flush()
+        return EXIT_RUN_ERROR if failed else EXIT_OK
+    except SourceError as exc:
+        out.flush()
+        raise CLIError(exc.message, exc.exit_code) from None
+    finally:
+        if source is not None:
+            await source.aclose()
+
+
+def cmd_stream(args: argparse.Namespace) -> int:
+    import asyncio
+
+    return asyncio.run(_stream(args, sys.stdout.buffer))
+
+
+# -- the TUI commands -------------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace, target: str) -> int:
+    import asyncio
+
+    from lgtui.sources.base import SourceError
+
+    # Bad input is reported here, before the screen takes over the terminal.
+    if args.mode:
+        parse_modes(args.mode)
+    if args.input is not None:
+        parse_json_arg(args.input, "--input")
+    try:
+        source = make_source(target, api_key_from(args))
+    except SourceError as exc:
+        raise CLIError(exc.message, exc.exit_code) from None
+    request = None
+    if args.assistant or args.input is not None or args.command:
+        try:
+            assistant = asyncio.run(pick_assistant(source, args.assistant))
+        except SourceError as exc:
+            raise CLIError(exc.message, exc.exit_code) from None
+        request = build_request(args, assistant, default_input={})
+
+    from lgtui.ui.app import LgtuiApp
+
+    app = LgtuiApp(source, request=request, thread=_thread_arg(args.thread))
+    app.run()
+    return app.return_code or 0
+
+
+def bundled_examples() -> str:
+    return str(Path(__file__).parent / "examples" / "langgraph.json")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command_name is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        if args.command_name == "stream":
+            return cmd_stream(args)
+        if args.command_name == "connect":
+            return cmd_tui(args, args.url)
+        if args.command_name == "open":
+            return cmd_tui(args, args.path)
+        if args.command_name == "demo":
+            return cmd_tui(args, bundled_examples())
+    except CLIError as exc:
+        print(f"lgtui: {exc.message}", file=sys.stderr)
+        return exc.code
+    except KeyboardInterrupt:
+        print("lgtui: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`lgtui stream ... | head`); say nothing more.
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+        except OSError:
+            pass
+        return EXIT_OK
+    parser.error(f"unknown command {args.command_name}")
+    return EXIT_USAGE

@@ -1,0 +1,113 @@
+"""The one event type every part of lgtui speaks.
+
+A `StreamEvent` is one server-sent event of a LangGraph run stream.  The wire name
+(``updates|node_2:<task id>``) is the source of truth; ``mode`` and ``ns`` are parsed
+from it.  The payload is kept as the JSON bytes the server sent (or the embedded source
+produced) and decoded on demand: a run of 100,000 events then costs little more memory
+than its bytes, and a capture can be written without re-encoding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+# Stream modes a user can ask for, in the order the UI lists them.
+STREAM_MODES: tuple[str, ...] = (
+    "values",
+    "updates",
+    "debug",
+    "messages-tuple",
+    "messages",
+    "events",
+    "custom",
+    "tasks",
+    "checkpoints",
+)
+DEFAULT_STREAM_MODES: tuple[str, ...] = ("updates", "values", "debug", "messages-tuple", "custom")
+
+
+def split_event_name(name: str) -> tuple[str, tuple[str, ...]]:
+    """``"updates|a:1|b:2"`` -> ``("updates", ("a:1", "b:2"))``.
+
+    ``messages/partial`` keeps its sub-kind in the mode, so the mode of every message
+    event starts with ``messages``.
+    """
+    if "|" not in name:
+        return name, ()
+    mode, *ns = name.split("|")
+    return mode, tuple(ns)
+
+
+def ns_node(part: str) -> str:
+    """The node name of one namespace part (``"node_2:5c0d..."`` -> ``"node_2"``)."""
+    return part.split(":", 1)[0]
+
+
+class StreamEvent:
+    """One event of a run stream.
+
+    seq     position in the stream, from 0
+    t       seconds since the stream opened (monotonic clock)
+    event   wire name, e.g. ``updates|node_2:<task id>``
+    id      SSE id, or None
+    raw     the JSON payload as bytes
+    run_id  the run this event belongs to, when known
+    """
+
+    __slots__ = ("event", "id", "mode", "ns", "raw", "run_id", "seq", "t")
+
+    def __init__(
+        self,
+        seq: int,
+        t: float,
+        event: str,
+        raw: bytes,
+        id: str | None = None,
+        run_id: str | None = None,
+    ) -> None:
+        self.seq = seq
+        self.t = t
+        self.event = event
+        self.raw = raw
+        self.id = id
+        self.run_id = run_id
+        self.mode, self.ns = split_event_name(event)
+
+    @classmethod
+    def from_data(
+        cls,
+        seq: int,
+        t: float,
+        event: str,
+        data: Any,
+        id: str | None = None,
+        run_id: str | None = None,
+    ) -> StreamEvent:
+        return cls(seq, t, event, orjson.dumps(data), id=id, run_id=run_id)
+
+    @property
+    def data(self) -> Any:
+        """The decoded payload; a payload that is not JSON comes back as its text."""
+        try:
+            return orjson.loads(self.raw)
+        except orjson.JSONDecodeError:
+            return self.raw.decode("utf-8", "replace")
+
+    def to_json_line(self) -> bytes:
+        """The line `lgtui stream` prints for this event."""
+        return orjson.dumps(
+            {
+                "seq": self.seq,
+                "t": round(self.t, 6),
+                "event": self.event,
+                "mode": self.mode,
+                "ns": list(self.ns),
+                "id": self.id,
+                "data": self.data,
+            }
+        )
+
+    def __repr__(self) -> str:
+        return f"StreamEvent(seq={self.seq}, event={self.event!r}, t={self.t:.3f})"

@@ -1,0 +1,546 @@
+"""The Session: everything lgtui knows about a run, in plain Python (no Textual).
+
+Events go in at full speed through `append` (from any thread); the screens read the
+derived answers -- per-tab event lists, one-line rows, assembled messages, the latest
+state, status, errors, interrupts -- whenever they refresh.  Deriving happens once per
+event, at append time, so a refresh costs what it shows, not what the run holds.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from lgtui.events import StreamEvent, ns_node
+from lgtui.preview import preview, safe_text
+
+# Which tab each wire mode is listed in (besides All).
+TABS: tuple[str, ...] = ("all", "updates", "values", "debug", "messages", "events", "custom")
+_TAB_OF_MODE = {
+    "updates": "updates",
+    "values": "values",
+    "debug": "debug",
+    "checkpoints": "debug",
+    "tasks": "debug",
+    "messages": "messages",
+    "messages/metadata": "messages",
+    "messages/partial": "messages",
+    "messages/complete": "messages",
+    "events": "events",
+    "custom": "custom",
+}
+
+RUNNING, SUCCESS, ERROR, INTERRUPTED, CANCELLED, DISCONNECTED = (
+    "running",
+    "success",
+    "error",
+    "interrupted",
+    "cancelled",
+    "disconnected",
+)
+
+
+def _role(kind: str) -> str:
+    k = kind.lower()
+    for prefix, role in (
+        ("ai", "ai"),
+        ("human", "human"),
+        ("user", "human"),
+        ("tool", "tool"),
+        ("system", "system"),
+        ("function", "tool"),
+    ):
+        if k.startswith(prefix):
+            return role
+    return k.removesuffix("messagechunk").removesuffix("message") or "message"
+
+
+def _content_text(content: Any) -> str:
+    """Text of a message's content: a string, or a list of content blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        parts = []
+        for block in content:
+            if isinstance(block, str):
+                parts.append(block)
+            elif isinstance(block, dict):
+                if isinstance(block.get("text"), str):
+                    parts.append(block["text"])
+                elif block.get("type") not in (None, "text"):
+                    parts.append(f"[{block.get('type')}]")
+        return "".join(parts)
+    return "" if content is None else str(content)
+
+
+@dataclass
+class ToolCall:
+    name: str = ""
+    args: str = ""
+    id: str = ""
+
+
+@dataclass
+class Message:
+    """A message assembled from the chunks streamed so far."""
+
+    id: str
+    role: str = "ai"
+    node: str = ""
+    ns: tuple[str, ...] = ()
+    parts: list[str] = field(default_factory=list)
+    tool_calls: list[ToolCall] = field(default_factory=list)
+    tool_call_id: str = ""
+    name: str = ""
+    first_seq: int = 0
+    last_seq: int = 0
+    chunks: int = 0
+    complete: bool = False
+    usage: dict[str, Any] | None = None
+
+    @property
+    def text(self) -> str:
+        if len(self.parts) > 1:
+            self.parts[:] = ["".join(self.parts)]
+        return self.parts[0] if self.parts else ""
+
+    def add_chunk(self, msg: dict[str, Any]) -> None:
+        text = _content_text(msg.get("content"))
+        if text:
+            self.parts.append(text)
+        for tc in msg.get("tool_call_chunks") or ():
+            if not isinstance(tc, dict):
+                continue
+            index = tc.get("index")
+            target = None
+            if isinstance(index, int) and 0 <= index < len(self.tool_calls):
+                target = self.tool_calls[index]
+            elif tc.get("id") and any(t.id == tc["id"] for t in self.tool_calls):
+                target = next(t for t in self.tool_calls if t.id == tc["id"])
+            if target is None:
+                target = ToolCall()
+                self.tool_calls.append(target)
+            target.name += tc.get("name") or ""
+            target.args += tc.get("args") or ""
+            target.id = target.id or tc.get("id") or ""
+        if not msg.get("tool_call_chunks") and msg.get("tool_calls"):
+            self._set_tool_calls(msg["tool_calls"])
+        if msg.get("chunk_position") == "last":
+            self.complete = True
+        self._common(msg)
+
+    def replace(self, msg: dict[str, Any], complete: bool) -> None:
+        self.parts = [_content_text(msg.get("content"))]
+        self._set_tool_calls(msg.get("tool_calls") or ())
+        self.complete = complete
+        self._common(msg)
+
+    def _set_tool_calls(self, calls: Iterable[Any]) -> None:
+        import orjson
+
+        self.tool_calls = []
+        for tc in calls:
+            if isinstance(tc, dict):
+                args = tc.get("args")
+                if not isinstance(args, str):
+                    try:
+                        args = orjson.dumps(args).decode()
+                    except TypeError:
+                        args = str(args)
+                self.tool_calls.append(ToolCall(str(tc.get("name") or ""), args, str(tc.get("id") or "")))
+
+    def _common(self, msg: dict[str, Any]) -> None:
+        if msg.get("usage_metadata"):
+            self.usage = msg["usage_metadata"]
+        if msg.get("tool_call_id"):
+            self.tool_call_id = str(msg["tool_call_id"])
+        if msg.get("name"):
+            self.name = str(msg["name"])
+
+
+@dataclass
+class Interrupt:
+    seq: int
+    ns: tuple[str, ...]
+    value: Any
+    id: str | None
+
+
+@dataclass
+class RunError:
+    seq: int
+    type: str
+    message: str
+
+
+class Session:
+    """One run's events and everything derived from them.
+
+    `append` may be called from a source thread while the UI reads; reads of derived
+    collections go through `snapshot_*` methods that copy under the lock.
+    """
+
+    def __init__(
+        self,
+        *,
+        source_kind: str = "",
+        target: str = "",
+        assistant: str = "",
+        thread_id: str | None = None,
+        request: dict[str, Any] | None = None,
+    ) -> None:
+        self.source_kind = source_kind
+        self.target = target
+        self.assistant = assistant
+        self.thread_id = thread_id
+        self.request = request or {}
+        self.run_id: str | None = None
+        self.status = RUNNING
+        self.status_detail = ""
+        self.started = time.monotonic()
+        self.ended: float | None = None
+
+        self.events: list[StreamEvent] = []
+        self.nodes: list[str] = []  # node column of each event
+        self.summaries: list[str] = []  # one-line summary of each event
+        self.tabs: dict[str, list[int]] = {tab: [] for tab in TABS if tab != "all"}
+        self.namespaces: dict[tuple[str, ...], str] = {(): "root"}  # ns -> short label
+        self.ns_events: dict[tuple[str, ...], list[int]] = {(): []}
+        self.messages: dict[str, Message] = {}
+        self.latest_values: dict[tuple[str, ...], int] = {}  # ns -> seq of latest values event
+        self.interrupts: list[Interrupt] = []
+        self.errors: list[RunError] = []
+        self.mode_counts: dict[str, int] = {}
+        self.version = 0  # bumped on every change; screens compare it to skip idle refreshes
+        self._lock = threading.Lock()
+        self._message_meta: dict[str, dict[str, Any]] = {}
+
+    # -- input -------------------------------------------------------------------------
+
+    def append(self, event: StreamEvent) -> None:
+        """Take one event; derive its row, tab, namespace, messages, state and status."""
+        data = event.data
+        node, summary = self._describe(event, data)
+        with self._lock:
+            seq = len(self.events)
+            self.events.append(event)
+            self.nodes.append(node)
+            self.summaries.append(summary)
+            tab = _TAB_OF_MODE.get(event.mode)
+            if tab is not None:
+                self.tabs[tab].append(seq)
+            self.mode_counts[event.mode] = self.mode_counts.get(event.mode, 0) + 1
+            ns = event.ns
+            if ns not in self.namespaces:
+                self._add_namespace(ns)
+            self.ns_events[ns].append(seq)
+            self._derive(seq, event, data)
+            self.version += 1
+
+    def extend(self, events: Iterable[StreamEvent]) -> None:
+        for e in events:
+            self.append(e)
+
+    def finish(self, status: str | None = None, detail: str = "") -> None:
+        """The stream ended; ``status`` overrides what the events imply."""
+        with self._lock:
+            if status is None:
+                if self.errors:
+                    status = ERROR
+                elif any(not i.ns for i in self.interrupts):
+                    status = INTERRUPTED
+                else:
+                    status = SUCCESS
+            self.status = status
+            self.status_detail = detail
+            self.ended = time.monotonic()
+            self.version += 1
+
+    # -- derived answers ---------------------------------------------------------------
+
+    @property
+    def count(self) -> int:
+        return len(self.events)
+
+    def elapsed(self) -> float:
+        end = self.ended if self.ended is not None else time.monotonic()
+        return end - self.started
+
+    def events_per_second(self) -> float:
+        if not self.events:
+            return 0.0
+        span = self.events[-1].t
+        return len(self.events) / span if span > 0 else 0.0
+
+    def ns_label(self, ns: tuple[str, ...]) -> str:
+        return self.namespaces.get(ns, "|".join(ns))
+
+    def snapshot_messages(self) -> list[Message]:
+        with self._lock:
+            return list(self.messages.values())
+
+    def snapshot_namespaces(self) -> list[tuple[tuple[str, ...], str, int]]:
+        with self._lock:
+            return [(ns, label, len(self.ns_events[ns])) for ns, label in self.namespaces.items()]
+
+    def values_at(self, ns: tuple[str, ...] = ()) -> Any:
+        """The latest state streamed in ``values`` mode for namespace ``ns`` (None if none)."""
+        seq = self.latest_values.get(ns)
+        return None if seq is None else self.events[seq].data
+
+    def last_error(self) -> RunError | None:
+        return self.errors[-1] if self.errors else None
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _add_namespace(self, ns: tuple[str, ...]) -> None:
+        """A short label for ``ns``: task ids cut to the shortest unambiguous prefix (≥ 4)."""
+        taken = set(self.namespaces.values())
+        for width in (4, 8, 12, 36):
+            label = "/".join(
+                f"{ns_node(p)}:{p.partition(':')[2][:width]}" if ":" in p else p for p in ns
+            )
+            if label not in taken:
+                break
+        self.namespaces[ns] = label
+        self.ns_events[ns] = []
+
+    def _describe(self, event: StreamEvent, data: Any) -> tuple[str, str]:
+        mode = event.mode
+        try:
+            return _DESCRIBERS.get(mode, _describe_other)(self, data)
+        except Exception:  # hostile or unexpected shapes: show it raw
+            return "", preview(data)
+
+    def _derive(self, seq: int, event: StreamEvent, data: Any) -> None:
+        mode = event.mode
+        if mode == "metadata":
+            if isinstance(data, dict) and isinstance(data.get("run_id"), str):
+                self.run_id = data["run_id"]
+        elif mode == "values":
+            self.latest_values[event.ns] = seq
+            if isinstance(data, dict):
+                self._note_interrupts(seq, event.ns, data.get("__interrupt__"))
+        elif mode == "updates":
+            if isinstance(data, dict) and "__interrupt__" in data:
+                self._note_interrupts(seq, event.ns, data.get("__interrupt__"))
+        elif mode == "error":
+            if isinstance(data, dict):
+                self.errors.append(
+                    RunError(seq, str(data.get("error", "Error")), str(data.get("message", "")))
+                )
+            else:
+                self.errors.append(RunError(seq, "Error", str(data)))
+        elif mode == "messages":
+            self._message_tuple(seq, event, data)
+        elif mode in ("messages/partial", "messages/complete"):
+            self._message_whole(seq, event, data, complete=mode == "messages/complete")
+        elif mode == "messages/metadata" and isinstance(data, dict):
+            for mid, meta in data.items():
+                if isinstance(meta, dict):
+                    self._message_meta[mid] = meta.get("metadata") or {}
+
+    def _note_interrupts(self, seq: int, ns: tuple[str, ...], items: Any) -> None:
+        if not isinstance(items, list):
+            return
+        known = {(i.id, i.ns) for i in self.interrupts}
+        for item in items:
+            if isinstance(item, dict):
+                key = (item.get("id"), ns)
+                if item.get("id") is not None and key in known:
+                    continue  # the same interrupt, seen in both updates and values
+                self.interrupts.append(Interrupt(seq, ns, item.get("value"), item.get("id")))
+        if not items and not any(i.seq == seq for i in self.interrupts):
+            # interrupt_before/after breakpoints: an empty __interrupt__ list
+            self.interrupts.append(Interrupt(seq, ns, None, None))
+
+    def _message(self, seq: int, mid: str, ns: tuple[str, ...], node: str) -> Message:
+        msg = self.messages.get(mid)
+        if msg is None:
+            msg = self.messages[mid] = Message(id=mid, ns=ns, node=node, first_seq=seq)
+        msg.last_seq = seq
+        msg.chunks += 1
+        return msg
+
+    def _message_tuple(self, seq: int, event: StreamEvent, data: Any) -> None:
+        if not (isinstance(data, list) and data and isinstance(data[0], dict)):
+            return
+        chunk = data[0]
+        meta = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
+        mid = str(chunk.get("id") or f"seq-{seq}")
+        msg = self._message(seq, mid, event.ns, str(meta.get("langgraph_node") or ""))
+        kind = str(chunk.get("type") or "")
+        msg.role = _role(kind)
+        if kind.lower().endswith("chunk"):
+            msg.add_chunk(chunk)
+        else:
+            msg.replace(chunk, complete=True)
+
+    def _message_whole(self, seq: int, event: StreamEvent, data: Any, complete: bool) -> None:
+        if not isinstance(data, list):
+            return
+        for item in data:
+            if not isinstance(item, dict):
+                continue
+            mid = str(item.get("id") or f"seq-{seq}")
+            meta = self._message_meta.get(mid, {})
+            msg = self._message(seq, mid, event.ns, str(meta.get("langgraph_node") or ""))
+            msg.role = _role(str(item.get("type") or ""))
+            msg.replace(item, complete=complete)
+
+
+# -- one-line descriptions per mode ------------------------------------------------------
+
+_SUMMARY = 160
+
+
+def _describe_updates(session: Session, data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", preview(data, _SUMMARY)
+    if "__interrupt__" in data:
+        items = data["__interrupt__"]
+        values = [i.get("value") for i in items if isinstance(i, dict)] if isinstance(items, list) else items
+        return "__interrupt__", "interrupt " + preview(values, _SUMMARY)
+    nodes = ", ".join(safe_text(str(k), 40) for k in data)
+    if len(data) == 1:
+        (value,) = data.values()
+        return nodes, preview(value, _SUMMARY)
+    return nodes, preview(data, _SUMMARY)
+
+
+def _describe_values(session: Session, data: Any) -> tuple[str, str]:
+    if isinstance(data, dict) and "__interrupt__" in data:
+        return "__interrupt__", preview(data, _SUMMARY)
+    return "", preview(data, _SUMMARY)
+
+
+def _describe_debug_like(kind: str, payload: Any) -> tuple[str, str]:
+    if not isinstance(payload, dict):
+        return "", preview(payload, _SUMMARY)
+    if kind == "checkpoint" or "next" in payload and "values" in payload:
+        meta = payload.get("metadata") or {}
+        step = meta.get("step", payload.get("step", ""))
+        source = meta.get("source", "")
+        nxt = payload.get("next") or []
+        writers = ", ".join(safe_text(str(n), 30) for n in (meta.get("writes") or {}))
+        summary = f"checkpoint step {step} {source}".rstrip()
+        summary += f" next={preview(nxt, 60)}"
+        return writers, summary
+    name = safe_text(str(payload.get("name", "")), 40)
+    if "result" in payload or "error" in payload and "input" not in payload:
+        if payload.get("error"):
+            return name, "task error " + preview(payload.get("error"), _SUMMARY)
+        if payload.get("interrupts"):
+            return name, "task interrupted " + preview(payload.get("interrupts"), _SUMMARY)
+        return name, "task result " + preview(payload.get("result"), _SUMMARY)
+    return name, "task start " + preview(payload.get("input"), _SUMMARY)
+
+
+def _describe_debug(session: Session, data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", preview(data, _SUMMARY)
+    kind = data.get("type", "")
+    node, summary = _describe_debug_like(kind, data.get("payload"))
+    return node, summary
+
+
+def _describe_checkpoints(session: Session, data: Any) -> tuple[str, str]:
+    return _describe_debug_like("checkpoint", data)
+
+
+def _describe_tasks(session: Session, data: Any) -> tuple[str, str]:
+    return _describe_debug_like("task", data)
+
+
+def _message_line(msg: dict[str, Any]) -> str:
+    role = _role(str(msg.get("type") or ""))
+    text = _content_text(msg.get("content"))
+    extra = ""
+    chunks = msg.get("tool_call_chunks") or msg.get("tool_calls") or []
+    if chunks:
+        names = [str(c.get("name")) for c in chunks if isinstance(c, dict) and c.get("name")]
+        args = "".join(c.get("args") for c in chunks if isinstance(c, dict) and isinstance(c.get("args"), str))
+        extra = f" tool_call {','.join(names)} {args}".rstrip()
+    return f"{role}: " + safe_text(text, _SUMMARY) + safe_text(extra, 80)
+
+
+def _describe_messages(session: Session, data: Any) -> tuple[str, str]:
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        meta = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
+        return safe_text(str(meta.get("langgraph_node") or ""), 40), _message_line(data[0])
+    return "", preview(data, _SUMMARY)
+
+
+def _describe_message_whole(session: Session, data: Any) -> tuple[str, str]:
+    if isinstance(data, list) and data and isinstance(data[0], dict):
+        mid = str(data[0].get("id"))
+        meta = session._message_meta.get(mid, {})
+        return safe_text(str(meta.get("langgraph_node") or ""), 40), _message_line(data[0])
+    return "", preview(data, _SUMMARY)
+
+
+def _describe_message_meta(session: Session, data: Any) -> tuple[str, str]:
+    if isinstance(data, dict):
+        for mid, meta in data.items():
+            md = meta.get("metadata", {}) if isinstance(meta, dict) else {}
+            node = md.get("langgraph_node", "") if isinstance(md, dict) else ""
+            return safe_text(str(node), 40), "message " + safe_text(str(mid), 60)
+    return "", preview(data, _SUMMARY)
+
+
+def _describe_events(session: Session, data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", preview(data, _SUMMARY)
+    meta = data.get("metadata") or {}
+    node = meta.get("langgraph_node") or "" if isinstance(meta, dict) else ""
+    kind = safe_text(str(data.get("event", "")), 40)
+    name = safe_text(str(data.get("name", "")), 40)
+    inner = data.get("data") or {}
+    detail = ""
+    if isinstance(inner, dict):
+        if "chunk" in inner:
+            chunk = inner["chunk"]
+            detail = _content_text(chunk.get("content")) if isinstance(chunk, dict) and "content" in chunk else preview(chunk, 100)
+            detail = safe_text(detail, 100)
+        elif "output" in inner:
+            detail = "→ " + preview(inner["output"], 100)
+        elif "input" in inner:
+            detail = preview(inner["input"], 100)
+    return safe_text(str(node), 40), f"{kind} {name} {detail}".rstrip()
+
+
+def _describe_error(session: Session, data: Any) -> tuple[str, str]:
+    if isinstance(data, dict):
+        return "", f"{safe_text(str(data.get('error', 'Error')), 60)}: {safe_text(str(data.get('message', '')), _SUMMARY)}"
+    return "", preview(data, _SUMMARY)
+
+
+def _describe_metadata(session: Session, data: Any) -> tuple[str, str]:
+    if isinstance(data, dict) and "run_id" in data:
+        extra = f" {data['status']}" if "status" in data else f" attempt {data.get('attempt', 1)}"
+        return "", f"run {safe_text(str(data['run_id']), 40)}{extra}"
+    return "", preview(data, _SUMMARY)
+
+
+def _describe_other(session: Session, data: Any) -> tuple[str, str]:
+    return "", preview(data, _SUMMARY)
+
+
+_DESCRIBERS = {
+    "updates": _describe_updates,
+    "values": _describe_values,
+    "debug": _describe_debug,
+    "checkpoints": _describe_checkpoints,
+    "tasks": _describe_tasks,
+    "messages": _describe_messages,
+    "messages/partial": _describe_message_whole,
+    "messages/complete": _describe_message_whole,
+    "messages/metadata": _describe_message_meta,
+    "events": _describe_events,
+    "error": _describe_error,
+    "metadata": _describe_metadata,
+    "custom": _describe_other,
+}

@@ -1,0 +1,123 @@
+"""What every source offers, and the errors it raises.
+
+A source runs graphs and answers questions about assistants and threads, with the
+server's field names.  `remote` talks to a LangGraph API server, `embedded` runs the
+graph in this process.  Both yield the same `StreamEvent`s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from lgtui.events import DEFAULT_STREAM_MODES, StreamEvent
+
+NEW_THREAD = "new"
+
+
+class SourceError(Exception):
+    """A failure to show the user as one line; never a traceback."""
+
+    exit_code = 3
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class ConnectError(SourceError):
+    """The server could not be reached."""
+
+
+class HTTPStatusError(SourceError):
+    """The server answered with an HTTP error status."""
+
+    def __init__(self, status: int, detail: str, method: str, path: str) -> None:
+        self.status = status
+        self.detail = detail
+        hint = {
+            401: " (check --api-key / LANGGRAPH_API_KEY)",
+            403: " (the API key is not allowed to do this)",
+        }.get(status, "")
+        super().__init__(f"HTTP {status} from {method} {path}: {detail}{hint}")
+
+
+class LoadError(SourceError):
+    """A graph file or langgraph.json could not be loaded (bad input: exit 2)."""
+
+    exit_code = 2
+
+
+class UsageError(SourceError):
+    """A request that cannot be made as given (bad input: exit 2)."""
+
+    exit_code = 2
+
+
+@dataclass
+class RunRequest:
+    """One run to stream.
+
+    thread_id: an existing thread's id, ``"new"`` to create one first, or None for a
+    stateless run (no thread kept).
+    """
+
+    assistant: str
+    input: Any = None
+    stream_mode: list[str] = field(default_factory=lambda: list(DEFAULT_STREAM_MODES))
+    subgraphs: bool = False
+    thread_id: str | None = NEW_THREAD
+    command: dict[str, Any] | None = None
+    config: dict[str, Any] | None = None
+    checkpoint_id: str | None = None
+    interrupt_before: list[str] | None = None
+    interrupt_after: list[str] | None = None
+
+    def describe(self) -> dict[str, Any]:
+        """The request parameters, as recorded in captures and shown to the user."""
+        return {
+            "assistant": self.assistant,
+            "input": self.input,
+            "command": self.command,
+            "stream_mode": list(self.stream_mode),
+            "subgraphs": self.subgraphs,
+            "thread_id": self.thread_id,
+        }
+
+
+class RunHandle:
+    """What a started stream tells its consumer as it learns it."""
+
+    def __init__(self) -> None:
+        self.thread_id: str | None = None
+        self.run_id: str | None = None
+        self.final_status: str | None = None  # set by the source when it knows better
+
+
+class Source(Protocol):
+    kind: str  # "remote" | "embedded"
+    target: str  # URL or path, for display and captures
+
+    async def list_assistants(self) -> list[dict[str, Any]]: ...
+
+    async def create_thread(self) -> dict[str, Any]: ...
+
+    async def get_thread(self, thread_id: str) -> dict[str, Any]: ...
+
+    def stream_run(self, request: RunRequest, handle: RunHandle) -> AsyncIterator[StreamEvent]: ...
+
+    async def cancel_run(self, thread_id: str | None, run_id: str) -> None: ...
+
+    async def aclose(self) -> None: ...
+
+
+def resolve_assistant(assistants: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
+    """Find an assistant by id, graph id or name; raise UsageError naming what exists."""
+    for key in ("assistant_id", "graph_id", "name"):
+        for a in assistants:
+            if a.get(key) == wanted:
+                return a
+    names = sorted({str(a.get("graph_id") or a.get("name")) for a in assistants})
+    listed = ", ".join(names) if names else "none"
+    raise UsageError(f"unknown assistant {wanted!r}; available: {listed}")

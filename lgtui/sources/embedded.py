@@ -1,0 +1,358 @@
+"""Run the user's graph in this process, streaming exactly what a server would send.
+
+The event names and payload shapes follow the LangGraph API server's stream protocol
+for the same graph and request, so that everything downstream -- the Session, the
+screens and captures -- cannot tell an embedded run from a remote one:
+
+- a ``metadata`` event ``{"run_id", "attempt"}`` opens every stream;
+- ``messages-tuple`` arrives as ``messages`` events ``[chunk, metadata]``; ``messages``
+  as ``messages/metadata`` then ``messages/partial`` (accumulated chunks) or
+  ``messages/complete``;
+- ``events`` carries astream_events v2 dicts; the other modes ride on the root's
+  ``on_chain_stream`` events, as the server does it;
+- with subgraphs, event names get ``|node:task_id`` parts;
+- debug checkpoints gain ``checkpoint`` / ``parent_checkpoint``;
+- a node that raises ends the stream with ``error`` ``{"error", "message"}``.  Unlike a
+  server, which hides messages of unexpected exception types, the embedded source
+  shows the real message: the graph is the user's own code.
+
+The one difference is metadata only a server has (``langgraph_api_version``,
+``langgraph_host``, auth keys, ...).
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime
+from typing import Any
+
+from lgtui.events import StreamEvent
+from lgtui.sources import serialize
+from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, UsageError, resolve_assistant
+
+# The namespace a LangGraph API server derives default assistant ids from, so that an
+# embedded graph gets the same assistant id as when `langgraph dev` serves it.
+_ASSISTANT_NAMESPACE = uuid.UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+def _new_id() -> str:
+    try:
+        from langchain_core.utils.uuid import uuid7
+
+        return str(uuid7())
+    except ImportError:  # older langchain-core
+        return str(uuid.uuid4())
+
+
+def _checkpoint_ref(config: dict[str, Any] | None) -> dict[str, Any] | None:
+    """``{"checkpoint_id", "thread_id", "checkpoint_ns"}`` of a checkpoint's config."""
+    conf = (config or {}).get("configurable") or {}
+    if not conf.get("thread_id") or not conf.get("checkpoint_id"):
+        return None
+    ref = {"checkpoint_id": conf["checkpoint_id"], "thread_id": conf["thread_id"]}
+    if "checkpoint_ns" in conf:
+        ref["checkpoint_ns"] = conf["checkpoint_ns"] or ""
+    if "checkpoint_map" in conf:
+        ref["checkpoint_map"] = conf["checkpoint_map"]
+    return ref
+
+
+def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
+    tasks = []
+    for task in payload.get("tasks", []):
+        state = task.get("state") if isinstance(task, dict) else None
+        if isinstance(state, dict) and state.get("configurable"):
+            task = {k: v for k, v in task.items() if k != "state"}
+            task["checkpoint"] = state["configurable"]
+        tasks.append(task)
+    return {
+        **payload,
+        "checkpoint": _checkpoint_ref(payload.get("config")),
+        "parent_checkpoint": _checkpoint_ref(payload.get("parent_config")),
+        "tasks": tasks,
+    }
+
+
+class _MessageAccumulator:
+    """``messages`` mode: chunks summed by message id, as the server streams them."""
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, Any] = {}
+
+    def feed(self, chunk: Any) -> list[tuple[str, Any]]:
+        from langchain_core.messages import (
+            AIMessageChunk,
+            BaseMessageChunk,
+            ToolMessageChunk,
+            convert_to_messages,
+            message_chunk_to_message,
+        )
+
+        message, meta = chunk
+        as_chunk = False
+        if isinstance(message, dict):
+            kind = f"{message.get('type', '')} {message.get('role', '')}".lower()
+            if "chunk" in kind:
+                role = str(message.get("role", "")).lower()
+                cls = AIMessageChunk if "ai" in role else ToolMessageChunk if "tool" in role else BaseMessageChunk
+                message = cls(**message)
+                as_chunk = True
+            else:
+                message = convert_to_messages([message])[0]
+        out: list[tuple[str, Any]] = []
+        if message.id in self._by_id:
+            self._by_id[message.id] += message
+        else:
+            self._by_id[message.id] = message
+            out.append(("messages/metadata", {message.id: {"metadata": meta}}))
+        total = self._by_id[message.id]
+        name = "messages/partial" if isinstance(message, BaseMessageChunk) else "messages/complete"
+        out.append((name, [total if as_chunk else message_chunk_to_message(total)]))
+        return out
+
+
+class EmbeddedSource:
+    """Graphs imported from the user's files, run with an in-memory checkpointer."""
+
+    kind = "embedded"
+
+    def __init__(self, target: str, graphs: dict[str, Any] | None = None) -> None:
+        from langgraph.checkpoint.memory import InMemorySaver
+
+        self.target = target
+        if graphs is None:
+            from lgtui.sources.loader import load_graphs
+
+            graphs = load_graphs(target)
+        self._saver = InMemorySaver()
+        self._graphs = {
+            name: g.copy(update={"checkpointer": self._saver}) for name, g in graphs.items()
+        }
+        self._threads: dict[str, dict[str, Any]] = {}
+        self._running: dict[str, Any] = {}  # run_id -> asyncio.Task being cancelled
+
+    # -- assistants and threads ------------------------------------------------------
+
+    def assistant_id(self, graph_id: str) -> str:
+        return str(uuid.uuid5(_ASSISTANT_NAMESPACE, graph_id))
+
+    async def list_assistants(self) -> list[dict[str, Any]]:
+        return [
+            {
+                "assistant_id": self.assistant_id(name),
+                "graph_id": name,
+                "name": name,
+                "config": {},
+                "metadata": {"created_by": "system"},
+            }
+            for name in self._graphs
+        ]
+
+    def graph(self, assistant: str) -> tuple[str, Any]:
+        found = resolve_assistant(
+            [{"assistant_id": self.assistant_id(n), "graph_id": n, "name": n} for n in self._graphs],
+            assistant,
+        )
+        return found["graph_id"], self._graphs[found["graph_id"]]
+
+    async def create_thread(self) -> dict[str, Any]:
+        thread_id = str(uuid.uuid4())
+        now = _now()
+        thread = {
+            "thread_id": thread_id,
+            "created_at": now,
+            "updated_at": now,
+            "metadata": {},
+            "status": "idle",
+            "values": None,
+        }
+        self._threads[thread_id] = thread
+        return thread
+
+    async def get_thread(self, thread_id: str) -> dict[str, Any]:
+        from lgtui.sources.base import HTTPStatusError
+
+        if thread_id not in self._threads:
+            raise HTTPStatusError(404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}")
+        return self._threads[thread_id]
+
+    async def cancel_run(self, thread_id: str | None, run_id: str) -> None:
+        task = self._running.get(run_id)
+        if task is not None:
+            task.cancel()
+
+    async def aclose(self) -> None:
+        return None
+
+    # -- streaming ----------------------------------------------------------------------
+
+    async def stream_run(self, request: RunRequest, handle: RunHandle) -> AsyncIterator[StreamEvent]:
+        import asyncio
+
+        import langgraph.version
+        from langgraph.types import Command
+
+        graph_id, graph = self.graph(request.assistant)
+        thread_id = request.thread_id
+        temporary = thread_id is None
+        if thread_id == NEW_THREAD or temporary:
+            thread_id = (await self.create_thread())["thread_id"]
+        elif thread_id not in self._threads:
+            from lgtui.sources.base import HTTPStatusError
+
+            raise HTTPStatusError(
+                404, "Thread or assistant not found.", "POST", f"/threads/{thread_id}/runs/stream"
+            )
+        handle.thread_id = None if temporary else thread_id
+        run_id = _new_id()
+        handle.run_id = run_id
+        assistant_id = self.assistant_id(graph_id)
+        metadata = {
+            "created_by": "system",
+            "graph_id": graph_id,
+            "assistant_id": assistant_id,
+            "run_attempt": 1,
+            "langgraph_version": langgraph.version.__version__,
+            "run_id": run_id,
+        }
+        user_config = request.config or {}
+        configurable = {
+            **(user_config.get("configurable") or {}),
+            "thread_id": thread_id,
+            "run_id": run_id,
+            "graph_id": graph_id,
+            "assistant_id": assistant_id,
+        }
+        if request.checkpoint_id:
+            configurable["checkpoint_id"] = request.checkpoint_id
+        config: dict[str, Any] = {
+            **{k: v for k, v in user_config.items() if k not in ("configurable", "metadata")},
+            "configurable": configurable,
+            "metadata": {**(user_config.get("metadata") or {}), **metadata},
+            "run_id": uuid.UUID(run_id),
+        }
+        if request.command is not None:
+            if not isinstance(request.command, dict):
+                raise UsageError("command must be a JSON object such as {\"resume\": ...}")
+            graph_input: Any = Command(
+                resume=request.command.get("resume"),
+                update=request.command.get("update"),
+                goto=request.command.get("goto") or (),
+            )
+        else:
+            graph_input = request.input
+
+        requested = list(request.stream_mode)
+        modes = {m for m in requested if m != "events"}
+        if "messages-tuple" in modes:
+            modes.discard("messages-tuple")
+            modes.add("messages")
+        use_events = "events" in requested
+        kwargs: dict[str, Any] = {"subgraphs": request.subgraphs}
+        if request.interrupt_before:
+            kwargs["interrupt_before"] = request.interrupt_before
+        if request.interrupt_after:
+            kwargs["interrupt_after"] = request.interrupt_after
+
+        start = time.monotonic()
+        seq = 0
+
+        def make(name: str, data: Any) -> StreamEvent:
+            nonlocal seq
+            ev = StreamEvent(seq, time.monotonic() - start, name, serialize.dumps(data), run_id=run_id)
+            seq += 1
+            return ev
+
+        yield make("metadata", {"run_id": run_id, "attempt": 1})
+        thread = self._threads[thread_id]
+        thread["status"] = "busy"
+        accumulator = _MessageAccumulator()
+        self._running[run_id] = asyncio.current_task()
+        status = "success"
+        try:
+            if use_events:
+                modes.add("debug")  # the server always streams debug internally
+                stream = graph.astream_events(
+                    graph_input, config, version="v2", stream_mode=list(modes), **kwargs
+                )
+            else:
+                stream = graph.astream(graph_input, config, stream_mode=list(modes), **kwargs)
+            try:
+                async for item in stream:
+                    if use_events:
+                        item_events = self._from_event(item, run_id, request, requested, accumulator)
+                    else:
+                        item_events = self._from_chunk(item, request, requested, accumulator)
+                    for name, data in item_events:
+                        yield make(name, data)
+            finally:
+                await stream.aclose()
+        except asyncio.CancelledError:
+            status = "interrupted"
+            handle.final_status = "cancelled"
+            raise
+        except Exception as exc:  # the graph raised: the server's error event
+            status = "error"
+            yield make("error", {"error": type(exc).__name__, "message": str(exc)})
+        finally:
+            self._running.pop(run_id, None)
+            thread["updated_at"] = _now()
+            if status == "success":
+                try:
+                    state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
+                    if state.next or any(t.interrupts for t in state.tasks):
+                        status = "interrupted"
+                    thread["values"] = serialize.to_jsonable(state.values)
+                except Exception:
+                    pass
+            thread["status"] = {"success": "idle"}.get(status, status)
+            if handle.final_status is None:
+                handle.final_status = status
+            if temporary:
+                self._threads.pop(thread_id, None)
+                self._saver.delete_thread(thread_id)
+
+    def _shape(
+        self,
+        ns: tuple[str, ...] | None,
+        mode: str,
+        chunk: Any,
+        request: RunRequest,
+        requested: list[str],
+        accumulator: _MessageAccumulator,
+    ) -> list[tuple[str, Any]]:
+        suffix = "|" + "|".join(ns) if request.subgraphs and ns else ""
+        if mode == "debug" and isinstance(chunk, dict) and chunk.get("type") == "checkpoint":
+            chunk = {**chunk, "payload": _debug_checkpoint(chunk.get("payload") or {})}
+        if mode == "messages":
+            if "messages-tuple" in requested:
+                return [("messages" + suffix, chunk)]
+            return accumulator.feed(chunk)
+        if mode in requested:
+            return [(mode + suffix, chunk)]
+        return []
+
+    def _from_chunk(self, item, request, requested, accumulator):
+        if request.subgraphs:
+            ns, mode, chunk = item
+        else:
+            (mode, chunk), ns = item, None
+        return self._shape(ns, mode, chunk, request, requested, accumulator)
+
+    def _from_event(self, event, run_id, request, requested, accumulator):
+        if "langsmith:hidden" in (event.get("tags") or ()):
+            return []
+        if event.get("event") == "on_chain_stream" and str(event.get("run_id")) == run_id:
+            chunk = event["data"]["chunk"]
+            if request.subgraphs:
+                ns, mode, data = chunk
+            else:
+                (mode, data), ns = chunk, None
+            return self._shape(ns, mode, data, request, requested, accumulator)
+        return [("events", event)]

@@ -1,0 +1,204 @@
+"""A LangGraph API server, over HTTP and server-sent events (httpx + httpx-sse)."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import AsyncIterator
+from typing import Any
+
+import httpx
+import orjson
+from httpx_sse import SSEError, aconnect_sse
+
+from lgtui import __version__
+from lgtui.events import StreamEvent
+from lgtui.sources.base import (
+    NEW_THREAD,
+    ConnectError,
+    HTTPStatusError,
+    RunHandle,
+    RunRequest,
+    SourceError,
+)
+
+DEFAULT_URL = "http://127.0.0.1:2024"
+_MAX_DETAIL = 400
+_MAX_PAGES = 100
+
+
+def _detail(response: httpx.Response) -> str:
+    """The server's ``detail`` for an error response, or a short piece of its body."""
+    text = response.text
+    try:
+        body = orjson.loads(text)
+    except orjson.JSONDecodeError:
+        body = None
+    if isinstance(body, dict) and "detail" in body:
+        detail = body["detail"]
+        text = detail if isinstance(detail, str) else orjson.dumps(detail).decode()
+    text = " ".join(text.split()) or response.reason_phrase or "(empty response)"
+    return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "…"
+
+
+class RemoteSource:
+    """Talks to `langgraph dev`, a self-hosted server or a cloud deployment."""
+
+    kind = "remote"
+
+    def __init__(self, url: str = DEFAULT_URL, api_key: str | None = None) -> None:
+        url = url.strip()
+        if "://" not in url:
+            url = "http://" + url
+        self.target = url.rstrip("/")
+        headers = {"user-agent": f"lgtui/{__version__}"}
+        if api_key:
+            headers["x-api-key"] = api_key
+        self._client = httpx.AsyncClient(
+            base_url=self.target,
+            headers=headers,
+            timeout=httpx.Timeout(30.0, connect=5.0),
+        )
+
+    # -- plumbing -----------------------------------------------------------------
+
+    def _transport_error(self, exc: Exception) -> ConnectError:
+        if isinstance(exc, httpx.ConnectTimeout | httpx.ConnectError):
+            reason = str(exc) or type(exc).__name__
+            return ConnectError(
+                f"cannot reach {self.target}: {reason} (is the server running? "
+                "`langgraph dev` listens on http://127.0.0.1:2024)"
+            )
+        if isinstance(exc, httpx.TimeoutException):
+            return ConnectError(f"{self.target} did not answer in time ({type(exc).__name__})")
+        return ConnectError(f"connection to {self.target} failed: {exc or type(exc).__name__}")
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        try:
+            response = await self._client.request(method, path, **kwargs)
+        except httpx.InvalidURL as exc:
+            raise ConnectError(f"invalid URL {self.target}: {exc}") from None
+        except (httpx.TransportError, httpx.UnsupportedProtocol) as exc:
+            raise self._transport_error(exc) from None
+        if response.status_code >= 400:
+            raise HTTPStatusError(response.status_code, _detail(response), method, path)
+        if not response.content:
+            return None
+        try:
+            return orjson.loads(response.content)
+        except orjson.JSONDecodeError:
+            raise SourceError(
+                f"{method} {path} answered with something that is not JSON: "
+                f"{response.text[:200]!r}"
+            ) from None
+
+    # -- queries ------------------------------------------------------------------
+
+    async def list_assistants(self) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        limit = 100
+        for page in range(_MAX_PAGES):
+            batch = await self._request(
+                "POST", "/assistants/search", json={"limit": limit, "offset": page * limit}
+            )
+            if not isinstance(batch, list):
+                break
+            out.extend(a for a in batch if isinstance(a, dict))
+            if len(batch) < limit:
+                break
+        return out
+
+    async def create_thread(self) -> dict[str, Any]:
+        return await self._request("POST", "/threads", json={})
+
+    async def get_thread(self, thread_id: str) -> dict[str, Any]:
+        return await self._request("GET", f"/threads/{thread_id}")
+
+    async def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:
+        return await self._request("GET", f"/threads/{thread_id}/runs/{run_id}")
+
+    async def cancel_run(self, thread_id: str | None, run_id: str) -> None:
+        if thread_id:
+            await self._request(
+                "POST",
+                f"/threads/{thread_id}/runs/{run_id}/cancel",
+                params={"action": "interrupt"},
+            )
+
+    # -- streaming ----------------------------------------------------------------
+
+    def _body(self, request: RunRequest, stateful: bool) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "assistant_id": request.assistant,
+            "stream_mode": list(request.stream_mode),
+            "stream_subgraphs": request.subgraphs,
+        }
+        if request.command is not None:
+            body["command"] = request.command
+        else:
+            body["input"] = request.input
+        if request.config:
+            body["config"] = request.config
+        if request.checkpoint_id:
+            body["checkpoint_id"] = request.checkpoint_id
+        if request.interrupt_before:
+            body["interrupt_before"] = request.interrupt_before
+        if request.interrupt_after:
+            body["interrupt_after"] = request.interrupt_after
+        if stateful:
+            # Lets a client that lost the connection rejoin with Last-Event-ID.
+            body["stream_resumable"] = True
+        return body
+
+    async def stream_run(self, request: RunRequest, handle: RunHandle) -> AsyncIterator[StreamEvent]:
+        thread_id = request.thread_id
+        if thread_id == NEW_THREAD:
+            thread = await self.create_thread()
+            thread_id = str(thread["thread_id"])
+        handle.thread_id = thread_id
+        path = f"/threads/{thread_id}/runs/stream" if thread_id else "/runs/stream"
+        body = self._body(request, stateful=thread_id is not None)
+        seq = 0
+        try:
+            async with aconnect_sse(
+                self._client,
+                "POST",
+                path,
+                json=body,
+                timeout=httpx.Timeout(30.0, connect=5.0, read=None),
+            ) as source:
+                response = source.response
+                if response.status_code >= 400:
+                    await response.aread()
+                    raise HTTPStatusError(response.status_code, _detail(response), "POST", path)
+                start = time.monotonic()
+                async for sse in source.aiter_sse():
+                    if not sse.event and not sse.data:
+                        continue
+                    event = StreamEvent(
+                        seq,
+                        time.monotonic() - start,
+                        sse.event or "message",
+                        sse.data.encode("utf-8", "replace"),
+                        id=sse.id or None,
+                        run_id=handle.run_id,
+                    )
+                    if seq == 0 and event.event == "metadata":
+                        data = event.data
+                        if isinstance(data, dict) and isinstance(data.get("run_id"), str):
+                            handle.run_id = event.run_id = data["run_id"]
+                    seq += 1
+                    yield event
+        except SSEError as exc:
+            raise SourceError(f"POST {path} did not answer with an event stream: {exc}") from None
+        except httpx.InvalidURL as exc:
+            raise ConnectError(f"invalid URL {self.target}: {exc}") from None
+        except (httpx.TransportError, httpx.UnsupportedProtocol) as exc:
+            if seq:
+                raise ConnectError(
+                    f"connection to {self.target} lost after {seq} events: "
+                    f"{exc or type(exc).__name__}"
+                ) from None
+            raise self._transport_error(exc) from None
+
+    async def aclose(self) -> None:
+        await self._client.aclose()

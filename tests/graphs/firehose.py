@@ -1,0 +1,24 @@
+"""Emits `count` custom events of about `size` bytes each (for throughput and memory tests)."""
+
+from typing import TypedDict
+
+from langgraph.config import get_stream_writer
+from langgraph.graph import START, StateGraph
+
+
+class State(TypedDict, total=False):
+    count: int
+    size: int
+    sent: int
+
+
+def emit(state: State):
+    write = get_stream_writer()
+    count = state.get("count", 1000)
+    pad = "x" * max(0, state.get("size", 100) - 40)
+    for i in range(count):
+        write({"i": i, "pad": pad})
+    return {"sent": count}
+
+
+graph = StateGraph(State).add_node(emit).add_edge(START, "emit").compile()
