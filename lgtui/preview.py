@@ -97,3 +97,8 @@ def preview(value: Any, limit: int = 160) -> str:
     if not complete and not text.endswith("…"):
         text += "…"
     return text
+
+
+def safe_multiline(text: str) -> str:
+    """``text`` with newlines kept and every other control character escaped."""
+    return "\n".join(safe_text(line).replace("\\t", "    ") for line in text.split("\n"))

@@ -1,0 +1,203 @@
+"""The Textual application: wires a source, the engine thread and the screens together."""
+
+from __future__ import annotations
+
+import concurrent.futures
+from typing import Any
+
+from textual import work
+from textual.app import App
+from textual.binding import Binding
+
+from lgtui.engine import Engine, stream_into
+from lgtui.session import Session
+from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
+from lgtui.ui.screens.main import MainScreen
+from lgtui.ui.screens.new_run import NewRunScreen, RunForm
+
+
+class LgtuiApp(App[int]):
+    CSS_PATH = "app.tcss"
+    TITLE = "lgtui"
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, source: Any, request: RunRequest | None = None, thread: str | None = NEW_THREAD) -> None:
+        super().__init__()
+        self.source = source
+        self.initial_request = request
+        self.form = RunForm(thread=thread or "none")
+        self.engine: Engine | None = None
+        self.session: Session | None = None
+        self.last_request: RunRequest | None = None
+        self._run_future: concurrent.futures.Future[None] | None = None
+        self._handle: RunHandle | None = None
+        self.assistants: list[dict[str, Any]] | None = None
+        kind = "server" if source.kind == "remote" else "in-process"
+        self.source_label = f"{kind} {source.target}"
+
+    @property
+    def main(self) -> MainScreen:
+        return self.get_screen("main")  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.engine = Engine()
+        self.install_screen(MainScreen(), "main")
+        self.push_screen("main")
+        self.sub_title = self.source_label
+        self.call_after_refresh(self._first_run)
+
+    def _first_run(self) -> None:
+        if self.initial_request is not None:
+            self.start_run(self.initial_request)
+        else:
+            self.action_new_run()
+
+    # -- runs -----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._run_future is not None and not self._run_future.done()
+
+    @work(exclusive=True, group="assistants")
+    async def _resolve_and_start(self, request: RunRequest) -> None:
+        assistants = await self.load_assistants()
+        if assistants is None:
+            return
+        graph_ids = sorted({str(a.get("graph_id")) for a in assistants})
+        if len(graph_ids) == 1:
+            request.assistant = graph_ids[0]
+            self.start_run(request)
+        else:
+            self.form.input_text = _json_text(request.input)
+            self._open_form(assistants)
+
+    def start_run(self, request: RunRequest) -> None:
+        """Stream ``request`` into a fresh Session shown on the main screen."""
+        if self.running:
+            self.notify("A run is still streaming: cancel it with x first.", severity="warning", markup=False)
+            return
+        if not request.assistant:
+            self._resolve_and_start(request)
+            return
+        assert self.engine is not None
+        self.last_request = request
+        self.form = RunForm(
+            assistant=request.assistant,
+            thread=request.thread_id or "none",
+            input_text=_json_text(request.input),
+            modes=tuple(request.stream_mode),
+            subgraphs=request.subgraphs,
+        )
+        session = Session(
+            source_kind=self.source.kind,
+            target=self.source.target,
+            assistant=request.assistant,
+            thread_id=request.thread_id if request.thread_id != NEW_THREAD else None,
+            request=request.describe(),
+        )
+        self.session = session
+        self._handle = RunHandle()
+        self.main.attach(session)
+        self._run_future = self.engine.submit(stream_into(self.source, request, session, self._handle))
+        self._run_future.add_done_callback(lambda _f: self.call_from_thread_safe(self._run_done, session))
+
+    def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # the app is shutting down
+            pass
+
+    def _run_done(self, session: Session) -> None:
+        if session is not self.session:
+            return
+        if session.thread_id and self.form.thread == NEW_THREAD:
+            # The next run continues on this thread unless the user says otherwise.
+            self.form.thread = session.thread_id
+        if session.status_detail:
+            self.notify(session.status_detail, title="Run failed", severity="error", markup=False, timeout=8)
+        self.main.refresh_from_session()
+
+    async def load_assistants(self) -> list[dict[str, Any]] | None:
+        assert self.engine is not None
+        try:
+            self.assistants = await self.engine.call(self.source.list_assistants())
+        except SourceError as exc:
+            self.notify(exc.message, title="Cannot list assistants", severity="error", markup=False, timeout=10)
+            return None
+        except Exception as exc:  # a misbehaving server: keep running
+            self.notify(f"{type(exc).__name__}: {exc}", title="Cannot list assistants", severity="error", markup=False)
+            return None
+        return self.assistants
+
+    def _open_form(self, assistants: list[dict[str, Any]]) -> None:
+        def done(request: RunRequest | None) -> None:
+            if request is not None:
+                self.start_run(request)
+
+        self.push_screen(NewRunScreen(assistants, self.form), done)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    @work(exclusive=True, group="assistants")
+    async def action_new_run(self) -> None:
+        if isinstance(self.screen, NewRunScreen):
+            return
+        if self.running:
+            self.notify("A run is still streaming: cancel it with x first.", severity="warning", markup=False)
+            return
+        assistants = self.assistants or await self.load_assistants()
+        if assistants is not None:
+            self._open_form(assistants)
+
+    def action_rerun(self) -> None:
+        if self.last_request is None:
+            self.action_new_run()
+            return
+        request = self.last_request
+        request.thread_id = self.form.thread if self.form.thread != "none" else None
+        self.start_run(request)
+
+    def action_cancel_run(self) -> None:
+        if not self.running or self.engine is None:
+            self.notify("No run is streaming.", markup=False)
+            return
+        handle, future = self._handle, self._run_future
+        assert handle is not None and future is not None
+        engine = self.engine
+
+        async def cancel() -> None:
+            if handle.run_id:
+                try:
+                    await self.source.cancel_run(handle.thread_id, handle.run_id)
+                except Exception:
+                    pass  # closing the stream below still stops what we show
+
+        def then(_f: concurrent.futures.Future[None]) -> None:
+            future.cancel()
+
+        engine.submit(cancel()).add_done_callback(then)
+        self.notify("Cancelling the run…", markup=False)
+
+    async def action_quit(self) -> None:
+        if self._run_future is not None and not self._run_future.done():
+            self._run_future.cancel()
+        self.exit(0)
+
+    def on_unmount(self) -> None:
+        if self.engine is not None:
+            engine = self.engine
+            try:
+                engine.submit(self.source.aclose()).result(2)
+            except Exception:
+                pass
+            engine.stop()
+
+
+def _json_text(value: Any) -> str:
+    import json
+
+    try:
+        return json.dumps(value, indent=2, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return "{}"
+

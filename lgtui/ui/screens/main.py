@@ -1,0 +1,267 @@
+"""The main screen: a tab per stream mode, the selected event's payload, status and keys."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets.option_list import Option
+
+from lgtui.preview import preview, safe_text
+from lgtui.session import TABS, Session
+from lgtui.ui.widgets.event_list import EventList
+from lgtui.ui.widgets.json_tree import JsonTree
+from lgtui.ui.widgets.messages_view import MessagesView
+from lgtui.ui.widgets.status_bar import StatusBar
+
+TAB_TITLES = {
+    "all": "All",
+    "updates": "Updates",
+    "values": "Values",
+    "debug": "Debug",
+    "messages": "Messages",
+    "events": "Events",
+    "custom": "Custom",
+}
+REFRESH_HZ = 20
+DETAIL_DELAY = 0.12  # seconds the cursor must rest before the payload tree is rebuilt
+
+
+class MainScreen(Screen[None]):
+    BINDINGS = [
+        Binding("n", "new_run", "New run"),
+        Binding("r", "rerun", "Run again"),
+        Binding("x", "cancel_run", "Cancel run"),
+        Binding("s", "cycle_namespace", "Namespace"),
+        Binding("f", "follow", "Follow"),
+        Binding("d", "focus_detail", "Payload"),
+        *[Binding(str(i + 1), f"show_tab('{tab}')", TAB_TITLES[tab], show=False) for i, tab in enumerate(TABS)],
+        Binding("q", "app.quit", "Quit"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.session: Session | None = None
+        self._version = -1
+        self._counts: dict[str, int] = {}
+        self._ns_count = 1
+        self._ns_choice: tuple[str, ...] | None = None
+        self._detail_timer: Timer | None = None
+        self._detail_seq = -1
+        self._banner_key: tuple[int, int, str] = (0, 0, "")
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status")
+        yield Static("", id="banner")
+        with Horizontal(id="body"):
+            yield OptionList(id="namespaces")
+            with TabbedContent(id="tabs", initial="tab-all"):
+                for tab in TABS:
+                    with TabPane(TAB_TITLES[tab], id=f"tab-{tab}"):
+                        if tab == "messages":
+                            yield MessagesView(id="messages-view")
+                        else:
+                            yield EventList(tab, id=f"list-{tab}")
+            with Vertical(id="detail"):
+                yield Static(Text("Select an event to see its payload", style="dim"), id="detail-title")
+                yield JsonTree(id="payload")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#banner").display = False
+        self.query_one("#namespaces").display = False
+        self.set_interval(1 / REFRESH_HZ, self.refresh_from_session)
+        self.query_one("#list-all", EventList).focus()
+        self.query_one(StatusBar).source_label = self.app.source_label  # type: ignore[attr-defined]
+        self.query_one(StatusBar).show(None)
+
+    # -- session -----------------------------------------------------------------------
+
+    def attach(self, session: Session) -> None:
+        self.session = session
+        self._version = -1
+        self._counts.clear()
+        self._ns_count = 1
+        self._ns_choice = None
+        self._detail_seq = -1
+        self._banner_key = (0, 0, "")
+        for lst in self.query(EventList):
+            lst.ns_filter = None
+            lst.attach(session)
+        self.query_one(MessagesView).attach(session)
+        ns_list = self.query_one("#namespaces", OptionList)
+        ns_list.clear_options()
+        ns_list.display = False
+        self.query_one("#banner", Static).display = False
+        self.query_one("#payload", JsonTree).show(None, "")
+        self.query_one("#detail-title", Static).update(Text("Select an event to see its payload", style="dim"))
+        self.refresh_from_session()
+
+    def active_tab(self) -> str:
+        return (self.query_one(TabbedContent).active or "tab-all").removeprefix("tab-")
+
+    def refresh_from_session(self) -> None:
+        session = self.session
+        status = self.query_one(StatusBar)
+        status.show(session)
+        if session is None or session.version == self._version:
+            return
+        self._version = session.version
+        tab = self.active_tab()
+        if tab == "messages":
+            self.query_one(MessagesView).sync()
+        else:
+            self.query_one(f"#list-{tab}", EventList).sync()
+        self._update_tab_labels(session)
+        self._update_namespaces(session)
+        self._update_banner(session)
+
+    def _update_tab_labels(self, session: Session) -> None:
+        tabs = self.query_one(TabbedContent)
+        for tab in TABS:
+            n = session.count if tab == "all" else len(session.tabs[tab])
+            if tab == "messages":
+                n = len(session.messages)
+            if self._counts.get(tab) != n:
+                self._counts[tab] = n
+                label = Text(TAB_TITLES[tab])
+                if n:
+                    label.append(f" {n:,}", style="dim")
+                tabs.get_tab(f"tab-{tab}").label = label
+
+    def _update_namespaces(self, session: Session) -> None:
+        if len(session.namespaces) == self._ns_count:
+            return
+        entries = session.snapshot_namespaces()
+        self._ns_count = len(entries)
+        ns_list = self.query_one("#namespaces", OptionList)
+        highlighted = ns_list.highlighted
+        ns_list.clear_options()
+        ns_list.add_option(Option(Text("all namespaces"), id="*"))
+        for ns, label, count in sorted(entries, key=lambda e: e[0]):
+            text = Text("  " * len(ns))
+            text.append(safe_text(label if ns else "root", 40), style="bold" if not ns else "cyan")
+            text.append(f" {count}", style="dim")
+            ns_list.add_option(Option(text, id="|".join(ns) or "<root>"))
+        ns_list.highlighted = highlighted if highlighted is not None else 0
+        ns_list.display = True
+
+    def _update_banner(self, session: Session) -> None:
+        key = (len(session.errors), len(session.interrupts), session.status_detail)
+        if key == self._banner_key:
+            return
+        self._banner_key = key
+        banner = self.query_one("#banner", Static)
+        lines: list[Text] = []
+        for err in session.errors[-3:]:
+            line = Text("✖ error ", style="bold red")
+            line.append(safe_text(err.type, 80), style="bold")
+            line.append(": " + safe_text(err.message, 400))
+            line.append(f"  (event #{err.seq})", style="dim")
+            lines.append(line)
+        for intr in session.interrupts[-3:]:
+            line = Text("⏸ interrupt ", style="bold magenta")
+            if intr.ns:
+                line.append(session.ns_label(intr.ns) + " ", style="cyan")
+            line.append(preview(intr.value, 300) if intr.value is not None else "(breakpoint)")
+            line.append(f"  (event #{intr.seq})", style="dim")
+            lines.append(line)
+        if session.status_detail:
+            lines.append(Text("✖ " + safe_text(session.status_detail, 400), style="bold red"))
+        banner.display = bool(lines)
+        banner.set_class(bool(session.errors or session.status_detail), "-error")
+        banner.update(Text("\n").join(lines))
+
+    # -- selection -----------------------------------------------------------------------
+
+    @on(EventList.Highlighted)
+    def _event_highlighted(self, message: EventList.Highlighted) -> None:
+        if message.seq == self._detail_seq:
+            return
+        self._detail_seq = message.seq
+        if self._detail_timer is not None:
+            self._detail_timer.stop()
+        self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
+
+    def _show_detail(self) -> None:
+        session = self.session
+        seq = self._detail_seq
+        if session is None or not 0 <= seq < session.count:
+            return
+        event = session.events[seq]
+        title = Text()
+        title.append(f"#{seq} ", style="bold")
+        title.append(safe_text(event.mode, 30), style="bold cyan")
+        if event.ns:
+            title.append(" " + session.ns_label(event.ns), style="italic cyan")
+        if session.nodes[seq]:
+            title.append(" " + session.nodes[seq], style="bold")
+        title.append(f"  +{event.t:.3f}s  {len(event.raw):,} bytes", style="dim")
+        if event.id:
+            title.append(f"  id {safe_text(event.id, 40)}", style="dim")
+        self.query_one("#detail-title", Static).update(title)
+        self.query_one("#payload", JsonTree).show(event.data, safe_text(event.event, 100))
+
+    @on(TabbedContent.TabActivated)
+    def _tab_activated(self, message: TabbedContent.TabActivated) -> None:
+        tab = self.active_tab()
+        if tab == "messages":
+            self.query_one(MessagesView).sync()
+        else:
+            lst = self.query_one(f"#list-{tab}", EventList)
+            lst.sync()
+
+    @on(OptionList.OptionHighlighted, "#namespaces")
+    def _namespace_chosen(self, message: OptionList.OptionHighlighted) -> None:
+        option_id = message.option.id or "*"
+        if option_id == "*":
+            ns: tuple[str, ...] | None = None
+        elif option_id == "<root>":
+            ns = ()
+        else:
+            ns = tuple(option_id.split("|"))
+        if ns == self._ns_choice:
+            return
+        self._ns_choice = ns
+        for lst in self.query(EventList):
+            lst.set_namespace(ns)
+
+    # -- actions ---------------------------------------------------------------------------
+
+    def action_show_tab(self, tab: str) -> None:
+        self.query_one(TabbedContent).active = f"tab-{tab}"
+        target: Any = self.query_one(MessagesView) if tab == "messages" else self.query_one(f"#list-{tab}", EventList)
+        target.focus()
+
+    def action_cycle_namespace(self) -> None:
+        ns_list = self.query_one("#namespaces", OptionList)
+        if not ns_list.option_count:
+            self.notify("This run has no subgraph namespaces (start it with subgraphs on).", markup=False)
+            return
+        ns_list.highlighted = ((ns_list.highlighted or 0) + 1) % ns_list.option_count
+
+    def action_follow(self) -> None:
+        tab = self.active_tab()
+        if tab != "messages":
+            lst = self.query_one(f"#list-{tab}", EventList)
+            lst.follow = True
+            lst.action_jump(-1)
+
+    def action_focus_detail(self) -> None:
+        self.query_one("#payload", JsonTree).focus()
+
+    def action_new_run(self) -> None:
+        self.app.action_new_run()  # type: ignore[attr-defined]
+
+    def action_rerun(self) -> None:
+        self.app.action_rerun()  # type: ignore[attr-defined]
+
+    def action_cancel_run(self) -> None:
+        self.app.action_cancel_run()  # type: ignore[attr-defined]

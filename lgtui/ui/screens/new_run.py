@@ -1,0 +1,134 @@
+"""Set up a run: assistant, thread, input JSON, stream modes, subgraphs."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
+
+from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
+from lgtui.preview import safe_text
+from lgtui.sources.base import NEW_THREAD, RunRequest
+
+
+@dataclass
+class RunForm:
+    """What the form starts with (the previous run's choices)."""
+
+    assistant: str = ""
+    thread: str = NEW_THREAD
+    input_text: str = "{}"
+    modes: tuple[str, ...] = DEFAULT_STREAM_MODES
+    subgraphs: bool = False
+
+
+def json_error(text: str) -> tuple[Any, str | None, tuple[int, int] | None]:
+    """(value, message, (row, column)) -- message None when ``text`` is valid JSON."""
+    try:
+        return json.loads(text), None, None
+    except json.JSONDecodeError as exc:
+        return None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", (exc.lineno - 1, exc.colno - 1)
+
+
+class NewRunScreen(ModalScreen[RunRequest | None]):
+    """Dismisses with a RunRequest, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s,ctrl+r", "start", "Start run", priority=True),
+    ]
+
+    def __init__(self, assistants: list[dict[str, Any]], form: RunForm) -> None:
+        super().__init__()
+        self.assistants = assistants
+        self.form = form
+
+    def compose(self) -> ComposeResult:
+        options = []
+        for a in self.assistants:
+            graph_id = str(a.get("graph_id") or "")
+            name = str(a.get("name") or graph_id)
+            label = Text(safe_text(graph_id, 50))
+            if name and name != graph_id:
+                label.append(f"  {safe_text(name, 40)}", style="dim")
+            options.append((label, graph_id))
+        values = [v for _, v in options]
+        initial = self.form.assistant if self.form.assistant in values else (values[0] if values else Select.BLANK)
+        with Vertical(id="new-run"):
+            yield Static(Text("New run", style="bold"), id="new-run-title")
+            with VerticalScroll(id="new-run-body"):
+                yield Label("Assistant")
+                yield Select(options, value=initial, allow_blank=not values, id="assistant")
+                yield Label("Thread: 'new', an existing thread id, or 'none' for a stateless run")
+                yield Input(self.form.thread, id="thread")
+                yield Label("Input (JSON)")
+                yield TextArea(self.form.input_text, id="input", show_line_numbers=True, tab_behavior="indent")
+                yield Static("", id="input-error")
+                with Horizontal(id="modes-row"):
+                    with Vertical():
+                        yield Label("Stream modes")
+                        yield SelectionList[str](
+                            *[(m, m, m in self.form.modes) for m in STREAM_MODES], id="modes"
+                        )
+                    with Vertical(id="options"):
+                        yield Checkbox("Stream subgraphs", self.form.subgraphs, id="subgraphs")
+            with Horizontal(id="new-run-buttons"):
+                yield Button("Start  (ctrl+s)", variant="primary", id="start")
+                yield Button("Cancel  (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#input", TextArea).focus()
+
+    @on(TextArea.Changed, "#input")
+    def _validate(self) -> None:
+        text = self.query_one("#input", TextArea).text
+        _, message, _ = json_error(text) if text.strip() else (None, None, None)
+        self.query_one("#input-error", Static).update(Text(message or "", style="bold red"))
+
+    @on(Button.Pressed, "#start")
+    def _start_pressed(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_start(self) -> None:
+        area = self.query_one("#input", TextArea)
+        text = area.text.strip() or "null"
+        value, message, where = json_error(text)
+        error = self.query_one("#input-error", Static)
+        if message is not None:
+            error.update(Text(message + " — nothing was sent", style="bold red"))
+            if where is not None:
+                area.move_cursor(where)
+            area.focus()
+            return
+        assistant = self.query_one("#assistant", Select).value
+        if assistant is Select.BLANK or not assistant:
+            error.update(Text("choose an assistant first", style="bold red"))
+            return
+        modes = list(self.query_one("#modes", SelectionList).selected)
+        if not modes:
+            error.update(Text("choose at least one stream mode", style="bold red"))
+            return
+        thread = self.query_one("#thread", Input).value.strip() or NEW_THREAD
+        request = RunRequest(
+            assistant=str(assistant),
+            input=value,
+            stream_mode=[m for m in STREAM_MODES if m in modes],
+            subgraphs=self.query_one("#subgraphs", Checkbox).value,
+            thread_id=None if thread.lower() in ("none", "stateless") else thread,
+        )
+        self.dismiss(request)

@@ -1,0 +1,236 @@
+"""A virtual list of events: only the rows on screen are ever rendered.
+
+Rows come from the Session (already summarized at append time); the list holds only
+the sequence numbers it shows, and `sync()` appends new ones in one go on each UI
+refresh -- never one refresh per event.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from lgtui.preview import safe_text
+from lgtui.session import Session
+
+MODE_STYLES = {
+    "updates": "bold cyan",
+    "values": "bold green",
+    "debug": "magenta",
+    "checkpoints": "magenta",
+    "tasks": "magenta",
+    "messages": "bold blue",
+    "messages/partial": "bold blue",
+    "messages/complete": "bold blue",
+    "messages/metadata": "blue",
+    "events": "yellow",
+    "custom": "bold yellow",
+    "error": "bold red",
+    "metadata": "dim",
+}
+MODE_SHORT = {
+    "messages/partial": "msg/partial",
+    "messages/complete": "msg/complete",
+    "messages/metadata": "msg/meta",
+    "checkpoints": "checkpoint",
+}
+
+
+class EventList(ScrollView, can_focus=True):
+    """Events of one tab, newest at the bottom, following the tail until the user moves."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "jump(0)", "First", show=False),
+        Binding("end,G", "jump(-1)", "Last", show=False),
+    ]
+
+    cursor = reactive(-1, init=False)
+    follow = reactive(True, init=False)
+
+    class Highlighted(Message):
+        """The cursor moved onto an event."""
+
+        def __init__(self, event_list: EventList, seq: int) -> None:
+            super().__init__()
+            self.event_list = event_list
+            self.seq = seq
+
+    def __init__(self, tab: str, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.tab = tab
+        self.session: Session | None = None
+        self.ns_filter: tuple[str, ...] | None = None
+        self._rows: list[int] = []
+        self._scanned = 0
+        self._known = 0  # rows the screen knows about; the session may already hold more
+        self._cache: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
+
+    # -- data ------------------------------------------------------------------------
+
+    def attach(self, session: Session | None) -> None:
+        self.session = session
+        self._rows = []
+        self._scanned = 0
+        self._known = 0
+        self._cache.clear()
+        self.cursor = -1
+        self.follow = True
+        self.sync()
+        self.refresh()
+
+    def set_namespace(self, ns: tuple[str, ...] | None) -> None:
+        self.ns_filter = ns
+        self._rows, self._scanned, self._known = [], 0, 0
+        self._cache.clear()
+        self.sync()
+        self.cursor = min(self.cursor, len(self._rows) - 1)
+        self.refresh()
+
+    def _source_rows(self) -> list[int] | None:
+        """Sequence numbers this tab draws from; None means every event."""
+        assert self.session is not None
+        if self.tab == "all":
+            if self.ns_filter is not None:
+                return self.session.ns_events.get(self.ns_filter, [])
+            return None
+        return self.session.tabs[self.tab]
+
+    @property
+    def row_count(self) -> int:
+        """Rows shown: fixed between two `sync()` calls, however fast events arrive."""
+        return self._known
+
+    def _available(self) -> int:
+        if self.session is None:
+            return 0
+        if self.tab == "all" and self.ns_filter is None:
+            return self.session.count
+        return len(self._rows)
+
+    def seq_at(self, row: int) -> int:
+        if self.tab == "all" and self.ns_filter is None:
+            return row
+        return self._rows[row]
+
+    def sync(self) -> int:
+        """Take in events that arrived since the last call; returns how many rows were added."""
+        if self.session is None:
+            return 0
+        before = self._known
+        source = self._source_rows()
+        if source is not None:
+            new = source[self._scanned :]
+            self._scanned += len(new)
+            if self.ns_filter is not None and self.tab != "all":
+                events = self.session.events
+                ns = self.ns_filter
+                new = [s for s in new if events[s].ns == ns]
+            self._rows.extend(new)
+        after = self._known = self._available()
+        if after != before:
+            self.virtual_size = Size(self.size.width, after)
+            if self.follow:
+                self.cursor = after - 1
+                self.scroll_end(animate=False, immediate=True, x_axis=False)
+            self.refresh()
+        return after - before
+
+    # -- rendering --------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        row = self.scroll_offset.y + y
+        width = self.size.width
+        if self.session is None or row >= self.row_count:
+            return Strip.blank(width, self.rich_style)
+        selected = row == self.cursor
+        key = (row, selected, width)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render_row(row, selected, width)
+            self._cache[key] = strip
+        return strip
+
+    def _render_row(self, row: int, selected: bool, width: int) -> Strip:
+        session = self.session
+        assert session is not None
+        seq = self.seq_at(row)
+        event = session.events[seq]
+        mode = event.mode
+        text = Text(no_wrap=True, overflow="ellipsis", end="")
+        text.append(f"{event.t:8.3f}s ", "dim")
+        text.append(f"{MODE_SHORT.get(mode, mode)[:11]:<11} ", MODE_STYLES.get(mode, ""))
+        if event.ns:
+            text.append(safe_text(session.ns_label(event.ns), 30) + " ", "italic cyan")
+        node = session.nodes[seq]
+        if node:
+            text.append(node[:30] + " ", "bold")
+        text.append(session.summaries[seq])
+        style = self.rich_style
+        if selected:
+            style = style + Style(reverse=True) if not self.has_focus else style + Style(bgcolor="#264f78", color="white")
+        text.truncate(width, overflow="ellipsis", pad=True)
+        segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
+        return Strip(segments, width)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._cache.clear()
+        self.refresh()
+        if new >= 0 and self.session is not None and new < self.row_count:
+            self.post_message(self.Highlighted(self, self.seq_at(new)))
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self._cache.clear()
+        self.virtual_size = Size(self.size.width, self.row_count)
+
+    # -- navigation -------------------------------------------------------------------
+
+    def _move_to(self, row: int) -> None:
+        count = self.row_count
+        if not count:
+            return
+        row = max(0, min(count - 1, row))
+        self.follow = row == count - 1
+        self.cursor = row
+        self.scroll_to_region_row(row)
+
+    def scroll_to_region_row(self, row: int) -> None:
+        top = self.scroll_offset.y
+        height = max(1, self.size.height)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + height:
+            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        self._move_to((self.cursor if self.cursor >= 0 else self.row_count) + delta)
+
+    def action_page(self, direction: int) -> None:
+        self._move_to(max(0, self.cursor) + direction * max(1, self.size.height - 1))
+
+    def action_jump(self, where: int) -> None:
+        self._move_to(self.row_count - 1 if where < 0 else 0)
+
+    def on_click(self, event) -> None:
+        row = self.scroll_offset.y + event.y
+        if 0 <= row < self.row_count:
+            self._move_to(row)

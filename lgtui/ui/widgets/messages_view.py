@@ -1,0 +1,111 @@
+"""Messages assembled from streamed chunks, one block per message id, following the bottom."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.panel import Panel
+from rich.text import Text
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from lgtui.preview import safe_multiline, safe_text
+from lgtui.session import Message, Session
+
+ROLE_STYLES = {"ai": "blue", "human": "green", "tool": "yellow", "system": "magenta"}
+MAX_TEXT = 20_000  # characters of one message drawn; the full text is in the event payload
+
+
+def render_message(msg: Message, ns_label: str) -> Panel:
+    role_style = ROLE_STYLES.get(msg.role, "white")
+    title = Text()
+    title.append(safe_text(msg.role, 20), style=f"bold {role_style}")
+    if msg.name:
+        title.append(f" {safe_text(msg.name, 40)}", style=role_style)
+    if msg.node:
+        title.append(f" · {safe_text(msg.node, 40)}", style="dim")
+    if msg.ns:
+        title.append(f" · {ns_label}", style="italic cyan")
+    if not msg.complete:
+        title.append(" · streaming…", style="italic dim")
+    body: list[Text] = []
+    text = msg.text
+    if text:
+        shown = text if len(text) <= MAX_TEXT else text[:MAX_TEXT]
+        body.append(Text(safe_multiline(shown)))
+        if len(text) > MAX_TEXT:
+            body.append(Text(f"… {len(text) - MAX_TEXT:,} more characters", style="dim italic"))
+    for call in msg.tool_calls:
+        line = Text("⚙ ", style="yellow")
+        line.append(safe_text(call.name or "?", 60), style="bold yellow")
+        line.append("(" + safe_text(call.args, 400) + ")")
+        if call.id:
+            line.append(f"  id={safe_text(call.id, 60)}", style="dim")
+        body.append(line)
+    if msg.tool_call_id:
+        body.append(Text(f"↳ result of {safe_text(msg.tool_call_id, 60)}", style="dim"))
+    if msg.usage:
+        u = msg.usage
+        body.append(
+            Text(
+                f"tokens in {u.get('input_tokens', '?')} · out {u.get('output_tokens', '?')}",
+                style="dim",
+            )
+        )
+    if not body:
+        body.append(Text("(empty)", style="dim italic"))
+    subtitle = Text(f"{msg.chunks} chunk{'s' if msg.chunks != 1 else ''}", style="dim")
+    return Panel(
+        Group(*body),
+        title=title,
+        title_align="left",
+        subtitle=subtitle,
+        subtitle_align="right",
+        border_style=role_style,
+        padding=(0, 1),
+    )
+
+
+class MessagesView(VerticalScroll):
+    """Redraws only the messages that changed since the last refresh."""
+
+    DEFAULT_CSS = """
+    MessagesView > .message { height: auto; margin: 0 0 0 0; }
+    MessagesView > #no-messages { color: $text-muted; padding: 1 2; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.session: Session | None = None
+        self._seen: dict[str, tuple[int, Static]] = {}
+        self.can_focus = True
+
+    def on_mount(self) -> None:
+        self.anchor()
+
+    def attach(self, session: Session | None) -> None:
+        self.session = session
+        self._seen.clear()
+        self.remove_children()
+        self.mount(Static("No messages streamed yet (stream mode messages-tuple or messages).", id="no-messages"))
+
+    def sync(self) -> None:
+        if self.session is None:
+            return
+        messages = self.session.snapshot_messages()
+        if not messages:
+            return
+        if not self._seen:
+            for child in self.query("#no-messages"):
+                child.remove()
+        new_widgets = []
+        for msg in messages:
+            seen = self._seen.get(msg.id)
+            if seen is None:
+                widget = Static(render_message(msg, self.session.ns_label(msg.ns)), classes="message")
+                self._seen[msg.id] = (msg.last_seq * 2 + msg.complete, widget)
+                new_widgets.append(widget)
+            elif seen[0] != msg.last_seq * 2 + msg.complete:
+                seen[1].update(render_message(msg, self.session.ns_label(msg.ns)))
+                self._seen[msg.id] = (msg.last_seq * 2 + msg.complete, seen[1])
+        if new_widgets:
+            self.mount_all(new_widgets)

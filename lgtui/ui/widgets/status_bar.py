@@ -1,0 +1,61 @@
+"""One line that says what is running where: assistant, thread, run, time, events, status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from lgtui.preview import safe_text
+from lgtui.session import Session
+
+STATUS_STYLES = {
+    "running": "bold black on yellow",
+    "success": "bold black on green",
+    "error": "bold white on red",
+    "interrupted": "bold black on magenta",
+    "cancelled": "bold black on grey70",
+    "disconnected": "bold white on red",
+    "idle": "bold black on grey70",
+}
+
+
+def short_id(value: str | None) -> str:
+    if not value:
+        return "-"
+    return value if len(value) <= 13 else value[:8] + "…" + value[-4:]
+
+
+class StatusBar(Static):
+    DEFAULT_CSS = """
+    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    """
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__("", id=id)
+        self.source_label = ""
+
+    def show(self, session: Session | None) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if session is None:
+            text.append(" idle ", STATUS_STYLES["idle"])
+            text.append(f"  {self.source_label}  ", "dim")
+            text.append("press n to start a run", "italic")
+            self.update(text)
+            return
+        status = session.status
+        text.append(f" {status} ", STATUS_STYLES.get(status, "reverse"))
+        text.append("  ")
+        text.append(safe_text(session.assistant or "-", 40), "bold")
+        text.append("  thread ", "dim")
+        text.append(short_id(session.thread_id) if session.thread_id else "stateless")
+        text.append("  run ", "dim")
+        text.append(short_id(session.run_id))
+        text.append("  time ", "dim")
+        text.append(f"{session.elapsed():.1f}s")
+        text.append("  events ", "dim")
+        text.append(f"{session.count:,}")
+        rate = session.events_per_second()
+        if rate:
+            text.append(f" ({rate:,.0f}/s)", "dim")
+        text.append(f"  {self.source_label}", "dim")
+        self.update(text)
