@@ -132,7 +132,8 @@ class EmbeddedSource:
             graphs = load_graphs(target)
         self._saver = InMemorySaver()
         self._graphs = {
-            name: g.copy(update={"checkpointer": self._saver}) for name, g in graphs.items()
+            name: g.copy(update={"checkpointer": self._saver, "name": name})
+            for name, g in graphs.items()
         }
         self._threads: dict[str, dict[str, Any]] = {}
         self._running: dict[str, Any] = {}  # run_id -> asyncio.Task being cancelled

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -151,12 +152,16 @@ class RemoteSource:
 
     async def stream_run(self, request: RunRequest, handle: RunHandle) -> AsyncIterator[StreamEvent]:
         thread_id = request.thread_id
-        if thread_id == NEW_THREAD:
-            thread = await self.create_thread()
-            thread_id = str(thread["thread_id"])
+        new_thread = thread_id == NEW_THREAD
+        if new_thread:
+            # The server creates the thread with the run: no round trip, no orphan thread
+            # when the run is refused.
+            thread_id = str(uuid.uuid4())
         handle.thread_id = thread_id
         path = f"/threads/{thread_id}/runs/stream" if thread_id else "/runs/stream"
         body = self._body(request, stateful=thread_id is not None)
+        if new_thread:
+            body["if_not_exists"] = "create"
         seq = 0
         try:
             async with aconnect_sse(
