@@ -14,6 +14,7 @@ from lgtui.session import Session
 from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
+from lgtui.ui.widgets.status_bar import StatusBar
 
 
 class LgtuiApp(App[int]):
@@ -122,12 +123,19 @@ class LgtuiApp(App[int]):
         try:
             self.assistants = await self.engine.call(self.source.list_assistants())
         except SourceError as exc:
-            self.notify(exc.message, title="Cannot list assistants", severity="error", markup=False, timeout=10)
+            self._report(exc.message)
             return None
         except Exception as exc:  # a misbehaving server: keep running
-            self.notify(f"{type(exc).__name__}: {exc}", title="Cannot list assistants", severity="error", markup=False)
+            self._report(f"{type(exc).__name__}: {exc}")
             return None
+        self.main.query_one(StatusBar).note = ""
         return self.assistants
+
+    def _report(self, message: str) -> None:
+        """Say what went wrong, in a toast and on the status bar until the next success."""
+        self.main.query_one(StatusBar).note = message
+        self.main.refresh_from_session()
+        self.notify(message, title="Cannot list assistants", severity="error", markup=False, timeout=10)
 
     def _open_form(self, assistants: list[dict[str, Any]]) -> None:
         def done(request: RunRequest | None) -> None:

@@ -32,10 +32,11 @@ class _More:
 
 def _scalar(value: Any) -> Text:
     if isinstance(value, str):
-        body = safe_text(value, LABEL_STRING)
-        text = Text('"' + body + ('"' if not body.endswith("…") else ""), style="green")
+        text = Text()
         if len(value) > LABEL_STRING:
-            text.append(f"  ({len(value):,} chars, enter to view)", style="dim italic")
+            text.append(f"({len(value):,} chars, enter to view) ", style="dim italic")
+        body = safe_text(value, LABEL_STRING)
+        text.append('"' + body + ('"' if not body.endswith("…") else ""), style="green")
         return text
     if value is None:
         return Text("null", style="dim")

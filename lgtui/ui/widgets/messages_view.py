@@ -79,14 +79,19 @@ class MessagesView(VerticalScroll):
         self._seen: dict[str, tuple[int, Static]] = {}
         self.can_focus = True
 
+    def compose(self):
+        yield Static(
+            "No messages streamed yet (stream mode messages-tuple or messages).", id="no-messages"
+        )
+
     def on_mount(self) -> None:
         self.anchor()
 
     def attach(self, session: Session | None) -> None:
         self.session = session
         self._seen.clear()
-        self.remove_children()
-        self.mount(Static("No messages streamed yet (stream mode messages-tuple or messages).", id="no-messages"))
+        self.query(".message").remove()
+        self.query_one("#no-messages").display = True
 
     def sync(self) -> None:
         if self.session is None:
@@ -94,18 +99,17 @@ class MessagesView(VerticalScroll):
         messages = self.session.snapshot_messages()
         if not messages:
             return
-        if not self._seen:
-            for child in self.query("#no-messages"):
-                child.remove()
+        self.query_one("#no-messages").display = False
         new_widgets = []
         for msg in messages:
+            stamp = msg.last_seq * 2 + msg.complete
             seen = self._seen.get(msg.id)
             if seen is None:
                 widget = Static(render_message(msg, self.session.ns_label(msg.ns)), classes="message")
-                self._seen[msg.id] = (msg.last_seq * 2 + msg.complete, widget)
+                self._seen[msg.id] = (stamp, widget)
                 new_widgets.append(widget)
-            elif seen[0] != msg.last_seq * 2 + msg.complete:
+            elif seen[0] != stamp:
                 seen[1].update(render_message(msg, self.session.ns_label(msg.ns)))
-                self._seen[msg.id] = (msg.last_seq * 2 + msg.complete, seen[1])
+                self._seen[msg.id] = (stamp, seen[1])
         if new_widgets:
             self.mount_all(new_widgets)

@@ -33,13 +33,18 @@ class StatusBar(Static):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("", id=id)
         self.source_label = ""
+        self.note = ""  # the last problem to report while no run is shown
 
     def show(self, session: Session | None) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         if session is None:
             text.append(" idle ", STATUS_STYLES["idle"])
             text.append(f"  {self.source_label}  ", "dim")
-            text.append("press n to start a run", "italic")
+            if self.note:
+                text.append("✖ " + safe_text(self.note, 300), "bold red")
+                text.append("  press n to try again", "italic")
+            else:
+                text.append("press n to start a run", "italic")
             self.update(text)
             return
         status = session.status

@@ -1,0 +1,31 @@
+"""Read what a user would see on the screen of an app under Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+
+from textual.app import App
+
+
+def screen_text(app: App) -> str:
+    """The visible screen as plain text, one line per row (what a user would read)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+    """Pause until ``predicate()`` holds; bounded in time."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or predicate}")
+        await pilot.pause(0.05)
+        await asyncio.sleep(0)
+
+
+async def wait_for_text(pilot, *texts: str, timeout: float = 20.0) -> str:
+    """Pause until every one of ``texts`` is on screen; return the screen."""
+    await wait_for(pilot, lambda: all(t in screen_text(pilot.app) for t in texts), timeout, f"{texts!r} on screen")
+    return screen_text(pilot.app)
