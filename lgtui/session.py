@@ -204,8 +204,7 @@ class Session:
         self.ended: float | None = None
 
         self.events: list[StreamEvent] = []
-        self.nodes: list[str] = []  # node column of each event
-        self.summaries: list[str] = []  # one-line summary of each event
+        self._rows: list[tuple[str, str] | None] = []  # (node, summary), made when first shown
         self.tabs: dict[str, list[int]] = {tab: [] for tab in TABS if tab != "all"}
         self.namespaces: dict[tuple[str, ...], str] = {(): "root"}  # ns -> short label
         self.ns_events: dict[tuple[str, ...], list[int]] = {(): []}
@@ -221,23 +220,32 @@ class Session:
     # -- input -------------------------------------------------------------------------
 
     def append(self, event: StreamEvent) -> None:
-        """Take one event; derive its row, tab, namespace, messages, state and status."""
-        data = event.data
-        node, summary = self._describe(event, data)
+        """Take one event: file it under its tab and namespace, and derive what it changes.
+
+        Only events that change derived state are decoded here (metadata, errors,
+        messages, and updates/values carrying an interrupt); one-line rows are made
+        when first shown (`row`), so a burst of events costs little more than a list append.
+        """
+        mode = event.mode
+        data = _UNPARSED
+        if mode in _PARSE_MODES or (mode in _INTERRUPT_MODES and b"__interrupt__" in event.raw):
+            data = event.data
         with self._lock:
             seq = len(self.events)
             self.events.append(event)
-            self.nodes.append(node)
-            self.summaries.append(summary)
-            tab = _TAB_OF_MODE.get(event.mode)
+            self._rows.append(None)
+            tab = _TAB_OF_MODE.get(mode)
             if tab is not None:
                 self.tabs[tab].append(seq)
-            self.mode_counts[event.mode] = self.mode_counts.get(event.mode, 0) + 1
+            self.mode_counts[mode] = self.mode_counts.get(mode, 0) + 1
             ns = event.ns
             if ns not in self.namespaces:
                 self._add_namespace(ns)
             self.ns_events[ns].append(seq)
-            self._derive(seq, event, data)
+            if mode == "values":
+                self.latest_values[ns] = seq
+            if data is not _UNPARSED:
+                self._derive(seq, event, data)
             self.version += 1
 
     def extend(self, events: Iterable[StreamEvent]) -> None:
@@ -274,6 +282,14 @@ class Session:
             return 0.0
         span = self.events[-1].t
         return len(self.events) / span if span > 0 else 0.0
+
+    def row(self, seq: int) -> tuple[str, str]:
+        """(node, one-line summary) of event ``seq``, made on first use and kept."""
+        row = self._rows[seq]
+        if row is None:
+            event = self.events[seq]
+            row = self._rows[seq] = self._describe(event, event.data)
+        return row
 
     def ns_label(self, ns: tuple[str, ...]) -> str:
         return self.namespaces.get(ns, "|".join(ns))
@@ -321,7 +337,6 @@ class Session:
             if isinstance(data, dict) and isinstance(data.get("run_id"), str):
                 self.run_id = data["run_id"]
         elif mode == "values":
-            self.latest_values[event.ns] = seq
             if isinstance(data, dict):
                 self._note_interrupts(seq, event.ns, data.get("__interrupt__"))
         elif mode == "updates":
@@ -390,6 +405,15 @@ class Session:
             msg = self._message(seq, mid, event.ns, str(meta.get("langgraph_node") or ""))
             msg.role = _role(str(item.get("type") or ""))
             msg.replace(item, complete=complete)
+
+
+_UNPARSED = object()
+# Modes whose every event changes derived state; updates and values only when they
+# carry an interrupt.
+_PARSE_MODES = frozenset(
+    {"metadata", "error", "messages", "messages/partial", "messages/complete", "messages/metadata"}
+)
+_INTERRUPT_MODES = frozenset({"updates", "values"})
 
 
 # -- one-line descriptions per mode ------------------------------------------------------

@@ -201,8 +201,9 @@ class MainScreen(Screen[None]):
         title.append(safe_text(event.mode, 30), style="bold cyan")
         if event.ns:
             title.append(" " + session.ns_label(event.ns), style="italic cyan")
-        if session.nodes[seq]:
-            title.append(" " + session.nodes[seq], style="bold")
+        node, _ = session.row(seq)
+        if node:
+            title.append(" " + node, style="bold")
         title.append(f"  +{event.t:.3f}s  {len(event.raw):,} bytes", style="dim")
         if event.id:
             title.append(f"  id {safe_text(event.id, 40)}", style="dim")

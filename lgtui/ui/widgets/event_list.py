@@ -173,10 +173,10 @@ class EventList(ScrollView, can_focus=True):
         text.append(f"{MODE_SHORT.get(mode, mode)[:11]:<11} ", MODE_STYLES.get(mode, ""))
         if event.ns:
             text.append(safe_text(session.ns_label(event.ns), 30) + " ", "italic cyan")
-        node = session.nodes[seq]
+        node, summary = session.row(seq)
         if node:
             text.append(node[:30] + " ", "bold")
-        text.append(session.summaries[seq])
+        text.append(summary)
         style = self.rich_style
         if selected:
             style = style + Style(reverse=True) if not self.has_focus else style + Style(bgcolor="#264f78", color="white")

@@ -1,0 +1,143 @@
+"""The UI-free core: import hygiene, the Session's answers, previews of hostile values."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from conftest import quiet_env
+
+from lgtui.events import StreamEvent, split_event_name
+from lgtui.preview import preview, safe_text
+from lgtui.session import Session
+
+
+def modules_loaded_by(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
+        capture_output=True, text=True, timeout=60, env=quiet_env(), check=True,
+    ).stdout
+    return set(json.loads(out.splitlines()[-1]))
+
+
+def test_core_never_imports_textual(graphs_dir):
+    loaded = modules_loaded_by(
+        "import lgtui.events, lgtui.session, lgtui.engine, lgtui.preview, lgtui.cli\n"
+        "import lgtui.sources.remote, lgtui.sources.embedded, lgtui.sources.loader\n"
+        "from lgtui.cli import main\n"
+        f"main(['stream', {str(graphs_dir)!r}, '-a', 'agent', '-i', '{{\"topic\": \"x\"}}'])"
+    )
+    assert "langgraph" in loaded  # the run really happened in-process
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
+
+
+def test_help_imports_nothing_heavy():
+    loaded = modules_loaded_by("from lgtui.cli import build_parser\nbuild_parser().format_help()")
+    for heavy in ("textual", "langgraph", "httpx", "langchain_core", "rich"):
+        assert heavy not in loaded, f"`lgtui --help` imports {heavy}"
+
+
+def test_event_names():
+    assert split_event_name("updates") == ("updates", ())
+    assert split_event_name("updates|node_2:abc|inner:def") == ("updates", ("node_2:abc", "inner:def"))
+    assert split_event_name("messages/partial") == ("messages/partial", ())
+
+
+def ev(seq: int, name: str, data) -> StreamEvent:
+    return StreamEvent.from_data(seq, seq * 0.01, name, data)
+
+
+def test_session_assembles_streamed_chunks_by_message_id():
+    s = Session()
+    meta = {"langgraph_node": "model"}
+    chunks = [
+        {"type": "AIMessageChunk", "id": "m1", "content": "Hel", "tool_call_chunks": []},
+        {"type": "AIMessageChunk", "id": "m2", "content": "other", "tool_call_chunks": []},
+        {"type": "AIMessageChunk", "id": "m1", "content": "lo", "tool_call_chunks": [
+            {"name": "search", "args": '{"q": ', "id": "call1", "index": 0}]},
+        {"type": "AIMessageChunk", "id": "m1", "content": "", "chunk_position": "last", "tool_call_chunks": [
+            {"name": None, "args": '"cats"}', "id": None, "index": 0}]},
+    ]
+    for i, c in enumerate(chunks):
+        s.append(ev(i, "messages", [c, meta]))
+        if i == 2:  # half-streamed: half there
+            m1 = s.messages["m1"]
+            assert (m1.text, m1.complete) == ("Hello", False)
+    m1, m2 = s.snapshot_messages()
+    assert (m1.role, m1.node, m1.text, m1.complete, m1.chunks) == ("ai", "model", "Hello", True, 3)
+    assert [(t.name, t.args, t.id) for t in m1.tool_calls] == [("search", '{"q": "cats"}', "call1")]
+    assert m2.text == "other"
+    assert len(s.tabs["messages"]) == 4
+
+
+def test_session_messages_mode_replaces_with_the_accumulated_message():
+    s = Session()
+    s.append(ev(0, "messages/metadata", {"r1": {"metadata": {"langgraph_node": "gen"}}}))
+    s.append(ev(1, "messages/partial", [{"type": "ai", "id": "r1", "content": "why"}]))
+    s.append(ev(2, "messages/partial", [{"type": "ai", "id": "r1", "content": "why did"}]))
+    s.append(ev(3, "messages/complete", [{"type": "tool", "id": "t1", "content": "42", "tool_call_id": "c1"}]))
+    r1, t1 = s.snapshot_messages()
+    assert (r1.text, r1.node, r1.complete) == ("why did", "gen", False)
+    assert (t1.role, t1.text, t1.tool_call_id, t1.complete) == ("tool", "42", "c1", True)
+    assert s.row(2) == ("gen", "ai: why did")
+
+
+def test_session_status_errors_interrupts_and_state():
+    s = Session()
+    s.append(ev(0, "metadata", {"run_id": "r-1", "attempt": 1}))
+    s.append(ev(1, "values", {"q": "x"}))
+    s.append(ev(2, "updates", {"__interrupt__": [{"value": {"question": "?"}, "id": "i1"}]}))
+    s.append(ev(3, "values", {"q": "x", "__interrupt__": [{"value": {"question": "?"}, "id": "i1"}]}))
+    assert s.run_id == "r-1"
+    assert [(i.value, i.id) for i in s.interrupts] == [({"question": "?"}, "i1")]
+    s.finish()
+    assert s.status == "interrupted"
+    assert s.values_at(()) == {"q": "x", "__interrupt__": [{"value": {"question": "?"}, "id": "i1"}]}
+
+    s = Session()
+    s.append(ev(0, "error", {"error": "KeyError", "message": "'topic'"}))
+    s.finish()
+    assert s.status == "error"
+    assert (s.last_error().type, s.last_error().message) == ("KeyError", "'topic'")
+    assert s.row(0) == ("", "KeyError: 'topic'")
+
+
+def test_namespace_labels_are_short_but_unambiguous():
+    s = Session()
+    s.append(ev(0, "updates|node_2:aaaa1111-0000", {"x": {}}))
+    s.append(ev(1, "updates|node_2:aaaa2222-0000", {"x": {}}))
+    s.append(ev(2, "updates|node_2:aaaa1111-0000|inner:bbbb0000-1", {"y": {}}))
+    labels = [s.ns_label(e.ns) for e in s.events]
+    assert labels[0] == "node_2:aaaa"
+    assert labels[1] == "node_2:aaaa2222" and labels[1] != labels[0]
+    assert labels[2] == "node_2:aaaa/inner:bbbb"
+    assert len(set(labels)) == 3
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [b"not json", b"", b"[1, 2", b'{"a": ' * 1000, "\udcff".encode("utf-8", "surrogatepass"), b"\xff\xfe"],
+)
+@pytest.mark.parametrize("mode", ["updates", "values", "messages", "debug", "events", "error", "metadata", "custom", "messages/partial"])
+def test_session_survives_payloads_that_are_not_what_they_should_be(mode, payload):
+    s = Session()
+    s.append(StreamEvent(0, 0.0, mode, payload))
+    s.append(StreamEvent(1, 0.0, mode, b'"a string"'))
+    s.append(StreamEvent(2, 0.0, mode, b"[[], 3, null]"))
+    s.finish()
+    assert s.count == 3
+    assert all(isinstance(s.row(i)[1], str) for i in range(3))
+
+
+def test_previews_are_bounded_and_safe():
+    big = {"k" * 10: "v" * 200_000, **{f"key{i}": i for i in range(10_000)}}
+    text = preview(big, 80)
+    assert len(text) <= 81 and text.endswith("…")
+    deep: object = "bottom"
+    for _ in range(1000):
+        deep = [deep]
+    assert preview(deep, 50).startswith("[[[[[[[")
+    assert safe_text("\x1b[31mred\x1b[0m\n\u202e") == "\\x1b[31mred\\x1b[0m\\n\\u202e"
+    assert "\x1b" not in preview({"a": "\x1b]0;t\x07"})
