@@ -94,7 +94,9 @@ async def ceiling(url: str, kind: str) -> tuple[int, float]:
     n = 0
     start = time.perf_counter()
     async with httpx.AsyncClient(timeout=None) as client:
-        async with aconnect_sse(client, "POST", url + "/runs/stream", json={"assistant_id": kind}) as es:
+        async with aconnect_sse(
+            client, "POST", url + "/runs/stream", json={"assistant_id": kind}
+        ) as es:
             async for sse in es.aiter_sse():
                 orjson.loads(sse.data)
                 n += 1
@@ -206,28 +208,41 @@ def main() -> None:
     server.start()
     ready.wait(10)
     url = f"http://127.0.0.1:{port}"
-    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}")
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
+    )
     print(f"recorded langgraph dev bodies replayed over loopback, {n:,} events per run")
     try:
-        for kind, label in (("mixed", "chat run (updates, values, debug, messages-tuple, custom)"), ("large", "custom events of ~1 kB")):
+        for kind, label in (
+            ("mixed", "chat run (updates, values, debug, messages-tuple, custom)"),
+            ("large", "custom events of ~1 kB"),
+        ):
             size = len(bodies[kind])
             print(f"\n== {label}: {size / 2**20:.1f} MiB")
             c_n, c_t = asyncio.run(ceiling(url, kind))
             print(f"ceiling  httpx-sse + orjson      {c_n / c_t:>10,.0f} events/s  ({c_t:.2f} s)")
             session, s_t = asyncio.run(source_session(url, kind))
             grown, counted = memory_growth(url, kind)
-            print(f"source + Session                 {session.count / s_t:>10,.0f} events/s  ({s_t:.2f} s)  "
-                  f"= {session.count / s_t / (c_n / c_t):.2f}x ceiling   [target >= 0.5x]")
-            print(f"memory   source + Session        {grown:>10,.0f} MB for {session.count:,} events "
-                  f"({grown * 2**20 / counted:,.0f} B/event)   [target <= 300 MB for 100k x 1 kB]")
+            print(
+                f"source + Session                 {session.count / s_t:>10,.0f} events/s  ({s_t:.2f} s)  "
+                f"= {session.count / s_t / (c_n / c_t):.2f}x ceiling   [target >= 0.5x]"
+            )
+            print(
+                f"memory   source + Session        {grown:>10,.0f} MB for {session.count:,} events "
+                f"({grown * 2**20 / counted:,.0f} B/event)   [target <= 300 MB for 100k x 1 kB]"
+            )
             assert session.count == n, f"lost {n - session.count} events"
             del session
             gc.collect()
             app = asyncio.run(whole_app(url, kind, n))
-            print(f"whole app (headless Textual)     {app['rate']:>10,.0f} events/s  ({app['seconds']:.2f} s)  "
-                  f"screen refreshes {app['refresh_hz']:.1f}/s, events lost {app['lost']}, rows shown {app['shown']:,}"
-                  f"   [target >= 20,000/s, >= 10 refreshes/s, 0 lost]")
-        print(f"\nlgtui --help                     {help_time() * 1000:>10,.0f} ms   [target < 300 ms]")
+            print(
+                f"whole app (headless Textual)     {app['rate']:>10,.0f} events/s  ({app['seconds']:.2f} s)  "
+                f"screen refreshes {app['refresh_hz']:.1f}/s, events lost {app['lost']}, rows shown {app['shown']:,}"
+                f"   [target >= 20,000/s, >= 10 refreshes/s, 0 lost]"
+            )
+        print(
+            f"\nlgtui --help                     {help_time() * 1000:>10,.0f} ms   [target < 300 ms]"
+        )
     finally:
         server.terminate()
 

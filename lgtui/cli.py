@@ -63,7 +63,9 @@ def parse_modes(values: list[str] | None) -> list[str]:
     for value in values:
         for mode in filter(None, (m.strip() for m in value.split(","))):
             if mode not in STREAM_MODES:
-                raise CLIError(f"unknown stream mode {mode!r}; choose from {', '.join(STREAM_MODES)}")
+                raise CLIError(
+                    f"unknown stream mode {mode!r}; choose from {', '.join(STREAM_MODES)}"
+                )
             if mode not in modes:
                 modes.append(mode)
     return modes
@@ -97,7 +99,9 @@ def _add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) ->
         metavar="JSON",
         help="run input as JSON, or @file.json" + (" (default: {})" if for_stream else ""),
     )
-    p.add_argument("--command", metavar="JSON", help='a command instead of input, e.g. {"resume": "yes"}')
+    p.add_argument(
+        "--command", metavar="JSON", help='a command instead of input, e.g. {"resume": "yes"}'
+    )
     p.add_argument("--mode", "-m", action="append", metavar="MODE", help=MODES_HELP)
     p.add_argument("--subgraphs", "-s", action="store_true", help="stream subgraph events too")
     p.add_argument(
@@ -121,12 +125,20 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
 
     p = sub.add_parser("connect", help="inspect runs on a LangGraph API server")
-    p.add_argument("url", nargs="?", default="http://127.0.0.1:2024", help="server URL (default %(default)s)")
-    p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY)")
+    p.add_argument(
+        "url", nargs="?", default="http://127.0.0.1:2024", help="server URL (default %(default)s)"
+    )
+    p.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help="sent as x-api-key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY)",
+    )
     _add_run_options(p)
 
     p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
-    p.add_argument("path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one")
+    p.add_argument(
+        "path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one"
+    )
     _add_run_options(p)
 
     p = sub.add_parser("demo", help="open the bundled example graphs (no server needed)")
@@ -233,8 +245,6 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, target: str) -> int:
-    import asyncio
-
     from lgtui.sources.base import SourceError
 
     # Bad input is reported here, before the screen takes over the terminal.
@@ -248,11 +258,8 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         raise CLIError(exc.message, exc.exit_code) from None
     request = None
     if args.assistant or args.input is not None or args.command:
-        try:
-            assistant = asyncio.run(pick_assistant(source, args.assistant))
-        except SourceError as exc:
-            raise CLIError(exc.message, exc.exit_code) from None
-        request = build_request(args, assistant, default_input={})
+        # An empty assistant is resolved by the app (the only graph, or the dialog).
+        request = build_request(args, args.assistant or "", default_input={})
 
     from lgtui.ui.app import LgtuiApp
 
@@ -279,6 +286,13 @@ def main(argv: list[str] | None = None) -> int:
         if args.command_name == "open":
             return cmd_tui(args, args.path)
         if args.command_name == "demo":
+            if not (args.assistant or args.input or args.command):
+                # Start straight away on the research agent, subgraphs included.
+                args.assistant, args.input, args.subgraphs = (
+                    "research",
+                    '{"topic": "LangGraph streaming"}',
+                    True,
+                )
             return cmd_tui(args, bundled_examples())
     except CLIError as exc:
         print(f"lgtui: {exc.message}", file=sys.stderr)
@@ -289,7 +303,7 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:
         # The reader went away (`lgtui stream ... | head`); say nothing more.
         try:
-            sys.stdout = open(os.devnull, "w")  # noqa: SIM115
+            sys.stdout = open(os.devnull, "w")
         except OSError:
             pass
         return EXIT_OK

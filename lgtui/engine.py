@@ -57,7 +57,9 @@ class Engine:
         self._thread.join(timeout)
 
 
-async def stream_into(source: Any, request: RunRequest, session: Session, handle: RunHandle) -> None:
+async def stream_into(
+    source: Any, request: RunRequest, session: Session, handle: RunHandle
+) -> None:
     """Stream one run into ``session``, and set its final status whatever happens."""
     try:
         async for event in source.stream_run(request, handle):

@@ -150,7 +150,9 @@ class Message:
                         args = orjson.dumps(args).decode()
                     except TypeError:
                         args = str(args)
-                self.tool_calls.append(ToolCall(str(tc.get("name") or ""), args, str(tc.get("id") or "")))
+                self.tool_calls.append(
+                    ToolCall(str(tc.get("name") or ""), args, str(tc.get("id") or ""))
+                )
 
     def _common(self, msg: dict[str, Any]) -> None:
         if msg.get("usage_metadata"):
@@ -426,7 +428,11 @@ def _describe_updates(session: Session, data: Any) -> tuple[str, str]:
         return "", preview(data, _SUMMARY)
     if "__interrupt__" in data:
         items = data["__interrupt__"]
-        values = [i.get("value") for i in items if isinstance(i, dict)] if isinstance(items, list) else items
+        values = (
+            [i.get("value") for i in items if isinstance(i, dict)]
+            if isinstance(items, list)
+            else items
+        )
         return "__interrupt__", "interrupt " + preview(values, _SUMMARY)
     nodes = ", ".join(safe_text(str(k), 40) for k in data)
     if len(data) == 1:
@@ -444,7 +450,7 @@ def _describe_values(session: Session, data: Any) -> tuple[str, str]:
 def _describe_debug_like(kind: str, payload: Any) -> tuple[str, str]:
     if not isinstance(payload, dict):
         return "", preview(payload, _SUMMARY)
-    if kind == "checkpoint" or "next" in payload and "values" in payload:
+    if kind == "checkpoint" or ("next" in payload and "values" in payload):
         meta = payload.get("metadata") or {}
         step = meta.get("step", payload.get("step", ""))
         source = meta.get("source", "")
@@ -454,7 +460,7 @@ def _describe_debug_like(kind: str, payload: Any) -> tuple[str, str]:
         summary += f" next={preview(nxt, 60)}"
         return writers, summary
     name = safe_text(str(payload.get("name", "")), 40)
-    if "result" in payload or "error" in payload and "input" not in payload:
+    if "result" in payload or ("error" in payload and "input" not in payload):
         if payload.get("error"):
             return name, "task error " + preview(payload.get("error"), _SUMMARY)
         if payload.get("interrupts"):
@@ -486,7 +492,9 @@ def _message_line(msg: dict[str, Any]) -> str:
     chunks = msg.get("tool_call_chunks") or msg.get("tool_calls") or []
     if chunks:
         names = [str(c.get("name")) for c in chunks if isinstance(c, dict) and c.get("name")]
-        args = "".join(c.get("args") for c in chunks if isinstance(c, dict) and isinstance(c.get("args"), str))
+        args = "".join(
+            c.get("args") for c in chunks if isinstance(c, dict) and isinstance(c.get("args"), str)
+        )
         extra = f" tool_call {','.join(names)} {args}".rstrip()
     return f"{role}: " + safe_text(text, _SUMMARY) + safe_text(extra, 80)
 
@@ -527,7 +535,11 @@ def _describe_events(session: Session, data: Any) -> tuple[str, str]:
     if isinstance(inner, dict):
         if "chunk" in inner:
             chunk = inner["chunk"]
-            detail = _content_text(chunk.get("content")) if isinstance(chunk, dict) and "content" in chunk else preview(chunk, 100)
+            detail = (
+                _content_text(chunk.get("content"))
+                if isinstance(chunk, dict) and "content" in chunk
+                else preview(chunk, 100)
+            )
             detail = safe_text(detail, 100)
         elif "output" in inner:
             detail = "→ " + preview(inner["output"], 100)
@@ -538,7 +550,10 @@ def _describe_events(session: Session, data: Any) -> tuple[str, str]:
 
 def _describe_error(session: Session, data: Any) -> tuple[str, str]:
     if isinstance(data, dict):
-        return "", f"{safe_text(str(data.get('error', 'Error')), 60)}: {safe_text(str(data.get('message', '')), _SUMMARY)}"
+        return (
+            "",
+            f"{safe_text(str(data.get('error', 'Error')), 60)}: {safe_text(str(data.get('message', '')), _SUMMARY)}",
+        )
     return "", preview(data, _SUMMARY)
 
 

@@ -72,7 +72,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
         str(GRAPHS / "langgraph.json"),
     ]
     with log.open("wb") as out:
-        proc = subprocess.Popen(cmd, cwd=GRAPHS, stdout=out, stderr=subprocess.STDOUT, env=quiet_env())
+        proc = subprocess.Popen(
+            cmd, cwd=GRAPHS, stdout=out, stderr=subprocess.STDOUT, env=quiet_env()
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + STARTUP_TIMEOUT
     try:
@@ -85,7 +87,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
             except httpx.HTTPError:
                 pass
             if time.monotonic() > deadline:
-                raise RuntimeError(f"langgraph dev did not start in {STARTUP_TIMEOUT}s:\n{log.read_text()[-4000:]}")
+                raise RuntimeError(
+                    f"langgraph dev did not start in {STARTUP_TIMEOUT}s:\n{log.read_text()[-4000:]}"
+                )
             time.sleep(0.25)
         yield Server(url, proc, log)
     finally:
@@ -102,7 +106,9 @@ def graphs_dir() -> Path:
     return GRAPHS
 
 
-def run_cli(*args: str, timeout: float = 60, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, timeout: float = 60, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run the `lgtui` command as a user would, capturing what it prints."""
     return subprocess.run(
         [sys.executable, "-m", "lgtui", *args],

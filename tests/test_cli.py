@@ -24,7 +24,16 @@ def assert_one_clean_line(stderr: str, *fragments: str) -> None:
 
 
 def test_stream_prints_one_json_object_per_event(server):
-    proc = run_cli("stream", server.url, "-a", "agent", "-i", '{"topic": "ice cream"}', "--api-key", TEST_API_KEY)
+    proc = run_cli(
+        "stream",
+        server.url,
+        "-a",
+        "agent",
+        "-i",
+        '{"topic": "ice cream"}',
+        "--api-key",
+        TEST_API_KEY,
+    )
     assert proc.returncode == 0, proc.stderr
     events = lines_of(proc.stdout)
     assert set(events[0]) == {"seq", "t", "event", "mode", "ns", "id", "data"}
@@ -43,7 +52,17 @@ def test_stream_prints_one_json_object_per_event(server):
 
 
 def test_stream_subgraph_events_carry_their_namespace(graphs_dir):
-    proc = run_cli("stream", str(graphs_dir), "-a", "sub", "-i", '{"foo": "foo"}', "-m", "updates", "--subgraphs")
+    proc = run_cli(
+        "stream",
+        str(graphs_dir),
+        "-a",
+        "sub",
+        "-i",
+        '{"foo": "foo"}',
+        "-m",
+        "updates",
+        "--subgraphs",
+    )
     assert proc.returncode == 0, proc.stderr
     events = lines_of(proc.stdout)
     sub = [e for e in events if e["ns"]]
@@ -55,7 +74,18 @@ def test_stream_subgraph_events_carry_their_namespace(graphs_dir):
 
 
 def test_run_error_exits_1_after_printing_everything(server):
-    proc = run_cli("stream", server.url, "-a", "failing", "-i", '{"topic": "x"}', "-m", "updates", "--api-key", TEST_API_KEY)
+    proc = run_cli(
+        "stream",
+        server.url,
+        "-a",
+        "failing",
+        "-i",
+        '{"topic": "x"}',
+        "-m",
+        "updates",
+        "--api-key",
+        TEST_API_KEY,
+    )
     assert proc.returncode == 1
     events = lines_of(proc.stdout)
     assert events[1]["data"] == {"prepare": {"topic": "x!"}}
@@ -65,14 +95,36 @@ def test_run_error_exits_1_after_printing_everything(server):
 
 
 def test_interrupted_run_exits_0(server):
-    proc = run_cli("stream", server.url, "-a", "hitl", "-i", '{"q": "name?"}', "-m", "updates", "--api-key", TEST_API_KEY)
+    proc = run_cli(
+        "stream",
+        server.url,
+        "-a",
+        "hitl",
+        "-i",
+        '{"q": "name?"}',
+        "-m",
+        "updates",
+        "--api-key",
+        TEST_API_KEY,
+    )
     assert proc.returncode == 0
     events = lines_of(proc.stdout)
     assert events[-1]["data"]["__interrupt__"][0]["value"] == {"question": "name?"}
 
 
 def test_resume_with_command_on_the_same_thread(server):
-    first = run_cli("stream", server.url, "-a", "hitl", "-i", '{"q": "name?"}', "-m", "values", "--api-key", TEST_API_KEY)
+    first = run_cli(
+        "stream",
+        server.url,
+        "-a",
+        "hitl",
+        "-i",
+        '{"q": "name?"}',
+        "-m",
+        "values",
+        "--api-key",
+        TEST_API_KEY,
+    )
     # the thread was created by the run: find it from the server's run metadata
     import httpx
 
@@ -84,13 +136,24 @@ def test_resume_with_command_on_the_same_thread(server):
         t["thread_id"]
         for t in threads
         if httpx.get(
-            f"{server.url}/threads/{t['thread_id']}/runs/{run_id}", headers={"x-api-key": TEST_API_KEY}
+            f"{server.url}/threads/{t['thread_id']}/runs/{run_id}",
+            headers={"x-api-key": TEST_API_KEY},
         ).status_code
         == 200
     )
     proc = run_cli(
-        "stream", server.url, "-a", "hitl", "-t", thread_id, "--command", '{"resume": "Bob"}',
-        "-m", "values", "--api-key", TEST_API_KEY,
+        "stream",
+        server.url,
+        "-a",
+        "hitl",
+        "-t",
+        thread_id,
+        "--command",
+        '{"resume": "Bob"}',
+        "-m",
+        "values",
+        "--api-key",
+        TEST_API_KEY,
     )
     assert proc.returncode == 0, proc.stderr
     assert lines_of(proc.stdout)[-1]["data"] == {"q": "name?", "answer": "Bob"}
@@ -98,14 +161,19 @@ def test_resume_with_command_on_the_same_thread(server):
 
 def test_api_key_from_the_environment(server):
     env = quiet_env() | {"LANGGRAPH_API_KEY": TEST_API_KEY}
-    proc = run_cli("stream", server.url, "-a", "agent", "-i", '{"topic": "x"}', "-m", "updates", env=env)
+    proc = run_cli(
+        "stream", server.url, "-a", "agent", "-i", '{"topic": "x"}', "-m", "updates", env=env
+    )
     assert proc.returncode == 0, proc.stderr
 
 
 @pytest.mark.parametrize(
     ("key", "status", "detail"),
-    [(None, 401, "Invalid or missing API key."), ("wrong", 401, "Invalid or missing API key."),
-     (FORBIDDEN_KEY, 403, "This API key may not run graphs.")],
+    [
+        (None, 401, "Invalid or missing API key."),
+        ("wrong", 401, "Invalid or missing API key."),
+        (FORBIDDEN_KEY, 403, "This API key may not run graphs."),
+    ],
 )
 def test_bad_api_key(server, key, status, detail):
     args = ["stream", server.url, "-a", "agent", "-i", "{}"]
@@ -118,7 +186,16 @@ def test_bad_api_key(server, key, status, detail):
 
 
 def test_unknown_thread_404(server):
-    proc = run_cli("stream", server.url, "-a", "agent", "-t", "00000000-0000-0000-0000-000000000000", "--api-key", TEST_API_KEY)
+    proc = run_cli(
+        "stream",
+        server.url,
+        "-a",
+        "agent",
+        "-t",
+        "00000000-0000-0000-0000-000000000000",
+        "--api-key",
+        TEST_API_KEY,
+    )
     assert proc.returncode == 3
     assert_one_clean_line(proc.stderr, "HTTP 404", "Thread or assistant not found.")
 
@@ -137,14 +214,20 @@ def test_server_down():
 
 
 def test_wrong_url_path_is_an_http_error(server):
-    proc = run_cli("stream", server.url + "/not/here", "-a", "agent", "-i", "{}", "--api-key", TEST_API_KEY)
+    proc = run_cli(
+        "stream", server.url + "/not/here", "-a", "agent", "-i", "{}", "--api-key", TEST_API_KEY
+    )
     assert proc.returncode == 3
     assert_one_clean_line(proc.stderr, "HTTP 404")
 
 
 @pytest.mark.parametrize(
     ("value", "where"),
-    [('{"topic": x}', "line 1 column 11"), ('{"a": 1,\n "b": }', "line 2 column 7"), ("", "line 1 column 1")],
+    [
+        ('{"topic": x}', "line 1 column 11"),
+        ('{"a": 1,\n "b": }', "line 2 column 7"),
+        ("", "line 1 column 1"),
+    ],
 )
 def test_invalid_json_input(graphs_dir, value, where):
     proc = run_cli("stream", str(graphs_dir), "-a", "agent", "-i", value)
@@ -198,7 +281,11 @@ def test_stream_into_a_closed_pipe_is_quiet(graphs_dir):
 
     p = subprocess.run(
         f"{sys.executable} -m lgtui stream {graphs_dir} -a firehose -i '{{\"count\": 5000}}' -m custom | head -n 2",
-        shell=True, capture_output=True, text=True, timeout=60, env=quiet_env(),
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=quiet_env(),
     )
     assert len(p.stdout.splitlines()) == 2
     assert "Traceback" not in p.stderr

@@ -17,7 +17,11 @@ from lgtui.session import Session
 def modules_loaded_by(code: str) -> set[str]:
     out = subprocess.run(
         [sys.executable, "-c", code + "\nimport sys, json; print(json.dumps(sorted(sys.modules)))"],
-        capture_output=True, text=True, timeout=60, env=quiet_env(), check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=quiet_env(),
+        check=True,
     ).stdout
     return set(json.loads(out.splitlines()[-1]))
 
@@ -41,7 +45,10 @@ def test_help_imports_nothing_heavy():
 
 def test_event_names():
     assert split_event_name("updates") == ("updates", ())
-    assert split_event_name("updates|node_2:abc|inner:def") == ("updates", ("node_2:abc", "inner:def"))
+    assert split_event_name("updates|node_2:abc|inner:def") == (
+        "updates",
+        ("node_2:abc", "inner:def"),
+    )
     assert split_event_name("messages/partial") == ("messages/partial", ())
 
 
@@ -55,10 +62,19 @@ def test_session_assembles_streamed_chunks_by_message_id():
     chunks = [
         {"type": "AIMessageChunk", "id": "m1", "content": "Hel", "tool_call_chunks": []},
         {"type": "AIMessageChunk", "id": "m2", "content": "other", "tool_call_chunks": []},
-        {"type": "AIMessageChunk", "id": "m1", "content": "lo", "tool_call_chunks": [
-            {"name": "search", "args": '{"q": ', "id": "call1", "index": 0}]},
-        {"type": "AIMessageChunk", "id": "m1", "content": "", "chunk_position": "last", "tool_call_chunks": [
-            {"name": None, "args": '"cats"}', "id": None, "index": 0}]},
+        {
+            "type": "AIMessageChunk",
+            "id": "m1",
+            "content": "lo",
+            "tool_call_chunks": [{"name": "search", "args": '{"q": ', "id": "call1", "index": 0}],
+        },
+        {
+            "type": "AIMessageChunk",
+            "id": "m1",
+            "content": "",
+            "chunk_position": "last",
+            "tool_call_chunks": [{"name": None, "args": '"cats"}', "id": None, "index": 0}],
+        },
     ]
     for i, c in enumerate(chunks):
         s.append(ev(i, "messages", [c, meta]))
@@ -77,7 +93,13 @@ def test_session_messages_mode_replaces_with_the_accumulated_message():
     s.append(ev(0, "messages/metadata", {"r1": {"metadata": {"langgraph_node": "gen"}}}))
     s.append(ev(1, "messages/partial", [{"type": "ai", "id": "r1", "content": "why"}]))
     s.append(ev(2, "messages/partial", [{"type": "ai", "id": "r1", "content": "why did"}]))
-    s.append(ev(3, "messages/complete", [{"type": "tool", "id": "t1", "content": "42", "tool_call_id": "c1"}]))
+    s.append(
+        ev(
+            3,
+            "messages/complete",
+            [{"type": "tool", "id": "t1", "content": "42", "tool_call_id": "c1"}],
+        )
+    )
     r1, t1 = s.snapshot_messages()
     assert (r1.text, r1.node, r1.complete) == ("why did", "gen", False)
     assert (t1.role, t1.text, t1.tool_call_id, t1.complete) == ("tool", "42", "c1", True)
@@ -89,12 +111,17 @@ def test_session_status_errors_interrupts_and_state():
     s.append(ev(0, "metadata", {"run_id": "r-1", "attempt": 1}))
     s.append(ev(1, "values", {"q": "x"}))
     s.append(ev(2, "updates", {"__interrupt__": [{"value": {"question": "?"}, "id": "i1"}]}))
-    s.append(ev(3, "values", {"q": "x", "__interrupt__": [{"value": {"question": "?"}, "id": "i1"}]}))
+    s.append(
+        ev(3, "values", {"q": "x", "__interrupt__": [{"value": {"question": "?"}, "id": "i1"}]})
+    )
     assert s.run_id == "r-1"
     assert [(i.value, i.id) for i in s.interrupts] == [({"question": "?"}, "i1")]
     s.finish()
     assert s.status == "interrupted"
-    assert s.values_at(()) == {"q": "x", "__interrupt__": [{"value": {"question": "?"}, "id": "i1"}]}
+    assert s.values_at(()) == {
+        "q": "x",
+        "__interrupt__": [{"value": {"question": "?"}, "id": "i1"}],
+    }
 
     s = Session()
     s.append(ev(0, "error", {"error": "KeyError", "message": "'topic'"}))
@@ -118,9 +145,29 @@ def test_namespace_labels_are_short_but_unambiguous():
 
 @pytest.mark.parametrize(
     "payload",
-    [b"not json", b"", b"[1, 2", b'{"a": ' * 1000, "\udcff".encode("utf-8", "surrogatepass"), b"\xff\xfe"],
+    [
+        b"not json",
+        b"",
+        b"[1, 2",
+        b'{"a": ' * 1000,
+        "\udcff".encode("utf-8", "surrogatepass"),
+        b"\xff\xfe",
+    ],
 )
-@pytest.mark.parametrize("mode", ["updates", "values", "messages", "debug", "events", "error", "metadata", "custom", "messages/partial"])
+@pytest.mark.parametrize(
+    "mode",
+    [
+        "updates",
+        "values",
+        "messages",
+        "debug",
+        "events",
+        "error",
+        "metadata",
+        "custom",
+        "messages/partial",
+    ],
+)
 def test_session_survives_payloads_that_are_not_what_they_should_be(mode, payload):
     s = Session()
     s.append(StreamEvent(0, 0.0, mode, payload))

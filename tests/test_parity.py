@@ -13,11 +13,26 @@ from normalize import norm_events
 ALL_BUT_EVENTS = ["values", "updates", "debug", "messages-tuple", "custom", "tasks", "checkpoints"]
 
 CASES = [
-    ("agent", {"topic": "ice cream"}, ["updates", "values", "debug", "messages-tuple", "custom"], False),
+    (
+        "agent",
+        {"topic": "ice cream"},
+        ["updates", "values", "debug", "messages-tuple", "custom"],
+        False,
+    ),
     ("agent", {"topic": "ice cream"}, ["messages", "tasks", "checkpoints"], False),
     ("agent", {"topic": "ice cream"}, ["events", "updates"], False),
-    ("tools", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, ["messages-tuple", "updates"], False),
-    ("tools", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, ["messages", "values"], False),
+    (
+        "tools",
+        {"messages": [{"role": "user", "content": "weather in Paris?"}]},
+        ["messages-tuple", "updates"],
+        False,
+    ),
+    (
+        "tools",
+        {"messages": [{"role": "user", "content": "weather in Paris?"}]},
+        ["messages", "values"],
+        False,
+    ),
     ("sub", {"foo": "foo"}, ["updates", "values", "debug"], True),
     ("sub", {"foo": "foo"}, ALL_BUT_EVENTS, True),
     ("hitl", {"q": "name?"}, ["updates", "values"], False),
@@ -26,7 +41,9 @@ CASES = [
 ]
 
 
-def stream_events(target: str, graph: str, inp, modes, subgraphs) -> tuple[int, list[tuple[str, object]], str]:
+def stream_events(
+    target: str, graph: str, inp, modes, subgraphs
+) -> tuple[int, list[tuple[str, object]], str]:
     args = ["stream", target, "-a", graph, "-i", json.dumps(inp), "--api-key", TEST_API_KEY]
     for m in modes:
         args += ["-m", m]
@@ -52,8 +69,8 @@ def test_embedded_streams_what_the_server_streams(server, graphs_dir, graph, inp
         assert local_n[-1][1]["message"] == "cannot handle topic 'boom!'"
         remote_n, local_n = remote_n[:-1], local_n[:-1]
     assert [name for name, _ in local_n] == [name for name, _ in remote_n]
-    for i, (r, l) in enumerate(zip(remote_n, local_n, strict=True)):
-        assert l == r, f"event {i} ({r[0]}) differs"
+    for i, (r, loc) in enumerate(zip(remote_n, local_n, strict=True)):
+        assert loc == r, f"event {i} ({r[0]}) differs"
 
 
 @pytest.mark.parametrize(

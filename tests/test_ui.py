@@ -50,7 +50,9 @@ async def test_live_run_from_a_server_fills_every_tab(server):
 
 
 async def test_selecting_an_event_shows_its_payload(embedded):
-    app = LgtuiApp(embedded, request=RunRequest("agent", {"topic": "ice cream"}, stream_mode=["updates"]))
+    app = LgtuiApp(
+        embedded, request=RunRequest("agent", {"topic": "ice cream"}, stream_mode=["updates"])
+    )
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, done(app))
         await pilot.press("1", "home")
@@ -61,12 +63,21 @@ async def test_selecting_an_event_shows_its_payload(embedded):
 
 
 async def test_messages_assemble_tool_calls_and_tool_results(embedded):
-    request = RunRequest("tools", {"messages": [{"role": "user", "content": "weather?"}]}, stream_mode=["messages-tuple"])
+    request = RunRequest(
+        "tools",
+        {"messages": [{"role": "user", "content": "weather?"}]},
+        stream_mode=["messages-tuple"],
+    )
     app = LgtuiApp(embedded, request=request)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, done(app))
         await pilot.press("5")
-        screen = await wait_for_text(pilot, "get_weather", "It is sunny in Paris, 21°C.", "It is sunny in Paris today, 21 degrees.")
+        screen = await wait_for_text(
+            pilot,
+            "get_weather",
+            "It is sunny in Paris, 21°C.",
+            "It is sunny in Paris today, 21 degrees.",
+        )
         assert '{"city":"Paris"}' in screen.replace(" ", "")
         assert "tool" in screen
 
@@ -75,7 +86,7 @@ async def test_error_event_stays_on_screen(server):
     app = LgtuiApp(remote(server), request=RunRequest("failing", {"topic": "x"}))
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, done(app))
-        screen = await wait_for_text(pilot, "✖ error ValueError", " error ")
+        await wait_for_text(pilot, "✖ error ValueError", " error ")
         assert app.session.status == "error"
         await pilot.press("2", "3", "1")  # the banner stays whatever tab is shown
         assert "✖ error ValueError" in screen_text(app)
@@ -89,7 +100,9 @@ async def test_interrupt_is_shown_with_its_value(embedded):
 
 
 async def test_subgraph_events_grouped_by_namespace(embedded):
-    app = LgtuiApp(embedded, request=RunRequest("sub", {"foo": "foo"}, stream_mode=["updates"], subgraphs=True))
+    app = LgtuiApp(
+        embedded, request=RunRequest("sub", {"foo": "foo"}, stream_mode=["updates"], subgraphs=True)
+    )
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, done(app))
         screen = await wait_for_text(pilot, "all namespaces", "root", "node_2:", "subgraph_node_1")
@@ -103,7 +116,9 @@ async def test_subgraph_events_grouped_by_namespace(embedded):
 
 
 async def test_hostile_state_is_shown_literally(embedded):
-    app = LgtuiApp(embedded, request=RunRequest("hostile", {}, stream_mode=["updates", "values", "custom"]))
+    app = LgtuiApp(
+        embedded, request=RunRequest("hostile", {}, stream_mode=["updates", "values", "custom"])
+    )
     async with app.run_test(size=(200, 50)) as pilot:
         await wait_for(pilot, done(app))
         await pilot.press("2")
@@ -151,7 +166,9 @@ async def test_server_error_keeps_the_app_running(server):
         app.last_request.assistant = "agent"
         app.last_request.input = {"topic": "y"}
         await pilot.press("r")
-        await wait_for(pilot, lambda: app.session.assistant == "agent" and app.session.status == "success")
+        await wait_for(
+            pilot, lambda: app.session.assistant == "agent" and app.session.status == "success"
+        )
 
 
 async def test_unreachable_server_is_reported_and_the_app_keeps_running():

@@ -15,7 +15,9 @@ def screen_text(app: App) -> str:
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 
 
-async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0, what: str = "") -> None:
+async def wait_for(
+    pilot, predicate: Callable[[], bool], timeout: float = 20.0, what: str = ""
+) -> None:
     """Pause until ``predicate()`` holds; bounded in time."""
     deadline = time.monotonic() + timeout
     while not predicate():
@@ -27,5 +29,10 @@ async def wait_for(pilot, predicate: Callable[[], bool], timeout: float = 20.0, 
 
 async def wait_for_text(pilot, *texts: str, timeout: float = 20.0) -> str:
     """Pause until every one of ``texts`` is on screen; return the screen."""
-    await wait_for(pilot, lambda: all(t in screen_text(pilot.app) for t in texts), timeout, f"{texts!r} on screen")
+    await wait_for(
+        pilot,
+        lambda: all(t in screen_text(pilot.app) for t in texts),
+        timeout,
+        f"{texts!r} on screen",
+    )
     return screen_text(pilot.app)

@@ -100,7 +100,13 @@ class _MessageAccumulator:
             kind = f"{message.get('type', '')} {message.get('role', '')}".lower()
             if "chunk" in kind:
                 role = str(message.get("role", "")).lower()
-                cls = AIMessageChunk if "ai" in role else ToolMessageChunk if "tool" in role else BaseMessageChunk
+                cls = (
+                    AIMessageChunk
+                    if "ai" in role
+                    else ToolMessageChunk
+                    if "tool" in role
+                    else BaseMessageChunk
+                )
                 message = cls(**message)
                 as_chunk = True
             else:
@@ -157,7 +163,10 @@ class EmbeddedSource:
 
     def graph(self, assistant: str) -> tuple[str, Any]:
         found = resolve_assistant(
-            [{"assistant_id": self.assistant_id(n), "graph_id": n, "name": n} for n in self._graphs],
+            [
+                {"assistant_id": self.assistant_id(n), "graph_id": n, "name": n}
+                for n in self._graphs
+            ],
             assistant,
         )
         return found["graph_id"], self._graphs[found["graph_id"]]
@@ -180,7 +189,9 @@ class EmbeddedSource:
         from lgtui.sources.base import HTTPStatusError
 
         if thread_id not in self._threads:
-            raise HTTPStatusError(404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}")
+            raise HTTPStatusError(
+                404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}"
+            )
         return self._threads[thread_id]
 
     async def cancel_run(self, thread_id: str | None, run_id: str) -> None:
@@ -193,7 +204,9 @@ class EmbeddedSource:
 
     # -- streaming ----------------------------------------------------------------------
 
-    async def stream_run(self, request: RunRequest, handle: RunHandle) -> AsyncIterator[StreamEvent]:
+    async def stream_run(
+        self, request: RunRequest, handle: RunHandle
+    ) -> AsyncIterator[StreamEvent]:
         import asyncio
 
         import langgraph.version
@@ -240,7 +253,7 @@ class EmbeddedSource:
         }
         if request.command is not None:
             if not isinstance(request.command, dict):
-                raise UsageError("command must be a JSON object such as {\"resume\": ...}")
+                raise UsageError('command must be a JSON object such as {"resume": ...}')
             graph_input: Any = Command(
                 resume=request.command.get("resume"),
                 update=request.command.get("update"),
@@ -266,7 +279,9 @@ class EmbeddedSource:
 
         def make(name: str, data: Any) -> StreamEvent:
             nonlocal seq
-            ev = StreamEvent(seq, time.monotonic() - start, name, serialize.dumps(data), run_id=run_id)
+            ev = StreamEvent(
+                seq, time.monotonic() - start, name, serialize.dumps(data), run_id=run_id
+            )
             seq += 1
             return ev
 
@@ -287,7 +302,9 @@ class EmbeddedSource:
             try:
                 async for item in stream:
                     if use_events:
-                        item_events = self._from_event(item, run_id, request, requested, accumulator)
+                        item_events = self._from_event(
+                            item, run_id, request, requested, accumulator
+                        )
                     else:
                         item_events = self._from_chunk(item, request, requested, accumulator)
                     for name, data in item_events:

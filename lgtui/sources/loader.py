@@ -65,7 +65,9 @@ def _specs_from_config(config: Path) -> list[GraphSpec]:
         raise LoadError(f"{config}: not valid JSON: {exc}") from None
     graphs = data.get("graphs") if isinstance(data, dict) else None
     if not isinstance(graphs, dict) or not graphs:
-        raise LoadError(f'{config}: no "graphs" map (expected {{"graphs": {{"name": "./graph.py:graph"}}}})')
+        raise LoadError(
+            f'{config}: no "graphs" map (expected {{"graphs": {{"name": "./graph.py:graph"}}}})'
+        )
     specs = []
     for name, ref in graphs.items():
         if isinstance(ref, dict):  # {"path": "./graph.py:graph", "description": ...}
@@ -160,10 +162,14 @@ def _materialize(obj: Any, where: str) -> Any:
         except LoadError:
             raise
         except Exception as exc:
-            raise LoadError(f"{where}: the graph factory raised {type(exc).__name__}: {exc}") from None
+            raise LoadError(
+                f"{where}: the graph factory raised {type(exc).__name__}: {exc}"
+            ) from None
         if hasattr(result, "__enter__") and not _is_compiled(result):
             raise LoadError(f"{where}: context-manager graph factories are not supported yet")
-        return _materialize(result, where) if not callable(result) or _is_builder(result) else result
+        return (
+            _materialize(result, where) if not callable(result) or _is_builder(result) else result
+        )
     raise LoadError(f"{where}: {type(obj).__name__} is not a graph")
 
 
@@ -177,9 +183,7 @@ def load_graphs(target: str) -> dict[str, Any]:
         if spec.attr is not None:
             if not hasattr(module, spec.attr):
                 found = ", ".join(_found_graphs(module)) or "none"
-                raise LoadError(
-                    f"{spec.path}: no graph named {spec.attr!r}; graphs found: {found}"
-                )
+                raise LoadError(f"{spec.path}: no graph named {spec.attr!r}; graphs found: {found}")
             graph = _materialize(getattr(module, spec.attr), f"{spec.path}:{spec.attr}")
             graphs[spec.name] = graph
             continue
@@ -192,7 +196,7 @@ def load_graphs(target: str) -> dict[str, Any]:
                 "builders at module level; name one with FILE.py:variable)"
             )
         if len(pick) == 1:
-            (attr, obj), = pick.items()
+            ((attr, obj),) = pick.items()
             graphs[attr] = _materialize(obj, f"{spec.path}:{attr}")
         else:
             for attr, obj in pick.items():

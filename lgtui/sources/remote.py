@@ -88,8 +88,7 @@ class RemoteSource:
             return orjson.loads(response.content)
         except orjson.JSONDecodeError:
             raise SourceError(
-                f"{method} {path} answered with something that is not JSON: "
-                f"{response.text[:200]!r}"
+                f"{method} {path} answered with something that is not JSON: {response.text[:200]!r}"
             ) from None
 
     # -- queries ------------------------------------------------------------------
@@ -150,7 +149,9 @@ class RemoteSource:
             body["stream_resumable"] = True
         return body
 
-    async def stream_run(self, request: RunRequest, handle: RunHandle) -> AsyncIterator[StreamEvent]:
+    async def stream_run(
+        self, request: RunRequest, handle: RunHandle
+    ) -> AsyncIterator[StreamEvent]:
         thread_id = request.thread_id
         new_thread = thread_id == NEW_THREAD
         if new_thread:

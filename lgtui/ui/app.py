@@ -22,7 +22,9 @@ class LgtuiApp(App[int]):
     TITLE = "lgtui"
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, source: Any, request: RunRequest | None = None, thread: str | None = NEW_THREAD) -> None:
+    def __init__(
+        self, source: Any, request: RunRequest | None = None, thread: str | None = NEW_THREAD
+    ) -> None:
         super().__init__()
         self.source = source
         self.initial_request = request
@@ -75,7 +77,11 @@ class LgtuiApp(App[int]):
     def start_run(self, request: RunRequest) -> None:
         """Stream ``request`` into a fresh Session shown on the main screen."""
         if self.running:
-            self.notify("A run is still streaming: cancel it with x first.", severity="warning", markup=False)
+            self.notify(
+                "A run is still streaming: cancel it with x first.",
+                severity="warning",
+                markup=False,
+            )
             return
         if not request.assistant:
             self._resolve_and_start(request)
@@ -99,8 +105,12 @@ class LgtuiApp(App[int]):
         self.session = session
         self._handle = RunHandle()
         self.main.attach(session)
-        self._run_future = self.engine.submit(stream_into(self.source, request, session, self._handle))
-        self._run_future.add_done_callback(lambda _f: self.call_from_thread_safe(self._run_done, session))
+        self._run_future = self.engine.submit(
+            stream_into(self.source, request, session, self._handle)
+        )
+        self._run_future.add_done_callback(
+            lambda _f: self.call_from_thread_safe(self._run_done, session)
+        )
 
     def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
         try:
@@ -115,7 +125,9 @@ class LgtuiApp(App[int]):
             # The next run continues on this thread unless the user says otherwise.
             self.form.thread = session.thread_id
         if session.status_detail:
-            self.notify(session.status_detail, title="Run failed", severity="error", markup=False, timeout=8)
+            self.notify(
+                session.status_detail, title="Run failed", severity="error", markup=False, timeout=8
+            )
         self.main.refresh_from_session()
 
     async def load_assistants(self) -> list[dict[str, Any]] | None:
@@ -135,7 +147,9 @@ class LgtuiApp(App[int]):
         """Say what went wrong, in a toast and on the status bar until the next success."""
         self.main.query_one(StatusBar).note = message
         self.main.refresh_from_session()
-        self.notify(message, title="Cannot list assistants", severity="error", markup=False, timeout=10)
+        self.notify(
+            message, title="Cannot list assistants", severity="error", markup=False, timeout=10
+        )
 
     def _open_form(self, assistants: list[dict[str, Any]]) -> None:
         def done(request: RunRequest | None) -> None:
@@ -151,7 +165,11 @@ class LgtuiApp(App[int]):
         if isinstance(self.screen, NewRunScreen):
             return
         if self.running:
-            self.notify("A run is still streaming: cancel it with x first.", severity="warning", markup=False)
+            self.notify(
+                "A run is still streaming: cancel it with x first.",
+                severity="warning",
+                markup=False,
+            )
             return
         assistants = self.assistants or await self.load_assistants()
         if assistants is not None:
@@ -208,4 +226,3 @@ def _json_text(value: Any) -> str:
         return json.dumps(value, indent=2, ensure_ascii=False)
     except (TypeError, ValueError):
         return "{}"
-

@@ -14,7 +14,9 @@ async def authenticate(headers: dict) -> Auth.types.MinimalUserDict:
     raw = headers.get(b"x-api-key") or headers.get("x-api-key")
     key = raw.decode() if isinstance(raw, bytes) else raw
     if key == FORBIDDEN_KEY:
-        raise Auth.exceptions.HTTPException(status_code=403, detail="This API key may not run graphs.")
+        raise Auth.exceptions.HTTPException(
+            status_code=403, detail="This API key may not run graphs."
+        )
     if key != TEST_API_KEY:
         raise Auth.exceptions.HTTPException(status_code=401, detail="Invalid or missing API key.")
     return {"identity": "lgtui-tests"}

@@ -42,7 +42,10 @@ class MainScreen(Screen[None]):
         Binding("s", "cycle_namespace", "Namespace"),
         Binding("f", "follow", "Follow"),
         Binding("d", "focus_detail", "Payload"),
-        *[Binding(str(i + 1), f"show_tab('{tab}')", TAB_TITLES[tab], show=False) for i, tab in enumerate(TABS)],
+        *[
+            Binding(str(i + 1), f"show_tab('{tab}')", TAB_TITLES[tab], show=False)
+            for i, tab in enumerate(TABS)
+        ],
         Binding("q", "app.quit", "Quit"),
     ]
 
@@ -70,7 +73,9 @@ class MainScreen(Screen[None]):
                         else:
                             yield EventList(tab, id=f"list-{tab}")
             with Vertical(id="detail"):
-                yield Static(Text("Select an event to see its payload", style="dim"), id="detail-title")
+                yield Static(
+                    Text("Select an event to see its payload", style="dim"), id="detail-title"
+                )
                 yield JsonTree(id="payload")
         yield Footer()
 
@@ -101,7 +106,9 @@ class MainScreen(Screen[None]):
         ns_list.display = False
         self.query_one("#banner", Static).display = False
         self.query_one("#payload", JsonTree).show(None, "")
-        self.query_one("#detail-title", Static).update(Text("Select an event to see its payload", style="dim"))
+        self.query_one("#detail-title", Static).update(
+            Text("Select an event to see its payload", style="dim")
+        )
         self.refresh_from_session()
 
     def active_tab(self) -> str:
@@ -238,13 +245,19 @@ class MainScreen(Screen[None]):
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one(TabbedContent).active = f"tab-{tab}"
-        target: Any = self.query_one(MessagesView) if tab == "messages" else self.query_one(f"#list-{tab}", EventList)
+        target: Any = (
+            self.query_one(MessagesView)
+            if tab == "messages"
+            else self.query_one(f"#list-{tab}", EventList)
+        )
         target.focus()
 
     def action_cycle_namespace(self) -> None:
         ns_list = self.query_one("#namespaces", OptionList)
         if not ns_list.option_count:
-            self.notify("This run has no subgraph namespaces (start it with subgraphs on).", markup=False)
+            self.notify(
+                "This run has no subgraph namespaces (start it with subgraphs on).", markup=False
+            )
             return
         ns_list.highlighted = ((ns_list.highlighted or 0) + 1) % ns_list.option_count
 

@@ -35,7 +35,11 @@ def json_error(text: str) -> tuple[Any, str | None, tuple[int, int] | None]:
     try:
         return json.loads(text), None, None
     except json.JSONDecodeError as exc:
-        return None, f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}", (exc.lineno - 1, exc.colno - 1)
+        return (
+            None,
+            f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}",
+            (exc.lineno - 1, exc.colno - 1),
+        )
 
 
 class NewRunScreen(ModalScreen[RunRequest | None]):
@@ -61,7 +65,11 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
                 label.append(f"  {safe_text(name, 40)}", style="dim")
             options.append((label, graph_id))
         values = [v for _, v in options]
-        initial = self.form.assistant if self.form.assistant in values else (values[0] if values else Select.BLANK)
+        initial = (
+            self.form.assistant
+            if self.form.assistant in values
+            else (values[0] if values else Select.BLANK)
+        )
         with Vertical(id="new-run"):
             yield Static(Text("New run", style="bold"), id="new-run-title")
             with VerticalScroll(id="new-run-body"):
@@ -70,7 +78,9 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
                 yield Label("Thread: 'new', an existing thread id, or 'none' for a stateless run")
                 yield Input(self.form.thread, id="thread")
                 yield Label("Input (JSON)")
-                yield TextArea(self.form.input_text, id="input", show_line_numbers=True, tab_behavior="indent")
+                yield TextArea(
+                    self.form.input_text, id="input", show_line_numbers=True, tab_behavior="indent"
+                )
                 yield Static("", id="input-error")
                 with Horizontal(id="modes-row"):
                     with Vertical():

@@ -28,5 +28,11 @@ class ValueScreen(ModalScreen[None]):
         from textual.containers import Vertical
 
         with Vertical(id="value-box"):
-            yield Label(Text(f"{safe_text(self.title_text, 60)} — {len(self.value):,} characters (esc to close)"))
-            yield TextArea(safe_multiline(self.value), read_only=True, soft_wrap=True, id="value-text")
+            yield Label(
+                Text(
+                    f"{safe_text(self.title_text, 60)} — {len(self.value):,} characters (esc to close)"
+                )
+            )
+            yield TextArea(
+                safe_multiline(self.value), read_only=True, soft_wrap=True, id="value-text"
+            )

@@ -179,9 +179,16 @@ class EventList(ScrollView, can_focus=True):
         text.append(summary)
         style = self.rich_style
         if selected:
-            style = style + Style(reverse=True) if not self.has_focus else style + Style(bgcolor="#264f78", color="white")
+            style = (
+                style + Style(reverse=True)
+                if not self.has_focus
+                else style + Style(bgcolor="#264f78", color="white")
+            )
         text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [Segment(s.text, style + s.style if s.style else style) for s in text.render(self.app.console)]
+        segments = [
+            Segment(s.text, style + s.style if s.style else style)
+            for s in text.render(self.app.console)
+        ]
         return Strip(segments, width)
 
     def watch_cursor(self, old: int, new: int) -> None:

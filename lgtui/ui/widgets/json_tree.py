@@ -95,7 +95,9 @@ class JsonTree(Tree[Any]):
             text.append_text(_scalar(value))
         return text
 
-    def _fill(self, node: TreeNode[Any], items: list[tuple[Any, Any]], start: int, depth: int) -> None:
+    def _fill(
+        self, node: TreeNode[Any], items: list[tuple[Any, Any]], start: int, depth: int
+    ) -> None:
         end = min(len(items), start + PAGE)
         for key, value in items[start:end]:
             if isinstance(value, dict | list) and value:

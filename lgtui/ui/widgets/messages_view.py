@@ -105,7 +105,9 @@ class MessagesView(VerticalScroll):
             stamp = msg.last_seq * 2 + msg.complete
             seen = self._seen.get(msg.id)
             if seen is None:
-                widget = Static(render_message(msg, self.session.ns_label(msg.ns)), classes="message")
+                widget = Static(
+                    render_message(msg, self.session.ns_label(msg.ns)), classes="message"
+                )
                 self._seen[msg.id] = (stamp, widget)
                 new_widgets.append(widget)
             elif seen[0] != stamp:
