@@ -496,7 +496,10 @@ def _message_line(msg: dict[str, Any]) -> str:
             c.get("args") for c in chunks if isinstance(c, dict) and isinstance(c.get("args"), str)
         )
         extra = f" tool_call {','.join(names)} {args}".rstrip()
-    return f"{role}: " + safe_text(text, _SUMMARY) + safe_text(extra, 80)
+    shown = safe_text(text, _SUMMARY)
+    if not text.strip():  # a whitespace chunk: make it visible
+        shown = '"' + shown + '"' if text else ""
+    return f"{role}: " + shown + safe_text(extra, 80)
 
 
 def _describe_messages(session: Session, data: Any) -> tuple[str, str]:

@@ -85,11 +85,12 @@ research = (
 
 def write(state: State):
     model = GenericFakeChatModel(messages=iter([AIMessage(ANSWER)]))
-    text = ""
+    full = None
     for chunk in model.stream(state["messages"]):
-        text += chunk.content
+        full = chunk if full is None else full + chunk
         time.sleep(0.03)  # a model's pace, so the stream is watchable
-    return {"answer": text, "messages": [AIMessage(text)]}
+    reply = AIMessage(content=full.content, id=full.id)  # the streamed message, whole
+    return {"answer": reply.content, "messages": [reply]}
 
 
 graph = (

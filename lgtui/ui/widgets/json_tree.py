@@ -17,7 +17,7 @@ from lgtui.preview import preview, safe_text
 
 PAGE = 200  # children added per "more" node
 LABEL_STRING = 120  # characters of a string shown in its label
-AUTO_EXPAND_DEPTH = 2
+AUTO_EXPAND_DEPTH = 3
 
 
 class _More:
