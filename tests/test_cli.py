@@ -323,32 +323,21 @@ builder = StateGraph(S).add_node(inc).add_edge(START, "inc")
 """
 
 
-def test_syntax_error_names_file_and_line(tmp_path):
-    p = write(tmp_path, "graph.py", "x = 1\ndef broken(:\n")
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("x = 1\ndef broken(:\n", ["{p}:2", "SyntaxError"]),
+        ("import not_a_real_module_xyz\n", ["{p}", "No module named 'not_a_real_module_xyz'"]),
+        ("x = 1\nraise RuntimeError('no key set')\n", ["{p}:2", "RuntimeError", "no key set"]),
+        ("x = 1\n", ["{p}", "no graph found"]),
+    ],
+    ids=["syntax-error", "import-error", "raises-while-loading", "no-graph"],
+)
+def test_graph_file_that_does_not_load(tmp_path, source, expected):
+    p = write(tmp_path, "graph.py", source)
     proc = run_cli("stream", str(p))
     assert proc.returncode == 2
-    assert_one_clean_line(proc.stderr, f"{p}:2", "SyntaxError")
-
-
-def test_import_error_names_the_module(tmp_path):
-    p = write(tmp_path, "graph.py", "import not_a_real_module_xyz\n")
-    proc = run_cli("stream", str(p))
-    assert proc.returncode == 2
-    assert_one_clean_line(proc.stderr, str(p), "No module named 'not_a_real_module_xyz'")
-
-
-def test_module_that_raises_while_loading(tmp_path):
-    p = write(tmp_path, "graph.py", "x = 1\nraise RuntimeError('no key set')\n")
-    proc = run_cli("stream", str(p))
-    assert proc.returncode == 2
-    assert_one_clean_line(proc.stderr, f"{p}:2", "RuntimeError", "no key set")
-
-
-def test_no_graph_in_file(tmp_path):
-    p = write(tmp_path, "graph.py", "x = 1\n")
-    proc = run_cli("stream", str(p))
-    assert proc.returncode == 2
-    assert_one_clean_line(proc.stderr, str(p), "no graph found")
+    assert_one_clean_line(proc.stderr, *(e.format(p=p) for e in expected))
 
 
 def test_wrong_name_lists_the_graphs_found(tmp_path):

@@ -61,6 +61,16 @@ class LgtuiApp(App[int]):
     def running(self) -> bool:
         return self._run_future is not None and not self._run_future.done()
 
+    def _busy(self) -> bool:
+        """True, with a word to the user, while a run is still streaming."""
+        if self.running:
+            self.notify(
+                "A run is still streaming: cancel it with x first.",
+                severity="warning",
+                markup=False,
+            )
+        return self.running
+
     @work(exclusive=True, group="assistants")
     async def _resolve_and_start(self, request: RunRequest) -> None:
         assistants = await self.load_assistants()
@@ -76,12 +86,7 @@ class LgtuiApp(App[int]):
 
     def start_run(self, request: RunRequest) -> None:
         """Stream ``request`` into a fresh Session shown on the main screen."""
-        if self.running:
-            self.notify(
-                "A run is still streaming: cancel it with x first.",
-                severity="warning",
-                markup=False,
-            )
+        if self._busy():
             return
         if not request.assistant:
             self._resolve_and_start(request)
@@ -164,12 +169,7 @@ class LgtuiApp(App[int]):
     async def action_new_run(self) -> None:
         if isinstance(self.screen, NewRunScreen):
             return
-        if self.running:
-            self.notify(
-                "A run is still streaming: cancel it with x first.",
-                severity="warning",
-                markup=False,
-            )
+        if self._busy():
             return
         assistants = self.assistants or await self.load_assistants()
         if assistants is not None:
