@@ -57,7 +57,7 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
 
     def compose(self) -> ComposeResult:
         options = []
-        for a in self.assistants:
+        for a in sorted(self.assistants, key=lambda a: str(a.get("graph_id") or "")):
             graph_id = str(a.get("graph_id") or "")
             name = str(a.get("name") or graph_id)
             label = Text(safe_text(graph_id, 50))
@@ -95,7 +95,9 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
                 yield Button("Cancel  (esc)", id="cancel")
 
     def on_mount(self) -> None:
-        self.query_one("#input", TextArea).focus()
+        area = self.query_one("#input", TextArea)
+        area.move_cursor(area.document.end)
+        area.focus()
 
     @on(TextArea.Changed, "#input")
     def _validate(self) -> None:
