@@ -131,6 +131,7 @@ async def test_hostile_state_is_shown_literally(embedded):
         await pilot.press("end")
         screen = await wait_for_text(pilot, "(200,000 chars, enter to view)")
         assert "[@click=app.quit]q[/]" in screen
+        assert "deep: {1} {level1: {level2: {level3:" in screen  # 60 levels deep, opened on demand
         await pilot.press("7")
         await wait_for_text(pilot, "[bold red]x[/]")
         assert app.is_running

@@ -178,7 +178,9 @@ class RemoteSource:
                     raise HTTPStatusError(response.status_code, _detail(response), "POST", path)
                 start = time.monotonic()
                 async for sse in source.aiter_sse():
-                    if not sse.event and not sse.data:
+                    if not sse.data:
+                        # `: heartbeat` comments and other blocks without data dispatch
+                        # nothing (as the SSE spec says; httpx-sse still yields them).
                         continue
                     event = StreamEvent(
                         seq,
