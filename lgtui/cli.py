@@ -124,6 +124,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lgtui {__version__}")
     sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
 
+    def add_record_options(p: argparse.ArgumentParser) -> None:
+        g = p.add_mutually_exclusive_group()
+        g.add_argument(
+            "--record",
+            metavar="PATH",
+            help="record runs to this .msgpack file (default: the user data folder)",
+        )
+        g.add_argument("--no-record", action="store_true", help="do not record runs")
+
     p = sub.add_parser("connect", help="inspect runs on a LangGraph API server")
     p.add_argument(
         "url", nargs="?", default="http://127.0.0.1:2024", help="server URL (default %(default)s)"
@@ -143,6 +152,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="open the bundled example graphs (no server needed)")
     _add_run_options(p)
+    add_record_options(p)
 
     p = sub.add_parser(
         "stream",
@@ -156,7 +166,29 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("target", help="a server URL, or a graph path as for `open`")
     p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key to a server")
+    p.add_argument(
+        "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
+    )
     _add_run_options(p, for_stream=True)
+
+    p = sub.add_parser("replay", help="step through a recorded run offline (time travel)")
+    p.add_argument("file", help="a .msgpack capture")
+
+    p = sub.add_parser(
+        "info", help="what a capture holds: header, duration, events per mode and namespace, status"
+    )
+    p.add_argument("file", help="a .msgpack capture")
+    p.add_argument("--json", action="store_true", help="print a JSON object instead of text")
+
+    p = sub.add_parser(
+        "export",
+        help="a capture's events as JSON lines (as `lgtui stream` prints them), or the state at an event",
+    )
+    p.add_argument("file", help="a .msgpack capture")
+    p.add_argument("--output", "-o", metavar="OUT", help="write here instead of standard output")
+    p.add_argument(
+        "--state-at", type=int, metavar="SEQ", help="print the values state as of event SEQ as JSON"
+    )
     return parser
 
 
@@ -210,6 +242,8 @@ async def _stream(args: argparse.Namespace, out) -> int:
     if args.input is not None:
         parse_json_arg(args.input, "--input")
     source = None
+    recorder = None
+    status, detail = "cancelled", ""
     try:
         source = make_source(args.target, api_key_from(args))
         assistant = await pick_assistant(source, args.assistant)
@@ -217,7 +251,18 @@ async def _stream(args: argparse.Namespace, out) -> int:
         handle = RunHandle()
         failed = False
         last_flush = time.monotonic()
+        if args.output:
+            from lgtui.capture import Recorder
+
+            recorder = Recorder(
+                args.output,
+                source_kind=source.kind,
+                target=source.target,
+                request=request.describe(),
+            )
         async for event in source.stream_run(request, handle):
+            if recorder is not None:
+                recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
             out.write(event.to_json_line() + b"\n")
             if event.mode == "error" and not event.ns:
                 failed = True
@@ -226,11 +271,17 @@ async def _stream(args: argparse.Namespace, out) -> int:
                 out.flush()
                 last_flush = now
         out.flush()
+        status = "error" if failed else (handle.final_status or "success")
         return EXIT_RUN_ERROR if failed else EXIT_OK
     except SourceError as exc:
         out.flush()
+        status, detail = "error", exc.message
         raise CLIError(exc.message, exc.exit_code) from None
     finally:
+        if recorder is not None:
+            recorder.close(status, detail)
+            if recorder.error:
+                print(f"lgtui: {recorder.error}", file=sys.stderr)
         if source is not None:
             await source.aclose()
 
@@ -263,9 +314,129 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
 
     from lgtui.ui.app import LgtuiApp
 
-    app = LgtuiApp(source, request=request, thread=_thread_arg(args.thread))
+    record: str | bool = False if args.no_record else (args.record or True)
+    app = LgtuiApp(source, request=request, thread=_thread_arg(args.thread), record=record)
     app.run()
     return app.return_code or 0
+
+
+# -- captures ---------------------------------------------------------------------------------
+
+
+def _capture_error(exc: Exception) -> CLIError:
+    return CLIError(getattr(exc, "message", str(exc)), EXIT_USAGE)
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    from lgtui.capture import CaptureError, summarize
+
+    try:
+        info = summarize(args.file)
+    except CaptureError as exc:
+        raise _capture_error(exc) from None
+    if args.json:
+        print(json.dumps(info, indent=2, ensure_ascii=False))
+        return EXIT_OK
+    from lgtui.preview import safe_text
+
+    def line(label: str, value: object) -> None:
+        print(f"{label:<12} {safe_text(str(value), 300)}")
+
+    line("file", f"{info['path']} ({info['size']:,} bytes)")
+    line("format", f"{info['format']} (written by lgtui {info['lgtui']})")
+    line("created", info["created"])
+    line("source", f"{info['source']} {info['target']}")
+    line("assistant", info["assistant"])
+    line("thread", info["thread_id"] or "none (stateless)")
+    request = info["request"] or {}
+    line(
+        "modes",
+        ", ".join(request.get("stream_mode") or [])
+        + ("  (subgraphs)" if request.get("subgraphs") else ""),
+    )
+    line("events", f"{info['events']:,} over {info['duration']:.3f} s")
+    line("status", info["status"])
+    for run in info["runs"]:
+        line("run", f"{run['run_id']} (from event {run['first_event']})")
+    if info["truncated"]:
+        line("TRUNCATED", f"{info['damage']}; every record before it is readable")
+    print("per mode")
+    for mode, n in info["modes"].items():
+        print(f"  {safe_text(mode, 60):<20} {n:>10,}")
+    print("per namespace")
+    for ns, n in info["namespaces"].items():
+        print(f"  {safe_text(ns, 80):<20} {n:>10,}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from lgtui.capture import CaptureError, read_capture
+
+    try:
+        capture = read_capture(args.file)
+    except CaptureError as exc:
+        raise _capture_error(exc) from None
+    if capture.truncated_at is not None:
+        print(f"lgtui: warning: {args.file}: {capture.damage}", file=sys.stderr)
+    out = open(args.output, "wb") if args.output else sys.stdout.buffer
+    try:
+        if args.state_at is not None:
+            from lgtui.session import Session
+
+            session = Session()
+            for event in capture.events:
+                session.append(event)
+            if not 0 <= args.state_at < session.count:
+                raise CLIError(
+                    f"--state-at {args.state_at}: the capture has events 0 to {session.count - 1}"
+                )
+            found = session.state_at(args.state_at)
+            if found is None:
+                raise CLIError(
+                    f"no state at event {args.state_at}: the capture has no values or checkpoint "
+                    "event at or before it (record with the values, debug or checkpoints mode)",
+                    EXIT_RUN_ERROR,
+                )
+            import orjson
+
+            out.write(orjson.dumps(found[1], option=orjson.OPT_INDENT_2) + b"\n")
+            return EXIT_OK
+        for event in capture.events:
+            out.write(event.to_json_line() + b"\n")
+        return EXIT_OK
+    finally:
+        if args.output:
+            out.close()
+        else:
+            out.flush()
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    from lgtui.capture import CaptureError, read_capture_checks
+
+    try:
+        read_capture_checks(Path(args.file))
+        _check_capture_header(Path(args.file))
+    except CaptureError as exc:
+        raise _capture_error(exc) from None
+    from lgtui.ui.app import ReplayApp
+
+    app = ReplayApp(args.file)
+    app.run()
+    return app.return_code or 0
+
+
+def _check_capture_header(path: Path) -> None:
+    """Fail before the screen opens when the file is not a capture at all."""
+    from lgtui.capture import CaptureError, _check_header, _Damaged, iter_records
+
+    try:
+        for _, record in iter_records(path):
+            _check_header(record, path)
+            return
+    except _Damaged as exc:
+        raise CaptureError(f"{path}: not an lgtui capture ({exc.reason})") from None
+    raise CaptureError(f"{path}: not an lgtui capture (no complete header record)")
 
 
 def bundled_examples() -> str:
@@ -285,6 +456,12 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_tui(args, args.url)
         if args.command_name == "open":
             return cmd_tui(args, args.path)
+        if args.command_name == "info":
+            return cmd_info(args)
+        if args.command_name == "export":
+            return cmd_export(args)
+        if args.command_name == "replay":
+            return cmd_replay(args)
         if args.command_name == "demo":
             if not (args.assistant or args.input or args.command):
                 # Start straight away on the research agent, subgraphs included.

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
+from lgtui.capture import Recorder
 from lgtui.session import CANCELLED, DISCONNECTED, ERROR, Session
 from lgtui.sources.base import ConnectError, RunHandle, RunRequest, SourceError
 
@@ -58,14 +59,22 @@ class Engine:
 
 
 async def stream_into(
-    source: Any, request: RunRequest, session: Session, handle: RunHandle
+    source: Any,
+    request: RunRequest,
+    session: Session,
+    handle: RunHandle,
+    recorder: Recorder | None = None,
 ) -> None:
-    """Stream one run into ``session``, and set its final status whatever happens."""
+    """Stream one run into ``session`` (and ``recorder``); set its final status whatever happens."""
     try:
         async for event in source.stream_run(request, handle):
             if session.thread_id is None and handle.thread_id:
                 session.thread_id = handle.thread_id
             session.append(event)
+            if recorder is not None:
+                recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
+                session.capture_path = str(recorder.path) if recorder.path else None
+                session.capture_error = recorder.error
         session.thread_id = handle.thread_id
         session.finish(handle.final_status)
     except asyncio.CancelledError:
@@ -77,3 +86,7 @@ async def stream_into(
         session.finish(ERROR, exc.message)
     except Exception as exc:  # a bug or a hostile peer: keep the app alive, say what happened
         session.finish(ERROR, f"{type(exc).__name__}: {exc}")
+    finally:
+        if recorder is not None:
+            recorder.close(session.status, session.status_detail)
+            session.capture_error = recorder.error

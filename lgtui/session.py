@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -100,6 +101,7 @@ class Message:
     chunks: int = 0
     complete: bool = False
     usage: dict[str, Any] | None = None
+    seqs: list[int] = field(default_factory=list)  # the events that built it
 
     @property
     def text(self) -> str:
@@ -204,6 +206,8 @@ class Session:
         self.status_detail = ""
         self.started = time.monotonic()
         self.ended: float | None = None
+        self.capture_path: str | None = None  # where the run is being recorded
+        self.capture_error: str | None = None  # why recording stopped, if it did
 
         self.events: list[StreamEvent] = []
         self._rows: list[tuple[str, str] | None] = []  # (node, summary), made when first shown
@@ -212,6 +216,12 @@ class Session:
         self.ns_events: dict[tuple[str, ...], list[int]] = {(): []}
         self.messages: dict[str, Message] = {}
         self.latest_values: dict[tuple[str, ...], int] = {}  # ns -> seq of latest values event
+        # ns -> seqs of events that carry a whole state (values, checkpoints, debug checkpoints)
+        self.state_events: dict[tuple[str, ...], list[int]] = {}
+        self.checkpoint_seqs: list[
+            int
+        ] = []  # checkpoint events (debug or checkpoints mode), any ns
+        self.stop_seqs: list[int] = []  # errors and interrupts, for jumping between them
         self.interrupts: list[Interrupt] = []
         self.errors: list[RunError] = []
         self.mode_counts: dict[str, int] = {}
@@ -246,6 +256,10 @@ class Session:
             self.ns_events[ns].append(seq)
             if mode == "values":
                 self.latest_values[ns] = seq
+                self.state_events.setdefault(ns, []).append(seq)
+            elif mode == "checkpoints" or (mode == "debug" and _CHECKPOINT_MARK in event.raw[:120]):
+                self.state_events.setdefault(ns, []).append(seq)
+                self.checkpoint_seqs.append(seq)
             if data is not _UNPARSED:
                 self._derive(seq, event, data)
             self.version += 1
@@ -309,6 +323,80 @@ class Session:
         seq = self.latest_values.get(ns)
         return None if seq is None else self.events[seq].data
 
+    def state_at(self, seq: int, ns: tuple[str, ...] = ()) -> tuple[int, Any] | None:
+        """(source seq, values) of the last whole state at or before event ``seq`` in ``ns``.
+
+        Whole states come from ``values`` events and checkpoints (``debug`` or
+        ``checkpoints`` mode); None when there is none -- updates alone are not enough
+        to rebuild a state without the graph's reducers.
+        """
+        seqs = self.state_events.get(ns)
+        if not seqs:
+            return None
+        i = bisect_right(seqs, seq)
+        if i == 0:
+            return None
+        source = seqs[i - 1]
+        return source, state_of(self.events[source])
+
+    def change_at(self, seq: int) -> tuple[str, list[Any]] | str:
+        """What event ``seq`` changed in its namespace's state: (title, changes), or why not.
+
+        A values or checkpoint event is compared with the state before it; an updates
+        event with the state before it and the next whole state after it.
+        """
+        from lgtui.diff import json_diff
+
+        event = self.events[seq]
+        ns = event.ns
+        seqs = self.state_events.get(ns, [])
+        if not seqs:
+            return (
+                "No whole state was recorded for this namespace (no values or checkpoint "
+                "events), so what an update changed cannot be shown without the graph's reducers."
+            )
+        i = bisect_right(seqs, seq)
+        if i and seqs[i - 1] == seq:  # a values or checkpoint event
+            before = self.state_at(seq - 1, ns) if seq else None
+            title = f"event #{seq} against the state before it"
+            if before is None:
+                return title + " (the first state: everything is new)", json_diff(
+                    {}, state_of(event)
+                )
+            return f"{title} (event #{before[0]})", json_diff(before[1], state_of(event))
+        if event.mode != "updates":
+            return f"Event #{seq} ({event.mode}) does not change the state."
+        if i >= len(seqs):
+            return f"No state was recorded after event #{seq} yet."
+        after = seqs[i]
+        before = self.state_at(seq, ns)
+        changes = json_diff(before[1] if before else {}, state_of(self.events[after]))
+        return (
+            f"the state before event #{seq} against the state after its step (event #{after})",
+            changes,
+        )
+
+    def messages_at(self, seq: int) -> list[Message]:
+        """Messages as they stood after event ``seq``: later ones absent, streaming ones partial."""
+        with self._lock:
+            messages = list(self.messages.values())
+        out = []
+        for msg in messages:
+            if msg.first_seq > seq:
+                continue
+            if msg.last_seq <= seq:
+                out.append(msg)
+                continue
+            partial = Session()
+            partial._message_meta = self._message_meta
+            for s in msg.seqs:
+                if s > seq:
+                    break
+                event = self.events[s]
+                partial._derive(s, event, event.data)
+            out.extend(m for m in partial.messages.values() if m.id == msg.id)
+        return out
+
     def last_error(self) -> RunError | None:
         return self.errors[-1] if self.errors else None
 
@@ -345,6 +433,7 @@ class Session:
             if isinstance(data, dict) and "__interrupt__" in data:
                 self._note_interrupts(seq, event.ns, data.get("__interrupt__"))
         elif mode == "error":
+            self._stop(seq)
             if isinstance(data, dict):
                 self.errors.append(
                     RunError(seq, str(data.get("error", "Error")), str(data.get("message", "")))
@@ -360,9 +449,14 @@ class Session:
                 if isinstance(meta, dict):
                     self._message_meta[mid] = meta.get("metadata") or {}
 
+    def _stop(self, seq: int) -> None:
+        if not self.stop_seqs or self.stop_seqs[-1] != seq:
+            self.stop_seqs.append(seq)
+
     def _note_interrupts(self, seq: int, ns: tuple[str, ...], items: Any) -> None:
         if not isinstance(items, list):
             return
+        before = len(self.interrupts)
         known = {(i.id, i.ns) for i in self.interrupts}
         for item in items:
             if isinstance(item, dict):
@@ -373,6 +467,8 @@ class Session:
         if not items and not any(i.seq == seq for i in self.interrupts):
             # interrupt_before/after breakpoints: an empty __interrupt__ list
             self.interrupts.append(Interrupt(seq, ns, None, None))
+        if len(self.interrupts) > before:
+            self._stop(seq)
 
     def _message(self, seq: int, mid: str, ns: tuple[str, ...], node: str) -> Message:
         msg = self.messages.get(mid)
@@ -380,6 +476,7 @@ class Session:
             msg = self.messages[mid] = Message(id=mid, ns=ns, node=node, first_seq=seq)
         msg.last_seq = seq
         msg.chunks += 1
+        msg.seqs.append(seq)
         return msg
 
     def _message_tuple(self, seq: int, event: StreamEvent, data: Any) -> None:
@@ -409,6 +506,19 @@ class Session:
             msg.replace(item, complete=complete)
 
 
+def state_of(event: StreamEvent) -> Any:
+    """The whole state an event carries: a values event's data, a checkpoint's values."""
+    data = event.data
+    if event.mode == "values":
+        return data
+    if event.mode == "debug" and isinstance(data, dict):
+        payload = data.get("payload")
+        return payload.get("values") if isinstance(payload, dict) else None
+    if isinstance(data, dict):
+        return data.get("values")
+    return None
+
+
 _UNPARSED = object()
 # Modes whose every event changes derived state; updates and values only when they
 # carry an interrupt.
@@ -416,6 +526,8 @@ _PARSE_MODES = frozenset(
     {"metadata", "error", "messages", "messages/partial", "messages/complete", "messages/metadata"}
 )
 _INTERRUPT_MODES = frozenset({"updates", "values"})
+# A debug event is a checkpoint when its type says so; the server puts "type" near the start.
+_CHECKPOINT_MARK = b'"type":"checkpoint"'
 
 
 # -- one-line descriptions per mode ------------------------------------------------------

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import concurrent.futures
+import threading
+from pathlib import Path
 from typing import Any
 
 from textual import work
 from textual.app import App
 from textual.binding import Binding
 
+from lgtui.capture import CaptureError, Recorder, read_capture
 from lgtui.engine import Engine, stream_into
-from lgtui.session import Session
+from lgtui.session import ERROR, Session
 from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
+from lgtui.ui.screens.replay import ReplayScreen
 from lgtui.ui.widgets.status_bar import StatusBar
 
 
@@ -23,9 +27,15 @@ class LgtuiApp(App[int]):
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
     def __init__(
-        self, source: Any, request: RunRequest | None = None, thread: str | None = NEW_THREAD
+        self,
+        source: Any,
+        request: RunRequest | None = None,
+        thread: str | None = NEW_THREAD,
+        record: str | bool = False,
     ) -> None:
         super().__init__()
+        self.record = record  # False: off; True: the user data folder; a str: that file
+        self._runs_recorded = 0
         self.source = source
         self.initial_request = request
         self.form = RunForm(thread=thread or "none")
@@ -110,11 +120,29 @@ class LgtuiApp(App[int]):
         self.session = session
         self._handle = RunHandle()
         self.main.attach(session)
+        recorder = self._recorder(request)
         self._run_future = self.engine.submit(
-            stream_into(self.source, request, session, self._handle)
+            stream_into(self.source, request, session, self._handle, recorder)
         )
         self._run_future.add_done_callback(
             lambda _f: self.call_from_thread_safe(self._run_done, session)
+        )
+
+    def _recorder(self, request: RunRequest) -> Recorder | None:
+        """Where this run is recorded: the file given for the first run, then numbered ones."""
+        if self.record is False:
+            return None
+        path: Path | None = None
+        if isinstance(self.record, str):
+            path = Path(self.record)
+            if self._runs_recorded:
+                path = path.with_name(f"{path.stem}-{self._runs_recorded + 1}{path.suffix}")
+        self._runs_recorded += 1
+        return Recorder(
+            path,
+            source_kind=self.source.kind,
+            target=self.source.target,
+            request=request.describe(),
         )
 
     def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
@@ -226,3 +254,84 @@ def _json_text(value: Any) -> str:
         return json.dumps(value, indent=2, ensure_ascii=False)
     except (TypeError, ValueError):
         return "{}"
+
+
+class ReplayApp(App[int]):
+    """`lgtui replay FILE`: the capture loads on a thread while the first frame is shown."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "lgtui replay"
+    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = Path(path)
+        self.source_label = f"replay {path}"
+        self.capture: Any = None
+        self.session: Session | None = None
+
+    @property
+    def main(self) -> ReplayScreen:
+        return self.get_screen("main")  # type: ignore[return-value]
+
+    def on_mount(self) -> None:
+        self.install_screen(ReplayScreen(), "main")
+        self.push_screen("main")
+        self.call_after_refresh(self._start)
+
+    def _start(self) -> None:
+        header = first_record(self.path)
+        request = header.get("request") if isinstance(header.get("request"), dict) else {}
+        session = Session(
+            source_kind="replay",
+            target=str(self.path),
+            assistant=str(header.get("assistant") or ""),
+            thread_id=header.get("thread_id") if isinstance(header.get("thread_id"), str) else None,
+            request=request,
+        )
+        self.session = session
+        self.main.attach(session)
+        threading.Thread(
+            target=self._load, args=(session,), name="lgtui-replay-load", daemon=True
+        ).start()
+
+    def _load(self, session: Session) -> None:
+        try:
+            capture = read_capture(self.path, on_event=session.append)
+        except CaptureError as exc:
+            session.finish(ERROR, exc.message)
+            self.call_from_thread_safe(self._loaded, None)
+            return
+        end = capture.end or {}
+        status = end.get("status") if isinstance(end.get("status"), str) else None
+        session.finish(status, str(end.get("detail") or ""))
+        self.capture = capture
+        self.call_from_thread_safe(self._loaded, capture)
+
+    def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # shutting down
+            pass
+
+    def _loaded(self, capture: Any) -> None:
+        screen = self.main
+        screen.capture_loading = False
+        if capture is not None and capture.truncated_at is not None:
+            screen.warning = capture.damage + " — showing every complete record before it"
+            self.notify(
+                screen.warning,
+                title="Truncated capture",
+                severity="warning",
+                markup=False,
+                timeout=8,
+            )
+        screen.refresh_from_session()
+
+
+def first_record(path: Path) -> dict[str, Any]:
+    from lgtui.capture import iter_records
+
+    for _, record in iter_records(path):
+        return record if isinstance(record, dict) else {}
+    return {}

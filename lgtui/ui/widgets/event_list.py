@@ -7,6 +7,8 @@ refresh -- never one refresh per event.
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -67,6 +69,13 @@ class EventList(ScrollView, can_focus=True):
             self.event_list = event_list
             self.seq = seq
 
+    class Seek(Message):
+        """In a replay, the user moved onto another event: the whole screen follows."""
+
+        def __init__(self, seq: int) -> None:
+            super().__init__()
+            self.seq = seq
+
     def __init__(self, tab: str, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.tab = tab
@@ -75,6 +84,7 @@ class EventList(ScrollView, can_focus=True):
         self._rows: list[int] = []
         self._scanned = 0
         self._known = 0  # rows the screen knows about; the session may already hold more
+        self.as_of: int | None = None  # replay: show only events up to this one
         self._cache: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
 
     # -- data ------------------------------------------------------------------------
@@ -98,6 +108,19 @@ class EventList(ScrollView, can_focus=True):
         self.cursor = min(self.cursor, len(self._rows) - 1)
         self.refresh()
 
+    def sync_rows(self) -> None:
+        """Take in the sequence numbers of rows that arrived since the last call."""
+        assert self.session is not None
+        source = self._source_rows()
+        if source is not None:
+            new = source[self._scanned :]
+            self._scanned += len(new)
+            if self.ns_filter is not None and self.tab != "all":
+                events = self.session.events
+                ns = self.ns_filter
+                new = [s for s in new if events[s].ns == ns]
+            self._rows.extend(new)
+
     def _source_rows(self) -> list[int] | None:
         """Sequence numbers this tab draws from; None means every event."""
         assert self.session is not None
@@ -116,8 +139,11 @@ class EventList(ScrollView, can_focus=True):
         if self.session is None:
             return 0
         if self.tab == "all" and self.ns_filter is None:
-            return self.session.count
-        return len(self._rows)
+            count = self.session.count
+            return count if self.as_of is None else min(count, self.as_of + 1)
+        if self.as_of is None:
+            return len(self._rows)
+        return bisect_right(self._rows, self.as_of)
 
     def seq_at(self, row: int) -> int:
         if self.tab == "all" and self.ns_filter is None:
@@ -129,17 +155,14 @@ class EventList(ScrollView, can_focus=True):
         if self.session is None:
             return 0
         before = self._known
-        source = self._source_rows()
-        if source is not None:
-            new = source[self._scanned :]
-            self._scanned += len(new)
-            if self.ns_filter is not None and self.tab != "all":
-                events = self.session.events
-                ns = self.ns_filter
-                new = [s for s in new if events[s].ns == ns]
-            self._rows.extend(new)
+        self.sync_rows()
         after = self._known = self._available()
-        if after != before:
+        if self.as_of is not None and after != before:
+            self.virtual_size = Size(self.size.width, after)
+            self.cursor = after - 1
+            self.scroll_to_region_row(after - 1)
+            self.refresh()
+        elif after != before:
             self.virtual_size = Size(self.size.width, after)
             if self.follow:
                 self.cursor = after - 1
@@ -216,6 +239,10 @@ class EventList(ScrollView, can_focus=True):
         if not count:
             return
         row = max(0, min(count - 1, row))
+        if self.as_of is not None:
+            if row != self.cursor:
+                self.post_message(self.Seek(self.seq_at(row)))
+            return
         self.follow = row == count - 1
         self.cursor = row
         self.scroll_to_region_row(row)
@@ -229,7 +256,21 @@ class EventList(ScrollView, can_focus=True):
             self.scroll_to(y=row - height + 1, animate=False, immediate=True)
 
     def action_cursor(self, delta: int) -> None:
+        if self.as_of is not None and delta > 0 and self.session is not None:
+            # replay: the next row of this tab lies beyond the cursor
+            nxt = self._next_beyond(self.as_of)
+            if nxt is not None:
+                self.post_message(self.Seek(nxt))
+            return
         self._move_to((self.cursor if self.cursor >= 0 else self.row_count) + delta)
+
+    def _next_beyond(self, seq: int) -> int | None:
+        assert self.session is not None
+        if self.tab == "all" and self.ns_filter is None:
+            return seq + 1 if seq + 1 < self.session.count else None
+        self.sync_rows()
+        i = bisect_right(self._rows, seq)
+        return self._rows[i] if i < len(self._rows) else None
 
     def action_page(self, direction: int) -> None:
         self._move_to(max(0, self.cursor) + direction * max(1, self.size.height - 1))

@@ -15,7 +15,7 @@ ROLE_STYLES = {"ai": "blue", "human": "green", "tool": "yellow", "system": "mage
 MAX_TEXT = 20_000  # characters of one message drawn; the full text is in the event payload
 
 
-def render_message(msg: Message, ns_label: str) -> Panel:
+def render_message(msg: Message, ns_label: str, streaming: bool) -> Panel:
     role_style = ROLE_STYLES.get(msg.role, "white")
     title = Text()
     title.append(safe_text(msg.role, 20), style=f"bold {role_style}")
@@ -25,7 +25,7 @@ def render_message(msg: Message, ns_label: str) -> Panel:
         title.append(f" · {safe_text(msg.node, 40)}", style="dim")
     if msg.ns:
         title.append(f" · {ns_label}", style="italic cyan")
-    if not msg.complete:
+    if streaming:
         title.append(" · streaming…", style="italic dim")
     body: list[Text] = []
     text = msg.text
@@ -76,7 +76,7 @@ class MessagesView(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session: Session | None = None
-        self._seen: dict[str, tuple[int, Static]] = {}
+        self._seen: dict[str, tuple[tuple[int, int, bool], Static]] = {}
         self.can_focus = True
 
     def compose(self):
@@ -93,25 +93,33 @@ class MessagesView(VerticalScroll):
         self.query(".message").remove()
         self.query_one("#no-messages").display = True
 
-    def sync(self) -> None:
+    def sync(self, as_of: int | None = None) -> None:
+        """Show the session's messages; in a replay, as they stood after event ``as_of``."""
         if self.session is None:
             return
-        messages = self.session.snapshot_messages()
-        if not messages:
-            return
-        self.query_one("#no-messages").display = False
+        session = self.session
+        running = session.status == "running"
+        messages = session.snapshot_messages() if as_of is None else session.messages_at(as_of)
+        self.query_one("#no-messages").display = not messages
+        shown = {m.id for m in messages}
+        for mid in [mid for mid in self._seen if mid not in shown]:
+            self._seen.pop(mid)[1].remove()
         new_widgets = []
         for msg in messages:
-            stamp = msg.last_seq * 2 + msg.complete
+            if as_of is None:
+                streaming = running and not msg.complete
+            else:  # cut by the replay cursor: still streaming at that point
+                streaming = msg.chunks < session.messages[msg.id].chunks
+            stamp = (msg.last_seq, msg.chunks, streaming)
             seen = self._seen.get(msg.id)
             if seen is None:
                 widget = Static(
-                    render_message(msg, self.session.ns_label(msg.ns)), classes="message"
+                    render_message(msg, session.ns_label(msg.ns), streaming), classes="message"
                 )
                 self._seen[msg.id] = (stamp, widget)
                 new_widgets.append(widget)
             elif seen[0] != stamp:
-                seen[1].update(render_message(msg, self.session.ns_label(msg.ns)))
+                seen[1].update(render_message(msg, session.ns_label(msg.ns), streaming))
                 self._seen[msg.id] = (stamp, seen[1])
         if new_widgets:
             self.mount_all(new_widgets)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -23,6 +25,11 @@ def short_id(value: str | None) -> str:
     if not value:
         return "-"
     return value if len(value) <= 13 else value[:8] + "…" + value[-4:]
+
+
+def _home(path: str) -> str:
+    home = str(Path.home())
+    return "~" + path[len(home) :] if path.startswith(home + "/") else path
 
 
 class StatusBar(Static):
@@ -63,4 +70,9 @@ class StatusBar(Static):
         if rate:
             text.append(f" ({rate:,.0f}/s)", "dim")
         text.append(f"  {self.source_label}", "dim")
+        if session.capture_error:
+            text.append("  ✖ " + safe_text(session.capture_error, 200), "bold red")
+        elif session.capture_path:
+            text.append("  ● rec ", "red")
+            text.append(safe_text(_home(session.capture_path), 200), "dim")
         self.update(text)

@@ -1,0 +1,496 @@
+"""Capture files: every event of a run, recorded as it arrives, readable after a crash.
+
+A capture is a sequence of msgpack maps, one after another, each with a kind ``k``
+(see docs/capture-format.md):
+
+    {"k": "header", "format": "lgtui-capture", "version": [1, 0], ...}   first, once
+    {"k": "e", "t": 0.0123, "ev": "updates|node:id", "id": "17-0", "d": b'{"json": ...}'}
+    {"k": "end", "status": "success", "events": 39, "detail": ""}      when the run ends
+
+Readers skip kinds they do not know.  A file cut anywhere opens with every complete
+record; a damaged record ends the readable part.  Only ``msgpack`` is needed to read.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+import msgpack
+
+from lgtui import __version__
+from lgtui.events import StreamEvent
+
+FORMAT = "lgtui-capture"
+VERSION = (1, 0)
+FLUSH_INTERVAL = 0.1  # seconds: a killed process loses at most this much
+_READ_CHUNK = 1 << 20
+# Keys a header never carries, whatever the request held.
+_SECRET_KEYS = {"api_key", "x-api-key", "authorization", "headers"}
+
+
+class CaptureError(Exception):
+    """A file that is not a capture lgtui can read (bad input: exit 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+def _scrub(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _scrub(v) for k, v in value.items() if str(k).lower() not in _SECRET_KEYS}
+    if isinstance(value, list):
+        return [_scrub(v) for v in value]
+    return value
+
+
+def make_header(
+    *,
+    source_kind: str,
+    target: str,
+    assistant: str,
+    thread_id: str | None,
+    request: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "k": "header",
+        "format": FORMAT,
+        "version": list(VERSION),
+        "lgtui": __version__,
+        "created": datetime.now(UTC).isoformat(),
+        "source": source_kind,
+        "target": target,
+        "assistant": assistant,
+        "thread_id": thread_id,
+        "request": _scrub(request),
+    }
+
+
+def _pack_event(packer: msgpack.Packer, event: StreamEvent) -> bytes:
+    return packer.pack({"k": "e", "t": event.t, "ev": event.event, "id": event.id, "d": event.raw})
+
+
+class CaptureWriter:
+    """Appends records to a capture; buffered, flushed to the OS at least every 100 ms.
+
+    A write error (a full disk, a vanished folder) stops recording and is kept in
+    ``error``; it never raises into the run being recorded.
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        header: dict[str, Any],
+        *,
+        flush_interval: float = FLUSH_INTERVAL,
+    ) -> None:
+        self.path = Path(path)
+        self.error: str | None = None
+        self.events = 0
+        self._packer = msgpack.Packer(use_bin_type=True)
+        self._buffer: list[bytes] = []
+        self._lock = threading.Lock()
+        self._closed = threading.Event()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file: BinaryIO | None = open(self.path, "wb")
+        self._buffer.append(self._packer.pack(header))
+        self.flush()
+        self._flusher = threading.Thread(
+            target=self._flush_loop, args=(flush_interval,), name="lgtui-capture", daemon=True
+        )
+        self._flusher.start()
+
+    def _flush_loop(self, interval: float) -> None:
+        while not self._closed.wait(interval):
+            self.flush()
+
+    def write(self, event: StreamEvent) -> None:
+        if self.error is not None:
+            return
+        record = _pack_event(self._packer, event)
+        with self._lock:
+            self._buffer.append(record)
+            self.events += 1
+
+    def write_record(self, record: dict[str, Any]) -> None:
+        if self.error is not None:
+            return
+        with self._lock:
+            self._buffer.append(self._packer.pack(record))
+
+    def flush(self) -> None:
+        with self._lock:
+            if not self._buffer or self._file is None or self.error is not None:
+                return
+            data = b"".join(self._buffer)
+            self._buffer.clear()
+            try:
+                self._file.write(data)
+                self._file.flush()
+            except OSError as exc:
+                reason = (
+                    "the disk is full" if exc.errno == errno.ENOSPC else (exc.strerror or str(exc))
+                )
+                self.error = f"recording stopped: {reason} ({self.path})"
+
+    def close(self, status: str | None = None, detail: str = "") -> None:
+        if self._file is None:
+            return
+        if status is not None:
+            self.write_record(
+                {
+                    "k": "end",
+                    "status": status,
+                    "events": self.events,
+                    "detail": detail,
+                    "ended": datetime.now(UTC).isoformat(),
+                }
+            )
+        self._closed.set()
+        self.flush()
+        with self._lock:
+            try:
+                self._file.close()
+            except OSError:
+                pass
+            self._file = None
+
+
+# -- reading ------------------------------------------------------------------------------
+
+
+@dataclass
+class Capture:
+    """What a capture file holds, as far as it could be read."""
+
+    path: Path
+    header: dict[str, Any]
+    events: list[StreamEvent] = field(default_factory=list)
+    end: dict[str, Any] | None = None
+    size: int = 0
+    truncated_at: int | None = None  # byte offset where readable records stop, if short
+    damage: str = ""  # why reading stopped early
+    skipped: int = 0  # records of kinds this version does not know
+
+    @property
+    def complete(self) -> bool:
+        return self.truncated_at is None
+
+
+def _check_header(first: Any, path: Path) -> dict[str, Any]:
+    if not isinstance(first, dict) or first.get("k") != "header" or first.get("format") != FORMAT:
+        raise CaptureError(f"{path}: not an lgtui capture (no {FORMAT} header)")
+    version = first.get("version")
+    major = (
+        version[0]
+        if isinstance(version, list) and version and isinstance(version[0], int)
+        else None
+    )
+    if major is None:
+        raise CaptureError(f"{path}: capture header has no valid version")
+    if major > VERSION[0]:
+        raise CaptureError(
+            f"{path}: capture format version {major}.x is newer than this lgtui reads "
+            f"({VERSION[0]}.x); upgrade lgtui to open it"
+        )
+    return first
+
+
+def iter_records(path: Path) -> Iterator[tuple[int, Any]]:
+    """(end offset, record) for every complete record; raises _Damaged at a bad byte."""
+    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=1 << 30)
+    with open(path, "rb") as f:
+        while True:
+            chunk = f.read(_READ_CHUNK)
+            if not chunk:
+                break
+            unpacker.feed(chunk)
+            while True:
+                try:
+                    record = unpacker.unpack()
+                except msgpack.OutOfData:
+                    break
+                except (
+                    ValueError,
+                    msgpack.UnpackException,
+                    msgpack.ExtraData,
+                    RecursionError,
+                ) as exc:
+                    raise _Damaged(unpacker.tell(), str(exc) or type(exc).__name__) from None
+                yield unpacker.tell(), record
+
+
+class _Damaged(Exception):
+    def __init__(self, offset: int, reason: str) -> None:
+        super().__init__(reason)
+        self.offset = offset
+        self.reason = reason
+
+
+def _event_from(record: dict[str, Any], seq: int, names: dict[str, str]) -> StreamEvent | None:
+    name = record.get("ev")
+    raw = record.get("d")
+    if not isinstance(name, str):
+        return None
+    name = names.setdefault(name, name)  # one string per distinct name
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8", "replace")
+    elif not isinstance(raw, bytes):
+        import orjson
+
+        try:
+            raw = orjson.dumps(raw)
+        except TypeError:
+            raw = repr(raw).encode()
+    t = record.get("t")
+    sse_id = record.get("id")
+    return StreamEvent(
+        seq,
+        float(t) if isinstance(t, int | float) else 0.0,
+        name,
+        raw,
+        id=sse_id if isinstance(sse_id, str) else None,
+    )
+
+
+def read_capture(path: str | os.PathLike[str], *, on_event: Any = None) -> Capture:
+    """Read a capture; every complete record before a cut or damage is kept.
+
+    ``on_event(event)`` is called for each event as it is read (replay streams through it).
+    """
+    path = Path(path)
+    read_capture_checks(path)
+    size = path.stat().st_size
+    capture: Capture | None = None
+    names: dict[str, str] = {}
+    last_end = 0
+    try:
+        for end, record in iter_records(path):
+            if capture is None:
+                capture = Capture(path=path, header=_check_header(record, path), size=size)
+                last_end = end
+                continue
+            last_end = end
+            kind = record.get("k") if isinstance(record, dict) else None
+            if kind == "e":
+                event = _event_from(record, len(capture.events), names)
+                if event is None:
+                    capture.skipped += 1
+                    continue
+                capture.events.append(event)
+                if on_event is not None:
+                    on_event(event)
+            elif kind == "end":
+                capture.end = record
+            else:
+                capture.skipped += 1
+    except _Damaged as exc:
+        if capture is None:
+            raise CaptureError(f"{path}: not an lgtui capture ({exc.reason})") from None
+        capture.truncated_at = last_end
+        capture.damage = f"damaged record at byte {last_end}: {exc.reason}"
+        return capture
+    except PermissionError:
+        raise CaptureError(f"{path}: cannot read: permission denied") from None
+    except OSError as exc:
+        raise CaptureError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if capture is None:
+        raise CaptureError(f"{path}: not an lgtui capture (no complete header record)")
+    if last_end < size:
+        capture.truncated_at = last_end
+        capture.damage = f"truncated at byte {last_end} of {size}"
+    return capture
+
+
+def default_capture_path(assistant: str, run_hint: str = "") -> Path:
+    """``<user data>/captures/YYYYmmdd-HHMMSS-<assistant>[-<run>].msgpack``."""
+    from platformdirs import user_data_path
+
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in assistant)[:40] or "run"
+    name = f"{stamp}-{safe}" + (f"-{run_hint[:8]}" if run_hint else "") + ".msgpack"
+    return user_data_path("lgtui") / "captures" / name
+
+
+class Recorder:
+    """Records one run: the file is created on the first event, when the run id is known.
+
+    ``path`` None means the default place (`default_capture_path`).
+    """
+
+    def __init__(
+        self,
+        path: str | os.PathLike[str] | None,
+        *,
+        source_kind: str,
+        target: str,
+        request: dict[str, Any],
+    ) -> None:
+        self.explicit = Path(path) if path is not None else None
+        self.source_kind = source_kind
+        self.target = target
+        self.request = request
+        self.writer: CaptureWriter | None = None
+        self._error: str | None = None
+
+    @property
+    def path(self) -> Path | None:
+        return self.writer.path if self.writer is not None else self.explicit
+
+    @property
+    def error(self) -> str | None:
+        return self._error or (self.writer.error if self.writer is not None else None)
+
+    def write(self, event: StreamEvent, *, run_id: str | None, thread_id: str | None) -> None:
+        if self.writer is None:
+            if self._error is not None:
+                return
+            path = self.explicit or default_capture_path(
+                str(self.request.get("assistant", "")), run_id or ""
+            )
+            header = make_header(
+                source_kind=self.source_kind,
+                target=self.target,
+                assistant=str(self.request.get("assistant", "")),
+                thread_id=thread_id,
+                request=self.request,
+            )
+            try:
+                self.writer = CaptureWriter(path, header)
+            except OSError as exc:
+                self._error = f"recording off: cannot write {path}: {exc.strerror or exc}"
+                return
+        self.writer.write(event)
+
+    def close(self, status: str | None, detail: str = "") -> None:
+        if self.writer is not None:
+            self.writer.close(status, detail)
+
+
+def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """What `lgtui info` prints: one pass over the records, no event objects built."""
+    import orjson
+
+    path = Path(path)
+    read_capture_checks(path)
+    header: dict[str, Any] | None = None
+    by_name: dict[str, int] = {}
+    first_t = last_t = None
+    runs: list[dict[str, Any]] = []
+    end = None
+    errors = 0
+    interrupts = 0
+    skipped = 0
+    events = 0
+    last_end = 0
+    damage = ""
+    size = path.stat().st_size
+    try:
+        for offset, record in iter_records(path):
+            if header is None:
+                header = _check_header(record, path)
+                last_end = offset
+                continue
+            last_end = offset
+            kind = record.get("k") if isinstance(record, dict) else None
+            if kind == "e" and isinstance(record.get("ev"), str):
+                name = record["ev"]
+                by_name[name] = by_name.get(name, 0) + 1
+                events += 1
+                t = record.get("t")
+                if isinstance(t, int | float):
+                    first_t = t if first_t is None else first_t
+                    last_t = t
+                raw = record.get("d")
+                mode = name.split("|", 1)[0]
+                if mode == "metadata" and isinstance(raw, bytes):
+                    try:
+                        meta = orjson.loads(raw)
+                    except orjson.JSONDecodeError:
+                        meta = None
+                    if isinstance(meta, dict) and "run_id" in meta and "status" not in meta:
+                        runs.append({"run_id": meta["run_id"], "first_event": events - 1})
+                elif mode == "error":
+                    errors += 1
+                elif (
+                    mode in ("updates", "values")
+                    and isinstance(raw, bytes)
+                    and b"__interrupt__" in raw
+                ):
+                    interrupts += 1
+            elif kind == "end":
+                end = record
+            else:
+                skipped += 1
+    except _Damaged as exc:
+        if header is None:
+            raise CaptureError(f"{path}: not an lgtui capture ({exc.reason})") from None
+        damage = f"damaged record at byte {last_end}: {exc.reason}"
+    if header is None:
+        raise CaptureError(f"{path}: not an lgtui capture (no complete header record)")
+    if not damage and last_end < size:
+        damage = f"truncated at byte {last_end} of {size}"
+    modes: dict[str, int] = {}
+    namespaces: dict[str, int] = {}
+    for name, n in by_name.items():
+        mode, _, ns = name.partition("|")
+        modes[mode] = modes.get(mode, 0) + n
+        namespaces[ns or "(root)"] = namespaces.get(ns or "(root)", 0) + n
+    if end is not None:
+        status = str(end.get("status"))
+    elif errors:
+        status = "error (no end record)"
+    elif interrupts:
+        status = "interrupted (no end record)"
+    else:
+        status = "unknown (no end record)"
+    return {
+        "path": str(path),
+        "size": size,
+        "format": f"{header.get('format')} {'.'.join(str(v) for v in header.get('version', []))}",
+        "lgtui": header.get("lgtui"),
+        "created": header.get("created"),
+        "source": header.get("source"),
+        "target": header.get("target"),
+        "assistant": header.get("assistant"),
+        "thread_id": header.get("thread_id"),
+        "request": header.get("request"),
+        "events": events,
+        "duration": round((last_t or 0.0) - 0.0, 6) if last_t is not None else 0.0,
+        "modes": dict(sorted(modes.items(), key=lambda kv: -kv[1])),
+        "namespaces": dict(sorted(namespaces.items(), key=lambda kv: -kv[1])),
+        "runs": runs,
+        "status": status,
+        "errors": errors,
+        "interrupts": interrupts,
+        "skipped_records": skipped,
+        "truncated": bool(damage),
+        "truncated_at": last_end if damage else None,
+        "damage": damage,
+    }
+
+
+def read_capture_checks(path: Path) -> None:
+    """The checks every reader makes before reading: exists, a file, not empty, readable."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise CaptureError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise CaptureError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if path.is_dir():
+        raise CaptureError(f"{path}: is a folder, not a capture file")
+    if size == 0:
+        raise CaptureError(f"{path}: empty file, not an lgtui capture")
+    if not os.access(path, os.R_OK):
+        raise CaptureError(f"{path}: cannot read: permission denied")

@@ -1,0 +1,296 @@
+"""Replay a capture: the main screen as of a cursor, a timeline, and keys to move in time."""
+
+from __future__ import annotations
+
+import re
+import time
+from bisect import bisect_left, bisect_right
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Label, Static
+
+from lgtui.preview import safe_text
+from lgtui.session import Session
+from lgtui.ui.screens.main import MainScreen
+from lgtui.ui.widgets.event_list import EventList
+
+SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, float("inf"))
+MAX_GAP = 2.0  # idle gaps longer than this play as this long
+TICK = 1 / 30
+MAX_STEPS_PER_TICK = 2_000  # "max" speed: events per frame
+
+
+def speed_label(speed: float) -> str:
+    return "max" if speed == float("inf") else f"{speed:g}×"
+
+
+class TimelineBar(Static):
+    """Where the cursor is in the run: play state, speed, event, time, and a progress bar."""
+
+    _key: tuple | None = None
+
+    def show(self, screen: ReplayScreen) -> None:
+        session = screen.session
+        width = max(20, self.size.width - 2)
+        key = (
+            width,
+            screen.cursor,
+            screen.playing,
+            screen.speed,
+            screen.capture_loading,
+            screen.warning,
+            session.count if session else -1,
+            len(session.stop_seqs) if session else 0,
+        )
+        if key == self._key:
+            return  # nothing to redraw: no layout work on idle ticks
+        self._key = key
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if session is None or not session.count:
+            text.append(
+                "loading…" if screen.capture_loading else "this capture holds no events", "italic"
+            )
+            self.update(text)
+            return
+        cursor = screen.cursor
+        count = session.count
+        event = session.events[cursor]
+        total_t = session.events[-1].t
+        text.append(
+            " ▶ playing " if screen.playing else " ⏸ paused ",
+            "bold black on green" if screen.playing else "bold black on yellow",
+        )
+        text.append(f" {speed_label(screen.speed)}", "bold")
+        text.append(f"  event {cursor:,} / {count - 1:,}", "")
+        text.append(f"  t {event.t:.3f}s / {total_t:.3f}s", "dim")
+        steps = bisect_right(session.checkpoint_seqs, cursor)
+        if session.checkpoint_seqs:
+            text.append(f"  checkpoint {steps} / {len(session.checkpoint_seqs)}", "dim")
+        if screen.capture_loading:
+            text.append("  loading…", "italic yellow")
+        if screen.warning:
+            text.append("  ⚠ " + safe_text(screen.warning, 120), "bold yellow")
+        text.append("\n")
+        # the bar: position, with errors/interrupts marked
+        filled = int(width * (cursor + 1) / count)
+        marks = {int(width * s / count) for s in session.stop_seqs}
+        for i in range(width):
+            if i in marks:
+                text.append("◆", "bold red")
+            elif i < filled:
+                text.append("━", "green")
+            else:
+                text.append("─", "dim")
+        self.update(text)
+
+
+class SeekScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, count: int, duration: float) -> None:
+        super().__init__()
+        self.count = count
+        self.duration = duration
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="seek-box"):
+            yield Label(
+                f"Go to an event number (0–{self.count - 1:,}) or a time ('12.5s', 0–{self.duration:.3f}s)"
+            )
+            yield Input(placeholder="e.g. 120 or 3.5s", id="seek-input")
+            yield Static("", id="seek-error")
+
+    @on(Input.Submitted)
+    def _submitted(self, message: Input.Submitted) -> None:
+        if not _SEEK.match(message.value):
+            self.query_one("#seek-error", Static).update(
+                Text("not an event number or a time like 3.5s", style="red")
+            )
+            return
+        self.dismiss(message.value)
+
+
+_SEEK = re.compile(r"^\s*(\d[\d,_]*|\d+(\.\d*)?s)\s*$", re.IGNORECASE)
+
+
+def parse_seek(value: str, events: list) -> int | None:
+    """An event number, or the first event at or after a time ('3.5s'); None if neither."""
+    if not events or not _SEEK.match(value):
+        return None
+    value = value.strip().lower()
+    if value.endswith("s"):
+        return min(len(events) - 1, bisect_left(events, float(value[:-1]), key=lambda e: e.t))
+    return max(0, min(len(events) - 1, int(value.replace(",", "").replace("_", ""))))
+
+
+class ReplayScreen(MainScreen):
+    """The main screen driven by a cursor instead of the live tail."""
+
+    BINDINGS = [
+        Binding("space", "play", "Play/pause", priority=True),
+        Binding("right", "step(1)", "Next", priority=True),
+        Binding("left", "step(-1)", "Prev", priority=True),
+        Binding("plus,=", "speed(1)", "Faster", key_display="+"),
+        Binding("minus", "speed(-1)", "Slower", key_display="-"),
+        Binding("right_square_bracket", "checkpoint(1)", "Next step", key_display="]"),
+        Binding("left_square_bracket", "checkpoint(-1)", "Prev step", key_display="["),
+        Binding("e", "stop(1)", "Next error/interrupt"),
+        Binding("E", "stop(-1)", "Prev error/interrupt", show=False),
+        Binding("home", "edge(0)", "Start", priority=True, show=False),
+        Binding("end", "edge(1)", "End", priority=True, show=False),
+        Binding("g", "seek", "Go to", priority=True),
+    ]
+    # the live screen's run keys do not apply to a recording
+    _LIVE_ONLY = {"new_run", "rerun", "cancel_run", "follow"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cursor = 0
+        self.as_of = 0
+        self.playing = False
+        self.speed = 1.0
+        self.capture_loading = True
+        self.warning = ""
+        self._last_tick = time.monotonic()
+        self._carry = 0.0
+        self._times: list[float] = []
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return action not in self._LIVE_ONLY
+
+    def compose_extra(self) -> ComposeResult:
+        yield TimelineBar(id="timeline")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(TICK, self._tick)
+
+    def attach(self, session: Session) -> None:
+        super().attach(session)
+        self.cursor = self.as_of = 0
+
+    # -- the cursor -------------------------------------------------------------------------
+
+    def seek(self, seq: int) -> None:
+        session = self.session
+        if session is None or not session.count:
+            return
+        seq = max(0, min(session.count - 1, seq))
+        if seq != self.cursor:
+            self.cursor = self.as_of = seq
+            self.refresh_from_session()
+        self.query_one(TimelineBar).show(self)
+
+    @on(EventList.Seek)
+    def _list_seek(self, message: EventList.Seek) -> None:
+        self.playing = False
+        self.seek(message.seq)
+
+    def _tick(self) -> None:
+        now = time.monotonic()
+        dt, self._last_tick = now - self._last_tick, now
+        session = self.session
+        if self.playing and session is not None and session.count:
+            self._advance(session, dt)
+        self.query_one(TimelineBar).show(self)
+
+    def _advance(self, session: Session, dt: float) -> None:
+        last = session.count - 1
+        cursor = self.cursor
+        if cursor >= last:
+            if not self.capture_loading:
+                self.playing = False
+            return
+        if self.speed == float("inf"):
+            self.seek(min(last, cursor + MAX_STEPS_PER_TICK))
+            return
+        budget = dt * self.speed + self._carry
+        events = session.events
+        steps = 0
+        while cursor < last and steps < MAX_STEPS_PER_TICK:
+            gap = min(MAX_GAP, max(0.0, events[cursor + 1].t - events[cursor].t))
+            if gap > budget:
+                break
+            budget -= gap
+            cursor += 1
+            steps += 1
+        self._carry = budget if cursor < last else 0.0
+        self.seek(cursor)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_play(self) -> None:
+        session = self.session
+        if session is not None and self.cursor >= session.count - 1 and not self.playing:
+            self.seek(0)  # play again from the start
+        self.playing = not self.playing
+        self._carry = 0.0
+        self._last_tick = time.monotonic()
+        self.query_one(TimelineBar).show(self)
+
+    def action_step(self, delta: int) -> None:
+        self.playing = False
+        self.seek(self.cursor + delta)
+
+    def action_speed(self, direction: int) -> None:
+        i = SPEEDS.index(self.speed) + direction
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i))]
+        self._carry = 0.0
+        self.query_one(TimelineBar).show(self)
+
+    def _jump(self, seqs: list[int], direction: int, what: str) -> None:
+        self.playing = False
+        if direction > 0:
+            i = bisect_right(seqs, self.cursor)
+            target = seqs[i] if i < len(seqs) else None
+        else:
+            i = bisect_left(seqs, self.cursor)
+            target = seqs[i - 1] if i > 0 else None
+        if target is None:
+            self.notify(
+                f"No {what} {'after' if direction > 0 else 'before'} event {self.cursor}.",
+                markup=False,
+                timeout=2,
+            )
+            return
+        self.seek(target)
+
+    def action_checkpoint(self, direction: int) -> None:
+        session = self.session
+        if session is None:
+            return
+        seqs = session.checkpoint_seqs or session.state_events.get((), [])
+        self._jump(seqs, direction, "checkpoint" if session.checkpoint_seqs else "values event")
+
+    def action_stop(self, direction: int) -> None:
+        if self.session is not None:
+            self._jump(self.session.stop_seqs, direction, "error or interrupt")
+
+    def action_edge(self, end: int) -> None:
+        self.playing = False
+        if self.session is not None:
+            self.seek(self.session.count - 1 if end else 0)
+
+    def action_seek(self) -> None:
+        session = self.session
+        if session is None or not session.count:
+            return
+        self.playing = False
+
+        def done(value: str | None) -> None:
+            if value is None or self.session is None:
+                return
+            target = parse_seek(value, self.session.events)
+            if target is None:
+                self.notify(
+                    f"Not an event number or a time: {value}", markup=False, severity="warning"
+                )
+                return
+            self.seek(target)
+
+        self.app.push_screen(SeekScreen(session.count, session.events[-1].t), done)
