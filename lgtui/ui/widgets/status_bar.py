@@ -69,10 +69,10 @@ class StatusBar(Static):
         rate = session.events_per_second()
         if rate:
             text.append(f" ({rate:,.0f}/s)", "dim")
-        text.append(f"  {self.source_label}", "dim")
         if session.capture_error:
             text.append("  ✖ " + safe_text(session.capture_error, 200), "bold red")
         elif session.capture_path:
             text.append("  ● rec ", "red")
             text.append(safe_text(_home(session.capture_path), 200), "dim")
+        text.append(f"  {self.source_label}", "dim")
         self.update(text)

@@ -1,0 +1,229 @@
+"""`lgtui replay`: the screen as of a cursor, moved with the keys a user presses."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import run_cli
+from ui_helpers import screen_text, wait_for, wait_for_text
+
+from lgtui.capture import read_capture
+from lgtui.sources.base import RunRequest
+from lgtui.sources.embedded import EmbeddedSource
+from lgtui.ui.app import LgtuiApp, ReplayApp
+
+SIZE = (160, 45)
+
+
+def record(
+    graphs_dir: Path, tmp: Path, name: str, graph: str, inp: str, modes: str, *extra: str
+) -> Path:
+    path = tmp / f"{name}.msgpack"
+    proc = run_cli(
+        "stream", str(graphs_dir), "-a", graph, "-i", inp, "-m", modes, "-o", str(path), *extra
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    return path
+
+
+@pytest.fixture(scope="module")
+def captures(graphs_dir, tmp_path_factory) -> dict[str, Path]:
+    tmp = tmp_path_factory.mktemp("replays")
+    return {
+        "agent": record(
+            graphs_dir,
+            tmp,
+            "agent",
+            "agent",
+            '{"topic": "ice cream"}',
+            "updates,values,debug,messages-tuple,custom",
+        ),
+        "updates": record(graphs_dir, tmp, "updates", "agent", '{"topic": "ice cream"}', "updates"),
+        "failing": record(
+            graphs_dir, tmp, "failing", "failing", '{"topic": "x"}', "updates,values"
+        ),
+        "sub": record(
+            graphs_dir, tmp, "sub", "sub", '{"foo": "foo"}', "updates,values", "--subgraphs"
+        ),
+    }
+
+
+async def loaded(pilot, app: ReplayApp) -> None:
+    await wait_for(
+        pilot,
+        lambda: app.session is not None and not app.main.capture_loading,
+        what="capture loaded",
+    )
+    await pilot.pause(0.1)
+
+
+async def test_cursor_moves_and_every_tab_shows_the_world_as_of_it(captures):
+    events = read_capture(captures["agent"]).events
+    app = ReplayApp(str(captures["agent"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        screen = await wait_for_text(pilot, "paused", f"event 0 / {len(events) - 1}")
+        assert "refine_topic" not in screen  # nothing has happened yet at event 0
+        await pilot.press("right", "right")
+        await wait_for_text(pilot, "event 2 /", '{topic: "ice cream"}')
+        # half-way through the streamed reply, Messages shows half a message
+        chunk = next(e for e in events if e.mode == "messages" and e.data[0]["content"] == "sit")
+        await pilot.press("g")
+        await pilot.press(*str(chunk.seq), "enter")
+        await wait_for_text(pilot, f"event {chunk.seq} /")
+        await pilot.press("5")
+        screen = await wait_for_text(pilot, "why did the cat sit", "streaming…")
+        assert "ice cream? to be cool" not in screen
+        await pilot.press("end")
+        screen = await wait_for_text(pilot, "why did the cat sit on the ice cream? to be cool")
+        assert "streaming…" not in screen
+        # the State pane: the values as of the cursor
+        await pilot.press("1", "S")
+        await wait_for_text(pilot, 'joke: "why did the cat sit on the ice cream? to be cool"')
+        await pilot.press("home")
+        await wait_for_text(pilot, "No state at event #0")
+
+
+async def test_step_between_checkpoints_and_diff(captures):
+    app = ReplayApp(str(captures["agent"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        session = app.session
+        await pilot.press("right_square_bracket")
+        await wait_for(pilot, lambda: app.main.cursor == session.checkpoint_seqs[0])
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await wait_for(pilot, lambda: app.main.cursor == session.checkpoint_seqs[2])
+        await pilot.press("left_square_bracket")
+        await wait_for(pilot, lambda: app.main.cursor == session.checkpoint_seqs[1])
+        # the update of refine_topic: the diff shows what its step changed
+        update = next(e.seq for e in session.events if e.mode == "updates")
+        await pilot.press("g", *str(update), "enter", "D")
+        await wait_for_text(pilot, 'topic: "ice cream" →', '"ice cream and cats"')
+
+
+async def test_jump_to_the_error_and_the_banner_follows_the_cursor(captures):
+    app = ReplayApp(str(captures["failing"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        assert "✖ error" not in screen_text(app)  # not yet, at event 0
+        await pilot.press("e")
+        error_seq = app.session.errors[0].seq
+        await wait_for(pilot, lambda: app.main.cursor == error_seq)
+        await wait_for_text(pilot, "✖ error ValueError", "cannot handle topic")
+        await pilot.press("E")  # nothing before it: stays
+        await pilot.press("home")
+        await wait_for(
+            pilot, lambda: "✖ error" not in screen_text(app), what="banner gone at the start"
+        )
+
+
+async def test_updates_only_capture_says_state_cannot_be_shown(captures):
+    app = ReplayApp(str(captures["updates"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("end", "S")
+        await wait_for_text(pilot, "No state at event", "does not", "guess")
+        await pilot.press("D")
+        await wait_for_text(pilot, "No whole state was recorded", "reducers")
+
+
+async def test_play_at_max_speed_reaches_the_end(captures):
+    app = ReplayApp(str(captures["agent"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        last = app.session.count - 1
+        for _ in range(7):
+            await pilot.press("plus")
+        await wait_for_text(pilot, "max")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.main.cursor == last, timeout=10)
+        await wait_for_text(pilot, "paused", f"event {last} / {last}")
+
+
+async def test_play_follows_original_timing(captures, tmp_path, graphs_dir):
+    path = tmp_path / "hitl.msgpack"
+    run_cli(
+        "stream",
+        str(graphs_dir),
+        "-a",
+        "agent",
+        "-i",
+        '{"topic": "x"}',
+        "-m",
+        "updates",
+        "-o",
+        str(path),
+    )
+    app = ReplayApp(str(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("minus", "minus", "minus")  # 0.25x
+        await wait_for_text(pilot, "0.25×")
+        await pilot.press("space")
+        await wait_for(pilot, lambda: app.main.cursor == app.session.count - 1, timeout=10)
+
+
+async def test_list_navigation_moves_the_cursor_within_a_namespace(captures):
+    app = ReplayApp(str(captures["sub"]))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await pilot.press("end", "2")  # Updates
+        await wait_for_text(pilot, "subgraph_node_2")
+        before = app.main.cursor
+        await pilot.press("up")
+        await wait_for(pilot, lambda: app.main.cursor < before)
+        assert app.session.events[app.main.cursor].mode == "updates"
+        await pilot.press("s")  # root only
+        await wait_for(pilot, lambda: "subgraph_node_1" not in screen_text(app), what="root filter")
+
+
+async def test_a_truncated_capture_opens_with_a_warning(captures, tmp_path):
+    data = captures["agent"].read_bytes()
+    cut = tmp_path / "cut.msgpack"
+    cut.write_bytes(data[: len(data) * 2 // 3])
+    app = ReplayApp(str(cut))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        await wait_for_text(pilot, "truncated at byte")
+        await pilot.press("end")
+        assert app.main.cursor == app.session.count - 1 > 5
+
+
+async def test_live_runs_are_recorded_and_the_status_bar_says_where(graphs_dir, tmp_path):
+    target = tmp_path / "rec" / "run.msgpack"
+    app = LgtuiApp(
+        EmbeddedSource(str(graphs_dir)),
+        request=RunRequest("agent", {"topic": "x"}),
+        record=str(target),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        await wait_for_text(pilot, "● rec", "/rec/run.msgpack")
+    capture = read_capture(target)
+    assert len(capture.events) == app.session.count and capture.end["status"] == "success"
+
+
+async def test_recording_to_a_full_disk_is_reported_and_the_run_goes_on(graphs_dir):
+    app = LgtuiApp(
+        EmbeddedSource(str(graphs_dir)),
+        request=RunRequest("agent", {"topic": "x"}),
+        record="/dev/full",
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        await wait_for_text(pilot, "recording stopped: the disk is full", " success ")
+
+
+async def test_default_recording_goes_to_the_user_data_folder(graphs_dir, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    app = LgtuiApp(
+        EmbeddedSource(str(graphs_dir)), request=RunRequest("agent", {"topic": "x"}), record=True
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        await pilot.pause(0.2)
+    files = list((tmp_path / "lgtui" / "captures").glob("*-agent-*.msgpack"))
+    assert len(files) == 1
+    assert app.session.run_id[:8] in files[0].name
+    assert len(read_capture(files[0]).events) == app.session.count
