@@ -27,14 +27,17 @@ def short_id(value: str | None) -> str:
     return value if len(value) <= 13 else value[:8] + "…" + value[-4:]
 
 
-def _home(path: str) -> str:
+def _home(path: str, limit: int = 45) -> str:
+    """``path`` with ~ for the home folder, its start cut when long (the file name stays)."""
     home = str(Path.home())
-    return "~" + path[len(home) :] if path.startswith(home + "/") else path
+    if path.startswith(home + "/"):
+        path = "~" + path[len(home) :]
+    return path if len(path) <= limit else "…" + path[-(limit - 1) :]
 
 
 class StatusBar(Static):
     DEFAULT_CSS = """
-    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; }
+    StatusBar { height: 1; background: $panel; color: $text; padding: 0 1; text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
