@@ -235,6 +235,7 @@ async def pick_assistant(source, wanted: str | None) -> str:
 async def _stream(args: argparse.Namespace, out) -> int:
     import time
 
+    from lgtui.session import Session
     from lgtui.sources.base import RunHandle, SourceError
 
     # Parse everything the user typed before touching the network or importing a graph.
@@ -249,7 +250,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
         assistant = await pick_assistant(source, args.assistant)
         request = build_request(args, assistant, default_input={})
         handle = RunHandle()
-        failed = False
+        session = Session()  # derives the run's status the way the screen does
         last_flush = time.monotonic()
         if args.output:
             from lgtui.capture import Recorder
@@ -264,15 +265,17 @@ async def _stream(args: argparse.Namespace, out) -> int:
             if recorder is not None:
                 recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
             out.write(event.to_json_line() + b"\n")
-            if event.mode == "error" and not event.ns:
-                failed = True
+            session.append(event)
             now = time.monotonic()
             if now - last_flush > 0.05:
                 out.flush()
                 last_flush = now
         out.flush()
-        status = "error" if failed else (handle.final_status or "success")
-        return EXIT_RUN_ERROR if failed else EXIT_OK
+        session.finish(handle.final_status)
+        status = session.status
+        return (
+            EXIT_RUN_ERROR if any(not session.events[e.seq].ns for e in session.errors) else EXIT_OK
+        )
     except SourceError as exc:
         out.flush()
         status, detail = "error", exc.message

@@ -316,3 +316,35 @@ def test_a_full_disk_stops_recording_not_the_run(graphs_dir):
     assert proc.returncode == 0
     assert len(proc.stdout.splitlines()) == 3  # every event still printed
     one_clean_line(proc.stderr, "recording stopped: the disk is full")
+
+
+RECORDINGS = Path(__file__).parent.parent / "recordings"
+
+
+@pytest.mark.parametrize(
+    ("name", "status", "modes"),
+    [
+        ("chat", "success", {"messages", "updates", "values", "debug", "custom"}),
+        ("tools", "success", {"messages", "updates"}),
+        ("subgraph", "success", {"updates", "values", "debug"}),
+        ("interrupt", "interrupted", {"updates", "values"}),
+        ("resume", "success", {"values"}),
+        ("error", "error", {"error"}),
+    ],
+)
+def test_the_bundled_recordings_are_real_and_readable(name, status, modes):
+    info = json.loads(run_cli("info", str(RECORDINGS / f"{name}.msgpack"), "--json").stdout)
+    assert info["status"] == status and not info["truncated"]
+    assert info["source"] == "remote"  # recorded from a real langgraph dev
+    assert modes <= set(info["modes"])
+    if name == "subgraph":
+        assert any(ns.startswith("node_2:") for ns in info["namespaces"])
+    capture = read_capture(RECORDINGS / f"{name}.msgpack")
+    session = Session()
+    for e in capture.events:
+        session.append(e)
+    session.finish(capture.end["status"])
+    if name == "resume":
+        assert session.state_at(session.count - 1)[1] == {"q": "name?", "answer": "Bob"}
+    if name == "interrupt":
+        assert session.interrupts[0].value == {"question": "name?"}

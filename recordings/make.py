@@ -1,0 +1,113 @@
+"""Record the example captures in this folder from a real `langgraph dev` server.
+
+    python recordings/make.py
+
+Starts `langgraph dev` over tests/graphs (the suite's graphs, API-key auth included) on a
+free loopback port and records, with `lgtui stream -o`:
+
+  chat.msgpack            the joke graph: a fake chat model streaming tokens, custom events
+  tools.msgpack           a tool-calling agent: tool call, tool result, streamed answer
+  subgraph.msgpack        a subgraph, streamed with subgraphs on
+  interrupt.msgpack       a run that stops at interrupt()
+  resume.msgpack          the same thread resumed with {"resume": "Bob"}
+  error.msgpack           a node that raises
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).parent
+ROOT = HERE.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from devserver import quiet_env, start_dev_server  # noqa: E402
+from graphs.auth import TEST_API_KEY  # noqa: E402
+
+ALL = "updates,values,debug,messages-tuple,custom"
+RUNS = [
+    ("chat", "agent", {"topic": "ice cream"}, ALL, []),
+    ("tools", "tools", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, ALL, []),
+    ("subgraph", "sub", {"foo": "foo"}, "updates,values,debug", ["--subgraphs"]),
+    ("error", "failing", {"topic": "boom"}, "updates,values,debug", []),
+]
+
+
+def stream(url: str, out: Path, *args: str) -> list[dict]:
+    cmd = [
+        sys.executable,
+        "-m",
+        "lgtui",
+        "stream",
+        url,
+        "--api-key",
+        TEST_API_KEY,
+        "-o",
+        str(out),
+        *args,
+    ]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=quiet_env(), timeout=120)
+    if proc.returncode not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr}")
+    print(f"{out.name}: {len(proc.stdout.splitlines())} events")
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        with start_dev_server(
+            ROOT / "tests" / "graphs" / "langgraph.json", Path(tmp) / "server.log"
+        ) as server:
+            for name, graph, inp, modes, extra in RUNS:
+                stream(
+                    server.url,
+                    HERE / f"{name}.msgpack",
+                    "-a",
+                    graph,
+                    "-i",
+                    json.dumps(inp),
+                    "-m",
+                    modes,
+                    *extra,
+                )
+            # an interrupt, then its resume on the same thread
+            thread = "7b0a1c2e-0000-4000-8000-00000000c0de"
+            import httpx
+
+            httpx.post(
+                f"{server.url}/threads",
+                json={"thread_id": thread, "if_exists": "do_nothing"},
+                headers={"x-api-key": TEST_API_KEY},
+            ).raise_for_status()
+            stream(
+                server.url,
+                HERE / "interrupt.msgpack",
+                "-a",
+                "hitl",
+                "-t",
+                thread,
+                "-i",
+                '{"q": "name?"}',
+                "-m",
+                ALL,
+            )
+            stream(
+                server.url,
+                HERE / "resume.msgpack",
+                "-a",
+                "hitl",
+                "-t",
+                thread,
+                "--command",
+                '{"resume": "Bob"}',
+                "-m",
+                ALL,
+            )
+
+
+if __name__ == "__main__":
+    main()

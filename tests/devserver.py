@@ -1,0 +1,99 @@
+"""Start a real `langgraph dev` on a free loopback port (for the tests and recordings/make.py)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+STARTUP_TIMEOUT = 90.0
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def quiet_env() -> dict[str, str]:
+    """The environment minus tracing, analytics and API keys of the developer's own."""
+    env = dict(os.environ)
+    env.update(
+        LANGSMITH_TRACING="false",
+        LANGCHAIN_TRACING_V2="false",
+        LANGGRAPH_CLI_NO_ANALYTICS="1",
+        LANGSMITH_API_KEY="",
+        LANGGRAPH_API_KEY="",
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _langgraph_cli() -> list[str]:
+    exe = Path(sys.executable).with_name("langgraph")
+    if exe.exists():
+        return [str(exe)]
+    found = shutil.which("langgraph")
+    return [found] if found else [sys.executable, "-m", "langgraph_cli.cli"]
+
+
+@dataclass
+class Server:
+    url: str
+    proc: subprocess.Popen[bytes]
+    log: Path
+
+
+@contextmanager
+def start_dev_server(config: Path, log: Path) -> Iterator[Server]:
+    """`langgraph dev --no-browser --no-reload` over ``config``; stopped on exit."""
+    port = free_port()
+    cmd = [
+        *_langgraph_cli(),
+        "dev",
+        "--no-browser",
+        "--no-reload",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--config",
+        str(config),
+    ]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            cmd, cwd=config.parent, stdout=out, stderr=subprocess.STDOUT, env=quiet_env()
+        )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    try:
+        while True:
+            if proc.poll() is not None:
+                raise RuntimeError(f"langgraph dev exited early:\n{log.read_text()[-4000:]}")
+            try:
+                if httpx.get(f"{url}/ok", timeout=1.0).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"langgraph dev did not start in {STARTUP_TIMEOUT}s:\n{log.read_text()[-4000:]}"
+                )
+            time.sleep(0.25)
+        yield Server(url, proc, log)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(5)
