@@ -348,3 +348,23 @@ def test_the_bundled_recordings_are_real_and_readable(name, status, modes):
         assert session.state_at(session.count - 1)[1] == {"q": "name?", "answer": "Bob"}
     if name == "interrupt":
         assert session.interrupts[0].value == {"question": "name?"}
+
+
+def test_the_reader_in_the_format_docs_reads_a_real_capture():
+    doc = (Path(__file__).parent.parent / "docs" / "capture-format.md").read_text()
+    code = (
+        doc.split("## A reader in 20 lines of Python", 1)[1]
+        .split("```python", 1)[1]
+        .split("```", 1)[0]
+    )
+    namespace: dict = {}
+    exec(compile(code, "capture-format.md", "exec"), namespace)
+    header, events = namespace["read"](RECORDINGS / "subgraph.msgpack")
+    exported = [
+        json.loads(line)
+        for line in run_cli("export", str(RECORDINGS / "subgraph.msgpack")).stdout.splitlines()
+    ]
+    assert header["assistant"] == "sub"
+    assert [(e["seq"], e["event"], e["mode"], e["ns"], e["id"], e["data"]) for e in events] == [
+        (e["seq"], e["event"], e["mode"], e["ns"], e["id"], e["data"]) for e in exported
+    ]
