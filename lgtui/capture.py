@@ -263,10 +263,13 @@ def _event_from(record: dict[str, Any], seq: int, names: dict[str, str]) -> Stre
     )
 
 
-def read_capture(path: str | os.PathLike[str], *, on_event: Any = None) -> Capture:
+def read_capture(
+    path: str | os.PathLike[str], *, on_event: Any = None, keep: bool = True
+) -> Capture:
     """Read a capture; every complete record before a cut or damage is kept.
 
-    ``on_event(event)`` is called for each event as it is read (replay streams through it).
+    ``on_event(event)`` is called for each event as it is read (replay streams through it);
+    with ``keep=False`` the events are only handed to it, not kept in ``Capture.events``.
     """
     path = Path(path)
     read_capture_checks(path)
@@ -274,6 +277,7 @@ def read_capture(path: str | os.PathLike[str], *, on_event: Any = None) -> Captu
     capture: Capture | None = None
     names: dict[str, str] = {}
     last_end = 0
+    count = 0
     try:
         for end, record in iter_records(path):
             if capture is None:
@@ -283,11 +287,13 @@ def read_capture(path: str | os.PathLike[str], *, on_event: Any = None) -> Captu
             last_end = end
             kind = record.get("k") if isinstance(record, dict) else None
             if kind == "e":
-                event = _event_from(record, len(capture.events), names)
+                event = _event_from(record, count, names)
                 if event is None:
                     capture.skipped += 1
                     continue
-                capture.events.append(event)
+                count += 1
+                if keep:
+                    capture.events.append(event)
                 if on_event is not None:
                     on_event(event)
             elif kind == "end":

@@ -28,16 +28,26 @@ STREAM_MODES: tuple[str, ...] = (
 DEFAULT_STREAM_MODES: tuple[str, ...] = ("updates", "values", "debug", "messages-tuple", "custom")
 
 
+_SPLIT_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
+_SPLIT_CACHE_MAX = 50_000  # distinct names; a run has a few dozen, hostile input more
+
+
 def split_event_name(name: str) -> tuple[str, tuple[str, ...]]:
     """``"updates|a:1|b:2"`` -> ``("updates", ("a:1", "b:2"))``.
 
     ``messages/partial`` keeps its sub-kind in the mode, so the mode of every message
-    event starts with ``messages``.
+    event starts with ``messages``.  Results are shared between events of the same name,
+    so a million subgraph events hold one mode string and one namespace tuple.
     """
     if "|" not in name:
         return name, ()
-    mode, *ns = name.split("|")
-    return mode, tuple(ns)
+    found = _SPLIT_CACHE.get(name)
+    if found is None:
+        mode, *ns = name.split("|")
+        found = (mode, tuple(ns))
+        if len(_SPLIT_CACHE) < _SPLIT_CACHE_MAX:
+            _SPLIT_CACHE[name] = found
+    return found
 
 
 def ns_node(part: str) -> str:

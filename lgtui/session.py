@@ -210,7 +210,7 @@ class Session:
         self.capture_error: str | None = None  # why recording stopped, if it did
 
         self.events: list[StreamEvent] = []
-        self._rows: list[tuple[str, str] | None] = []  # (node, summary), made when first shown
+        self._rows: dict[int, tuple[str, str]] = {}  # seq -> (node, summary), made when first shown
         self.tabs: dict[str, list[int]] = {tab: [] for tab in TABS if tab != "all"}
         self.namespaces: dict[tuple[str, ...], str] = {(): "root"}  # ns -> short label
         self.ns_events: dict[tuple[str, ...], list[int]] = {(): []}
@@ -244,8 +244,9 @@ class Session:
             data = event.data
         with self._lock:
             seq = len(self.events)
+            if event.seq == seq:
+                seq = event.seq  # share the event's int: one object less per event
             self.events.append(event)
-            self._rows.append(None)
             tab = _TAB_OF_MODE.get(mode)
             if tab is not None:
                 self.tabs[tab].append(seq)
@@ -301,7 +302,7 @@ class Session:
 
     def row(self, seq: int) -> tuple[str, str]:
         """(node, one-line summary) of event ``seq``, made on first use and kept."""
-        row = self._rows[seq]
+        row = self._rows.get(seq)
         if row is None:
             event = self.events[seq]
             row = self._rows[seq] = self._describe(event, event.data)

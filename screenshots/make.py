@@ -1,6 +1,6 @@
 """Regenerate the screenshots in this folder from the bundled example graphs (in-process).
 
-    python screenshots/make.py
+python screenshots/make.py
 """
 
 from __future__ import annotations
@@ -34,6 +34,24 @@ async def shoot(request: RunRequest, shots: list[tuple[str, tuple[str, ...]]]) -
             print(f"wrote {name}.svg")
 
 
+async def shoot_replay(name: str, capture: str, shots: list[tuple[str, tuple[str, ...]]]) -> None:
+    from lgtui.ui.app import ReplayApp
+
+    app = ReplayApp(str(HERE.parent / "recordings" / capture))
+    async with app.run_test(size=SIZE) as pilot:
+        deadline = time.monotonic() + 60
+        while app.session is None or app.main.capture_loading:
+            await pilot.pause(0.1)
+            if time.monotonic() > deadline:
+                raise RuntimeError("capture did not load")
+        await pilot.pause(0.3)
+        for shot, keys in shots:
+            await pilot.press(*keys)
+            await pilot.pause(0.6)
+            app.save_screenshot(str(HERE / f"{shot}.svg"))
+            print(f"wrote {shot}.svg")
+
+
 async def main() -> None:
     research = RunRequest("research", {"topic": "LangGraph streaming"}, subgraphs=True)
     await shoot(
@@ -47,6 +65,15 @@ async def main() -> None:
         ],
     )
     await shoot(RunRequest("approval", {"request": "the launch"}), [("interrupt", ("2",))])
+    await shoot_replay(
+        "replay",
+        "chat.msgpack",
+        [
+            ("replay-messages", ("g", "2", "0", "enter", "5")),
+            ("replay-diff", ("1", "g", "3", "6", "enter", "D")),
+        ],
+    )
+    await shoot_replay("replay-error", "error.msgpack", [("replay-error", ("e", "S"))])
 
 
 if __name__ == "__main__":

@@ -142,7 +142,15 @@ async def test_hostile_state_is_shown_literally(embedded):
 async def test_new_run_dialog_rejects_invalid_json(embedded):
     app = LgtuiApp(embedded)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(pilot, lambda: isinstance(app.screen, NewRunScreen), what="dialog")
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NewRunScreen)
+                and app.screen.query("#input")
+                and app.screen.query("SelectOverlay")
+            ),
+            what="dialog",
+        )
         area = app.screen.query_one("#input")
         area.text = '{\n  "topic": oops\n}'
         await wait_for_text(pilot, "invalid JSON at line 2, column 12")

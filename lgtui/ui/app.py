@@ -297,7 +297,7 @@ class ReplayApp(App[int]):
 
     def _load(self, session: Session) -> None:
         try:
-            capture = read_capture(self.path, on_event=session.append)
+            capture = read_capture(self.path, on_event=session.append, keep=False)
         except CaptureError as exc:
             session.finish(ERROR, exc.message)
             self.call_from_thread_safe(self._loaded, None)
