@@ -78,8 +78,8 @@ async def test_cursor_moves_and_every_tab_shows_the_world_as_of_it(captures):
         await pilot.press("end")
         screen = await wait_for_text(pilot, "why did the cat sit on the ice cream? to be cool")
         assert "streaming…" not in screen
-        # the State pane: the values as of the cursor
-        await pilot.press("1", "S")
+        # the Values tab shows the state as of the cursor
+        await pilot.press("3")
         await wait_for_text(pilot, 'joke: "why did the cat sit on the ice cream? to be cool"')
         await pilot.press("home")
         await wait_for_text(pilot, "No state at event #0")

@@ -302,6 +302,9 @@ class MainScreen(Screen[None]):
     def _tab_activated(self, message: TabbedContent.TabActivated) -> None:
         if message.tabbed_content.id == "tabs":
             self._sync_active_tab()
+            if self.active_tab() == "values":
+                # the Values tab is about state: show the state as of the selected event
+                self.query_one("#detail-tabs", TabbedContent).active = "pane-state"
 
     @on(OptionList.OptionHighlighted, "#namespaces")
     def _namespace_chosen(self, message: OptionList.OptionHighlighted) -> None:
