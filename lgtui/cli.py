@@ -143,12 +143,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="sent as x-api-key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY)",
     )
     _add_run_options(p)
+    add_record_options(p)
 
     p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
     p.add_argument(
         "path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one"
     )
     _add_run_options(p)
+    add_record_options(p)
 
     p = sub.add_parser("demo", help="open the bundled example graphs (no server needed)")
     _add_run_options(p)
@@ -318,7 +320,14 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
     from lgtui.ui.app import LgtuiApp
 
     record: str | bool = False if args.no_record else (args.record or True)
-    app = LgtuiApp(source, request=request, thread=_thread_arg(args.thread), record=record)
+    thread = _thread_arg(args.thread)
+    app = LgtuiApp(
+        source,
+        request=request,
+        thread=thread,
+        record=record,
+        open_history=request is None and thread not in (None, "new"),
+    )
     app.run()
     return app.return_code or 0
 

@@ -7,6 +7,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -55,7 +56,19 @@ class Server:
 
 @contextmanager
 def start_dev_server(config: Path, log: Path) -> Iterator[Server]:
-    """`langgraph dev --no-browser --no-reload` over ``config``; stopped on exit."""
+    """`langgraph dev --no-browser --no-reload` over ``config``; stopped on exit.
+
+    The server runs on a fresh copy of the config's folder: `langgraph dev` keeps threads
+    and queued runs in `.langgraph_api/` beside it, and a run left over from an earlier
+    session would otherwise be resumed first and hold the only worker.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix="lgtui-dev-"))
+    shutil.copytree(
+        config.resolve().parent,
+        workdir / "graphs",
+        ignore=shutil.ignore_patterns(".langgraph_api", "__pycache__"),
+    )
+    config = workdir / "graphs" / config.name
     port = free_port()
     cmd = [
         *_langgraph_cli(),
@@ -97,3 +110,4 @@ def start_dev_server(config: Path, log: Path) -> Iterator[Server]:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(5)
+        shutil.rmtree(workdir, ignore_errors=True)

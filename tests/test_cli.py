@@ -376,3 +376,54 @@ def test_open_reports_load_errors_before_the_screen(tmp_path):
     proc = run_cli("open", str(p))
     assert proc.returncode == 2
     assert_one_clean_line(proc.stderr, "no graph found")
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["open", "{graphs}"], {"record": True, "request": None, "open_history": False}),
+        (["open", "{graphs}", "--no-record"], {"record": False}),
+        (
+            [
+                "open",
+                "{graphs}",
+                "--record",
+                "/tmp/x.msgpack",
+                "-a",
+                "agent",
+                "-i",
+                '{"topic": "t"}',
+            ],
+            {"record": "/tmp/x.msgpack"},
+        ),
+        (
+            ["connect", "http://127.0.0.1:9", "--thread", "abc-123"],
+            {"open_history": True, "thread": "abc-123"},
+        ),
+        (
+            ["connect", "http://127.0.0.1:9", "--no-record", "-a", "agent"],
+            {"record": False, "open_history": False},
+        ),
+        (["demo"], {"record": True}),
+    ],
+)
+def test_tui_commands_wire_their_options_into_the_app(monkeypatch, graphs_dir, argv, expected):
+    from lgtui import cli
+    from lgtui.ui import app as app_module
+
+    seen = {}
+
+    def fake_run(self):
+        seen.update(
+            record=self.record,
+            open_history=self.open_history,
+            thread=self.form.thread,
+            request=self.initial_request,
+        )
+
+    monkeypatch.setattr(app_module.LgtuiApp, "run", fake_run)
+    assert cli.main([a.replace("{graphs}", str(graphs_dir)) for a in argv]) == 0
+    for key, value in expected.items():
+        assert seen[key] == value, key
+    if "-i" in argv:
+        assert seen["request"].input == {"topic": "t"} and seen["request"].assistant == "agent"

@@ -30,7 +30,14 @@ from typing import Any
 
 from lgtui.events import StreamEvent
 from lgtui.sources import serialize
-from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, UsageError, resolve_assistant
+from lgtui.sources.base import (
+    NEW_THREAD,
+    HTTPStatusError,
+    RunHandle,
+    RunRequest,
+    UsageError,
+    resolve_assistant,
+)
 
 # The namespace a LangGraph API server derives default assistant ids from, so that an
 # embedded graph gets the same assistant id as when `langgraph dev` serves it.
@@ -76,6 +83,38 @@ def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
         "checkpoint": _checkpoint_ref(payload.get("config")),
         "parent_checkpoint": _checkpoint_ref(payload.get("parent_config")),
         "tasks": tasks,
+    }
+
+
+def _snapshot(snapshot: Any) -> dict[str, Any]:
+    """A StateSnapshot as the server's thread state / history item."""
+    ref = _checkpoint_ref(snapshot.config)
+    parent = _checkpoint_ref(snapshot.parent_config)
+    tasks = []
+    for t in snapshot.tasks:
+        task: dict[str, Any] = {
+            "id": t.id,
+            "name": t.name,
+            "error": str(t.error) if t.error else None,
+            "interrupts": [serialize.to_jsonable(i) for i in t.interrupts],
+            "checkpoint": None,
+            "state": _snapshot(t.state) if hasattr(t.state, "values") else None,
+            "result": serialize.to_jsonable(t.result)
+            if getattr(t, "result", None) is not None
+            else None,
+        }
+        tasks.append(task)
+    return {
+        "values": serialize.to_jsonable(snapshot.values),
+        "next": list(snapshot.next),
+        "tasks": tasks,
+        "metadata": serialize.to_jsonable(snapshot.metadata or {}),
+        "created_at": snapshot.created_at,
+        "checkpoint": ref,
+        "parent_checkpoint": parent,
+        "interrupts": [serialize.to_jsonable(i) for i in snapshot.interrupts],
+        "checkpoint_id": ref["checkpoint_id"] if ref else None,
+        "parent_checkpoint_id": parent["checkpoint_id"] if parent else None,
     }
 
 
@@ -186,13 +225,129 @@ class EmbeddedSource:
         return thread
 
     async def get_thread(self, thread_id: str) -> dict[str, Any]:
-        from lgtui.sources.base import HTTPStatusError
 
         if thread_id not in self._threads:
             raise HTTPStatusError(
                 404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}"
             )
         return self._threads[thread_id]
+
+    # -- threads, checkpoints, graphs (the server's shapes) ------------------------------
+
+    def _thread_graph(self, thread_id: str) -> tuple[str, Any]:
+        thread = self._threads.get(thread_id)
+        if thread is None:
+            raise HTTPStatusError(
+                404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}"
+            )
+        graph_id = (thread.get("metadata") or {}).get("graph_id")
+        if graph_id not in self._graphs:
+            raise HTTPStatusError(
+                409,
+                f"Thread {thread_id} has not run a graph yet",
+                "GET",
+                f"/threads/{thread_id}/state",
+            )
+        return graph_id, self._graphs[graph_id]
+
+    async def search_threads(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        status: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        threads = sorted(self._threads.values(), key=lambda t: t["updated_at"], reverse=True)
+        if status:
+            threads = [t for t in threads if t.get("status") == status]
+        if metadata:
+            threads = [
+                t
+                for t in threads
+                if all((t.get("metadata") or {}).get(k) == v for k, v in metadata.items())
+            ]
+        return [
+            {k: v for k, v in t.items() if k != "values"} for t in threads[offset : offset + limit]
+        ]
+
+    async def get_history(
+        self, thread_id: str, *, limit: int = 100, before: str | None = None
+    ) -> list[dict[str, Any]]:
+        _, graph = self._thread_graph(thread_id)
+        config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
+        kwargs: dict[str, Any] = {"limit": limit}
+        if before:
+            kwargs["before"] = {"configurable": {"checkpoint_id": before}}
+        return [_snapshot(s) async for s in graph.aget_state_history(config, **kwargs)]
+
+    async def get_state(
+        self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
+    ) -> dict[str, Any]:
+        _, graph = self._thread_graph(thread_id)
+        conf: dict[str, Any] = {"thread_id": thread_id}
+        if checkpoint_id:
+            conf["checkpoint_id"] = checkpoint_id
+        snapshot = await graph.aget_state({"configurable": conf}, subgraphs=subgraphs)
+        if checkpoint_id and not snapshot.created_at:
+            raise HTTPStatusError(
+                404,
+                f"Checkpoint {checkpoint_id} not found",
+                "GET",
+                f"/threads/{thread_id}/state/{checkpoint_id}",
+            )
+        return _snapshot(snapshot)
+
+    async def update_state(
+        self,
+        thread_id: str,
+        values: Any,
+        *,
+        as_node: str | None = None,
+        checkpoint_id: str | None = None,
+    ) -> dict[str, Any]:
+        _, graph = self._thread_graph(thread_id)
+        conf: dict[str, Any] = {"thread_id": thread_id, "checkpoint_ns": ""}
+        if checkpoint_id:
+            conf["checkpoint_id"] = checkpoint_id
+        try:
+            config = await graph.aupdate_state({"configurable": conf}, values, as_node=as_node)
+        except Exception as exc:  # the graph refuses the update: what a server answers with 400
+            raise HTTPStatusError(
+                400, f"{type(exc).__name__}: {exc}", "POST", f"/threads/{thread_id}/state"
+            ) from None
+        self._threads[thread_id]["updated_at"] = _now()
+        return {"checkpoint": _checkpoint_ref(config)}
+
+    async def delete_thread(self, thread_id: str) -> None:
+        if self._threads.pop(thread_id, None) is None:
+            raise HTTPStatusError(
+                404, f"Thread with ID {thread_id} not found", "DELETE", f"/threads/{thread_id}"
+            )
+        self._saver.delete_thread(thread_id)
+
+    async def copy_thread(self, thread_id: str) -> dict[str, Any]:
+        if thread_id not in self._threads:
+            raise HTTPStatusError(
+                404, f"Thread with ID {thread_id} not found", "POST", f"/threads/{thread_id}/copy"
+            )
+        new = await self.create_thread()
+        self._saver.copy_thread(thread_id, new["thread_id"])
+        new["metadata"] = dict(self._threads[thread_id].get("metadata") or {})
+        return new
+
+    async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]:
+        _, graph = self.graph(assistant)
+        return serialize.to_jsonable(graph.get_graph(xray=xray).to_json())
+
+    async def state_keys(self, assistant: str) -> list[str] | None:
+        _, graph = self.graph(assistant)
+        builder = getattr(graph, "builder", None)
+        schema = getattr(builder, "state_schema", None)
+        hints = getattr(schema, "__annotations__", None)
+        if isinstance(hints, dict) and hints:
+            return sorted(hints)
+        return sorted(k for k in graph.channels if not k.startswith(("__", "branch:")))
 
     async def cancel_run(self, thread_id: str | None, run_id: str) -> None:
         task = self._running.get(run_id)
@@ -218,12 +373,13 @@ class EmbeddedSource:
         if thread_id == NEW_THREAD or temporary:
             thread_id = (await self.create_thread())["thread_id"]
         elif thread_id not in self._threads:
-            from lgtui.sources.base import HTTPStatusError
-
             raise HTTPStatusError(
                 404, "Thread or assistant not found.", "POST", f"/threads/{thread_id}/runs/stream"
             )
         handle.thread_id = None if temporary else thread_id
+        self._threads[thread_id].setdefault("metadata", {}).update(
+            {"graph_id": graph_id, "assistant_id": self.assistant_id(graph_id)}
+        )
         run_id = _new_id()
         handle.run_id = run_id
         assistant_id = self.assistant_id(graph_id)

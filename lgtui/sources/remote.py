@@ -41,6 +41,14 @@ def _detail(response: httpx.Response) -> str:
     return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "…"
 
 
+def _looks_like_uuid(value: str) -> bool:
+    try:
+        uuid.UUID(value)
+    except ValueError:
+        return False
+    return True
+
+
 class RemoteSource:
     """Talks to `langgraph dev`, a self-hosted server or a cloud deployment."""
 
@@ -124,6 +132,87 @@ class RemoteSource:
                 params={"action": "interrupt"},
             )
 
+    # -- threads, checkpoints, graphs ------------------------------------------------
+
+    async def search_threads(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        status: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {
+            "limit": limit,
+            "offset": offset,
+            "sort_by": "updated_at",
+            "sort_order": "desc",
+            "select": ["thread_id", "created_at", "updated_at", "metadata", "status", "interrupts"],
+        }
+        if status:
+            body["status"] = status
+        if metadata:
+            body["metadata"] = metadata
+        result = await self._request("POST", "/threads/search", json=body)
+        return result if isinstance(result, list) else []
+
+    async def get_history(
+        self, thread_id: str, *, limit: int = 100, before: str | None = None
+    ) -> list[dict[str, Any]]:
+        body: dict[str, Any] = {"limit": limit}
+        if before:
+            body["before"] = {"configurable": {"checkpoint_id": before}}
+        result = await self._request("POST", f"/threads/{thread_id}/history", json=body)
+        return result if isinstance(result, list) else []
+
+    async def get_state(
+        self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
+    ) -> dict[str, Any]:
+        path = f"/threads/{thread_id}/state" + (f"/{checkpoint_id}" if checkpoint_id else "")
+        return await self._request("GET", path, params={"subgraphs": "true"} if subgraphs else None)
+
+    async def update_state(
+        self,
+        thread_id: str,
+        values: Any,
+        *,
+        as_node: str | None = None,
+        checkpoint_id: str | None = None,
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"values": values}
+        if as_node:
+            body["as_node"] = as_node
+        if checkpoint_id:
+            body["checkpoint_id"] = checkpoint_id
+        return await self._request("POST", f"/threads/{thread_id}/state", json=body)
+
+    async def delete_thread(self, thread_id: str) -> None:
+        await self._request("DELETE", f"/threads/{thread_id}")
+
+    async def copy_thread(self, thread_id: str) -> dict[str, Any]:
+        return await self._request("POST", f"/threads/{thread_id}/copy")
+
+    async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]:
+        assistant_id = await self._assistant_id(assistant)
+        return await self._request(
+            "GET", f"/assistants/{assistant_id}/graph", params={"xray": "true"} if xray else None
+        )
+
+    async def state_keys(self, assistant: str) -> list[str] | None:
+        """Top-level keys of the assistant's state schema (None when the server has no schema)."""
+        assistant_id = await self._assistant_id(assistant)
+        schemas = await self._request("GET", f"/assistants/{assistant_id}/schemas")
+        props = ((schemas or {}).get("state_schema") or {}).get("properties")
+        return sorted(props) if isinstance(props, dict) else None
+
+    async def _assistant_id(self, assistant: str) -> str:
+        if _looks_like_uuid(assistant):
+            return assistant
+        for a in await self.list_assistants():
+            if a.get("graph_id") == assistant or a.get("name") == assistant:
+                return str(a["assistant_id"])
+        return assistant
+
     # -- streaming ----------------------------------------------------------------
 
     def _body(self, request: RunRequest, stateful: bool) -> dict[str, Any]:
@@ -147,6 +236,9 @@ class RemoteSource:
         if stateful:
             # Lets a client that lost the connection rejoin with Last-Event-ID.
             body["stream_resumable"] = True
+            # A thread already running a run answers 409 at once, instead of this run
+            # waiting silently in a queue behind it.
+            body["multitask_strategy"] = "reject"
         return body
 
     async def stream_run(

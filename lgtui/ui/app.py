@@ -18,6 +18,7 @@ from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
 from lgtui.ui.screens.replay import ReplayScreen
+from lgtui.ui.screens.threads import HistoryScreen, ThreadsScreen
 from lgtui.ui.widgets.status_bar import StatusBar
 
 
@@ -32,8 +33,10 @@ class LgtuiApp(App[int]):
         request: RunRequest | None = None,
         thread: str | None = NEW_THREAD,
         record: str | bool = False,
+        open_history: bool = False,
     ) -> None:
         super().__init__()
+        self.open_history = open_history  # start on the history of `thread`
         self.record = record  # False: off; True: the user data folder; a str: that file
         self._runs_recorded = 0
         self.source = source
@@ -62,6 +65,8 @@ class LgtuiApp(App[int]):
     def _first_run(self) -> None:
         if self.initial_request is not None:
             self.start_run(self.initial_request)
+        elif self.open_history and self.form.thread not in (NEW_THREAD, "none"):
+            self.push_screen(HistoryScreen(self.form.thread))
         else:
             self.action_new_run()
 
@@ -231,6 +236,19 @@ class LgtuiApp(App[int]):
 
         engine.submit(cancel()).add_done_callback(then)
         self.notify("Cancelling the run…", markup=False)
+
+    def action_threads(self) -> None:
+        if not hasattr(self.source, "search_threads"):
+            self.notify("This source has no threads.", markup=False)
+            return
+        self.push_screen(ThreadsScreen())
+
+    def action_history(self) -> None:
+        thread = self.session.thread_id if self.session is not None else None
+        if not thread:
+            self.notify("No thread yet: start a run on a thread, or pick one with t.", markup=False)
+            return
+        self.push_screen(HistoryScreen(thread, self.session.assistant if self.session else None))
 
     async def action_quit(self) -> None:
         if self._run_future is not None and not self._run_future.done():

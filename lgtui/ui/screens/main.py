@@ -42,6 +42,8 @@ class MainScreen(Screen[None]):
         Binding("r", "rerun", "Run again"),
         Binding("x", "cancel_run", "Cancel run"),
         Binding("s", "cycle_namespace", "Namespace"),
+        Binding("t", "threads", "Threads"),
+        Binding("h", "history", "History"),
         Binding("f", "follow", "Follow"),
         Binding("P", "detail('payload')", "Payload"),
         Binding("S", "detail('state')", "State"),
@@ -362,3 +364,9 @@ class MainScreen(Screen[None]):
 
     def action_cancel_run(self) -> None:
         self.app.action_cancel_run()  # type: ignore[attr-defined]
+
+    def action_threads(self) -> None:
+        self.app.action_threads()  # type: ignore[attr-defined]
+
+    def action_history(self) -> None:
+        self.app.action_history()  # type: ignore[attr-defined]

@@ -1,0 +1,607 @@
+"""Threads and their checkpoint history, and time travel from a checkpoint.
+
+Everything here talks to the source through the engine (`app.engine.call`), in workers,
+so a slow server never blocks a key press.  Server errors are shown with the server's
+``detail``; nothing is changed when a request is refused.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Input,
+    Label,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+    Tree,
+)
+from textual.widgets.tree import TreeNode
+
+from lgtui.diff import json_diff
+from lgtui.preview import preview, safe_text
+from lgtui.sources.base import RunRequest, SourceError
+from lgtui.ui.screens.new_run import json_error
+from lgtui.ui.widgets.diff_view import DiffView
+from lgtui.ui.widgets.json_tree import JsonTree
+
+PAGE = 50
+STATUSES = (None, "idle", "busy", "interrupted", "error")
+
+
+def _when(iso: Any) -> str:
+    return str(iso or "")[:19].replace("T", " ")
+
+
+class ThreadsScreen(Screen[None]):
+    """The server's threads, newest first, a page at a time."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("enter", "open", "History", show=False),
+        Binding("f", "filter", "Filter status"),
+        Binding("c", "copy", "Copy"),
+        Binding("delete,ctrl+d", "delete", "Delete"),
+        Binding("r", "reload", "Reload"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.status: str | None = None
+        self.threads: list[dict[str, Any]] = []
+        self.exhausted = False
+        self._loading = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="threads-title")
+        yield DataTable(id="threads", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one(DataTable)
+        table.add_columns("thread", "status", "graph", "updated", "created", "metadata")
+        table.focus()
+        self.reload()
+
+    def _title(self) -> None:
+        text = Text("Threads", style="bold")
+        text.append(f"  {len(self.threads):,}{'' if self.exhausted else '+'} shown", style="dim")
+        text.append(f"  status: {self.status or 'all'}", style="dim")
+        text.append(
+            "  enter: history  f: filter  c: copy  delete: delete  esc: back", style="dim italic"
+        )
+        self.query_one("#threads-title", Static).update(text)
+
+    def reload(self) -> None:
+        self.threads, self.exhausted = [], False
+        self.query_one(DataTable).clear()
+        self.load_page()
+
+    @work(exclusive=True, group="threads-page")
+    async def load_page(self) -> None:
+        if self.exhausted or self._loading:
+            return
+        self._loading = True
+        try:
+            page = await self.app.engine.call(  # type: ignore[attr-defined]
+                self.app.source.search_threads(
+                    limit=PAGE, offset=len(self.threads), status=self.status
+                )  # type: ignore[attr-defined]
+            )
+        except SourceError as exc:
+            self.notify(
+                exc.message, title="Cannot list threads", severity="error", markup=False, timeout=8
+            )
+            return
+        finally:
+            self._loading = False
+        self.exhausted = len(page) < PAGE
+        table = self.query_one(DataTable)
+        for t in page:
+            meta = t.get("metadata") or {}
+            table.add_row(
+                Text(safe_text(str(t.get("thread_id")), 40)),
+                Text(safe_text(str(t.get("status", "")), 20)),
+                Text(safe_text(str(meta.get("graph_id", "")), 30)),
+                Text(_when(t.get("updated_at"))),
+                Text(_when(t.get("created_at"))),
+                Text(
+                    preview(
+                        {k: v for k, v in meta.items() if k not in ("graph_id", "assistant_id")}, 60
+                    ),
+                    style="dim",
+                ),
+                key=str(t.get("thread_id")),
+            )
+        self.threads.extend(page)
+        self._title()
+
+    @on(DataTable.RowHighlighted)
+    def _near_end(self, message: DataTable.RowHighlighted) -> None:
+        if message.cursor_row >= len(self.threads) - 5:
+            self.load_page()  # pages on demand, in a worker: scrolling never waits
+
+    def _selected(self) -> dict[str, Any] | None:
+        table = self.query_one(DataTable)
+        if not self.threads or table.cursor_row >= len(self.threads):
+            return None
+        return self.threads[table.cursor_row]
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        thread = self._selected()
+        if thread is not None:
+            self.app.push_screen(
+                HistoryScreen(
+                    str(thread["thread_id"]), (thread.get("metadata") or {}).get("graph_id")
+                )
+            )
+
+    def action_filter(self) -> None:
+        self.status = STATUSES[(STATUSES.index(self.status) + 1) % len(STATUSES)]
+        self.reload()
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @work(group="threads-edit")
+    async def action_copy(self) -> None:
+        thread = self._selected()
+        if thread is None:
+            return
+        try:
+            new = await self.app.engine.call(self.app.source.copy_thread(str(thread["thread_id"])))  # type: ignore[attr-defined]
+        except SourceError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.notify(f"Copied to {new.get('thread_id')}", markup=False)
+        self.reload()
+
+    def action_delete(self) -> None:
+        thread = self._selected()
+        if thread is None:
+            return
+        thread_id = str(thread["thread_id"])
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                self._delete(thread_id)
+
+        self.app.push_screen(
+            ConfirmScreen(f"Delete thread {thread_id} and all its checkpoints?"), confirmed
+        )
+
+    @work(group="threads-edit")
+    async def _delete(self, thread_id: str) -> None:
+        try:
+            await self.app.engine.call(self.app.source.delete_thread(thread_id))  # type: ignore[attr-defined]
+        except SourceError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.notify(f"Deleted thread {thread_id}", markup=False)
+        self.reload()
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = [Binding("escape,n", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", variant="error", id="yes")
+                yield Button("No (n)", id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, message: Button.Pressed) -> None:
+        self.dismiss(message.button.id == "yes")
+
+
+class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
+    """Edit a JSON value (and optionally a node name); dismisses with (value, node) or None."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "submit", "Send", priority=True),
+    ]
+
+    def __init__(
+        self,
+        title: str,
+        value: Any,
+        *,
+        context: str = "",
+        ask_node: bool = False,
+        allowed_keys: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.context = context
+        self.ask_node = ask_node
+        self.allowed_keys = allowed_keys
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog edit-json"):
+            yield Static(Text(self.title_text, style="bold"))
+            if self.context:
+                yield Static(Text(self.context, style="dim"), classes="edit-context")
+            yield TextArea(
+                json.dumps(self.value, indent=2, ensure_ascii=False),
+                id="edit-value",
+                show_line_numbers=True,
+            )
+            if self.ask_node:
+                yield Input(
+                    placeholder="as_node (optional): the node this update acts as", id="edit-node"
+                )
+            yield Static("", id="edit-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Send (ctrl+s)", variant="primary", id="send")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-value", TextArea).focus()
+
+    @on(Button.Pressed, "#send")
+    def action_submit(self) -> None:
+        area = self.query_one("#edit-value", TextArea)
+        value, message, where = json_error(area.text)
+        error = self.query_one("#edit-error", Static)
+        if message is not None:
+            error.update(Text(message + " — nothing was sent", style="bold red"))
+            if where is not None:
+                area.move_cursor(where)
+            return
+        if self.allowed_keys is not None and isinstance(value, dict):
+            unknown = sorted(set(value) - set(self.allowed_keys))
+            if unknown:
+                error.update(
+                    Text(
+                        f"the graph's state has no key {', '.join(map(repr, unknown))}; its keys are "
+                        f"{', '.join(self.allowed_keys)} — nothing was sent",
+                        style="bold red",
+                    )
+                )
+                return
+        node = self.query_one("#edit-node", Input).value.strip() if self.ask_node else ""
+        self.dismiss((value, node))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+
+class HistoryScreen(Screen[None]):
+    """A thread's checkpoints as a tree (forks as branches), with time travel from any of them."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back"),
+        Binding("r", "rerun", "Re-run from here"),
+        Binding("e", "fork", "Fork with edited state"),
+        Binding("i", "resume", "Resume interrupt"),
+        Binding("m", "mark", "Mark for diff"),
+        Binding("l", "reload", "Reload"),
+    ]
+
+    def __init__(self, thread_id: str, graph_id: str | None = None) -> None:
+        super().__init__()
+        self.thread_id = thread_id
+        self.graph_id = graph_id
+        self.checkpoints: dict[str, dict[str, Any]] = {}
+        self.order: list[str] = []  # newest first, as the server pages them
+        self.exhausted = False
+        self.marked: str | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="history-title")
+        yield Static("", id="history-note")
+        with Horizontal(id="history-body"):
+            yield Tree(Text("checkpoints"), id="history-tree")
+            with Vertical(id="history-detail"):
+                yield Static("", id="checkpoint-title")
+                with TabbedContent(id="history-tabs"):
+                    with TabPane("State", id="hpane-state"):
+                        yield JsonTree(id="checkpoint-state")
+                    with TabPane("Diff", id="hpane-diff"):
+                        yield DiffView(id="checkpoint-diff")
+                    with TabPane("Tasks", id="hpane-tasks"):
+                        yield JsonTree(id="checkpoint-tasks")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#history-note").display = False
+        tree = self.query_one(Tree)
+        tree.show_root = False
+        tree.focus()
+        self._title()
+        self.load()
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A line under the title that stays until the next one (and a toast)."""
+        note = self.query_one("#history-note", Static)
+        note.update(
+            Text(("✖ " if error else "") + message, style="bold red" if error else "yellow")
+        )
+        note.display = True
+        self.notify(message, severity="error" if error else "warning", markup=False, timeout=8)
+
+    def _title(self) -> None:
+        text = Text("History of thread ", style="bold")
+        text.append(safe_text(self.thread_id, 60))
+        if self.graph_id:
+            text.append(f"  graph {safe_text(self.graph_id, 40)}", style="dim")
+        text.append(
+            f"  {len(self.checkpoints)}{'' if self.exhausted else '+'} checkpoints", style="dim"
+        )
+        if self.marked:
+            text.append(f"  marked {self.marked[:13]}", style="yellow")
+        self.query_one("#history-title", Static).update(text)
+
+    @work(exclusive=True, group="history")
+    async def load(self, more: bool = False) -> None:
+        before = self.order[-1] if more and self.order else None
+        try:
+            page = await self.app.engine.call(  # type: ignore[attr-defined]
+                self.app.source.get_history(self.thread_id, limit=PAGE * 2, before=before)  # type: ignore[attr-defined]
+            )
+        except SourceError as exc:
+            self.say(exc.message, error=True)
+            return
+        if not more:
+            self.checkpoints.clear()
+            self.order.clear()
+        for item in page:
+            cid = str(
+                item.get("checkpoint_id") or (item.get("checkpoint") or {}).get("checkpoint_id")
+            )
+            self.checkpoints[cid] = item
+            self.order.append(cid)
+            if not self.graph_id:
+                self.graph_id = (item.get("metadata") or {}).get("graph_id")
+        self.exhausted = len(page) < PAGE * 2
+        self._build_tree()
+        self._title()
+        if not more and self.order:
+            self.select(self.order[0])  # the newest checkpoint
+
+    def select(self, cid: str) -> None:
+        tree = self.query_one(Tree)
+
+        def find(node: TreeNode[Any]) -> TreeNode[Any] | None:
+            for child in node.children:
+                if child.data == cid:
+                    return child
+                found = find(child)
+                if found is not None:
+                    return found
+            return None
+
+        node = find(tree.root)
+        if node is not None:
+            tree.move_cursor(node)
+            self._show(cid)
+
+    def _label(self, cid: str, item: dict[str, Any]) -> Text:
+        meta = item.get("metadata") or {}
+        text = Text()
+        text.append(f"step {meta.get('step', '?')} ", style="bold")
+        text.append(safe_text(str(meta.get("source", "")), 12), style="cyan")
+        writes = meta.get("writes")
+        if isinstance(writes, dict) and writes:
+            text.append(" " + ", ".join(safe_text(str(k), 30) for k in writes), style="bold")
+        nxt = item.get("next") or []
+        if nxt:
+            text.append(f" → {', '.join(safe_text(str(n), 30) for n in nxt)}", style="green")
+        interrupts = item.get("interrupts") or [
+            i for t in item.get("tasks") or [] for i in t.get("interrupts") or []
+        ]
+        if interrupts:
+            text.append(" ⏸ interrupt", style="bold magenta")
+        text.append(f"  {_when(item.get('created_at'))[11:]}", style="dim")
+        text.append(f"  {cid[:13]}", style="dim")
+        if cid == self.marked:
+            text.append("  ◆ marked", style="yellow")
+        return text
+
+    def _build_tree(self) -> None:
+        tree = self.query_one(Tree)
+        tree.clear()
+        children: dict[str | None, list[str]] = {}
+        for cid in reversed(self.order):  # oldest first
+            parent = self.checkpoints[cid].get("parent_checkpoint_id")
+            if parent not in self.checkpoints:
+                parent = None
+            children.setdefault(parent, []).append(cid)
+
+        def add(node: TreeNode[Any], cid: str) -> None:
+            # a straight line of checkpoints stays flat; a fork opens branches
+            current = node
+            while True:
+                leaf = current.add(self._label(cid, self.checkpoints[cid]), data=cid, expand=True)
+                kids = children.get(cid, [])
+                if not kids:
+                    leaf.allow_expand = False
+                    return
+                if len(kids) == 1:
+                    leaf.allow_expand = False
+                    cid = kids[0]
+                    continue
+                for i, kid in enumerate(kids):
+                    branch = current.add(
+                        Text(f"⑂ branch {i + 1} from {cid[:13]}", style="yellow"),
+                        data=None,
+                        expand=True,
+                    )
+                    add(branch, kid)
+                return
+
+        for root in children.get(None, []):
+            add(tree.root, root)
+        if not self.exhausted:
+            tree.root.add_leaf(
+                Text("… older checkpoints (enter to load)", style="dim italic"), data="__more__"
+            )
+        tree.root.expand()
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, message: Tree.NodeHighlighted) -> None:
+        cid = message.node.data
+        if isinstance(cid, str) and cid in self.checkpoints:
+            self._show(cid)
+
+    @on(Tree.NodeSelected)
+    def _selected(self, message: Tree.NodeSelected) -> None:
+        if message.node.data == "__more__":
+            self.load(more=True)
+
+    def current(self) -> str | None:
+        node = self.query_one(Tree).cursor_node
+        cid = node.data if node is not None else None
+        return cid if isinstance(cid, str) and cid in self.checkpoints else None
+
+    def _show(self, cid: str) -> None:
+        item = self.checkpoints[cid]
+        meta = item.get("metadata") or {}
+        title = Text(f"checkpoint {cid}", style="bold")
+        title.append(f"  step {meta.get('step', '?')} {meta.get('source', '')}", style="dim")
+        self.query_one("#checkpoint-title", Static).update(title)
+        self.query_one("#checkpoint-state", JsonTree).show(item.get("values"), "values")
+        self.query_one("#checkpoint-tasks", JsonTree).show(
+            {
+                "next": item.get("next"),
+                "tasks": item.get("tasks"),
+                "interrupts": item.get("interrupts"),
+                "metadata": meta,
+            },
+            "tasks",
+        )
+        other = (
+            self.marked if self.marked and self.marked != cid else item.get("parent_checkpoint_id")
+        )
+        diff = self.query_one(DiffView)
+        if other in self.checkpoints:
+            what = "the marked checkpoint" if other == self.marked else "its parent"
+            diff.show_changes(
+                f"{cid[:13]} against {what} {str(other)[:13]}",
+                json_diff(self.checkpoints[other].get("values") or {}, item.get("values") or {}),
+            )
+        else:
+            diff.show_text("The first checkpoint: no parent to compare with (mark one with m).")
+
+    # -- time travel -----------------------------------------------------------------------
+
+    def _assistant(self) -> str | None:
+        if not self.graph_id:
+            self.say("This thread has no graph yet: start a run on it first.")
+        return self.graph_id
+
+    def _run(self, request: RunRequest) -> None:
+        app: Any = self.app
+        while app.screen is not app.main:  # back where the run streams
+            app.pop_screen()
+        app.start_run(request)
+
+    def action_rerun(self) -> None:
+        cid, assistant = self.current(), self._assistant()
+        if cid and assistant:
+            req = RunRequest(assistant, None, thread_id=self.thread_id, checkpoint_id=cid)
+            req.stream_mode = list(self.app.form.modes)  # type: ignore[attr-defined]
+            self._run(req)
+
+    def action_mark(self) -> None:
+        cid = self.current()
+        if cid is None:
+            return
+        self.marked = None if self.marked == cid else cid
+        self._build_tree()
+        self._title()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(group="history-edit")
+    async def action_fork(self) -> None:
+        cid, assistant = self.current(), self._assistant()
+        if not cid or not assistant:
+            return
+        app: Any = self.app
+        try:
+            keys = await app.engine.call(app.source.state_keys(assistant))
+        except SourceError:
+            keys = None
+        result = await app.push_screen_wait(
+            EditJsonScreen(
+                f"Fork from checkpoint {cid[:13]} with edited state",
+                self.checkpoints[cid].get("values") or {},
+                context="The values are written as a new checkpoint on top of this one (POST /threads/{id}/state); the run then continues from it.",
+                ask_node=True,
+                allowed_keys=keys,
+            )
+        )
+        if result is None:
+            return
+        values, node = result
+        try:
+            answer = await app.engine.call(
+                app.source.update_state(
+                    self.thread_id, values, as_node=node or None, checkpoint_id=cid
+                )
+            )
+        except SourceError as exc:
+            self.say(f"State not updated: {exc.message}", error=True)
+            return
+        new_id = str(((answer or {}).get("checkpoint") or {}).get("checkpoint_id") or "")
+        req = RunRequest(assistant, None, thread_id=self.thread_id, checkpoint_id=new_id or None)
+        req.stream_mode = list(app.form.modes)
+        self._run(req)
+
+    @work(group="history-edit")
+    async def action_resume(self) -> None:
+        assistant = self._assistant()
+        if not assistant:
+            return
+        app: Any = self.app
+        try:
+            state = await app.engine.call(app.source.get_state(self.thread_id))
+        except SourceError as exc:
+            self.say(exc.message, error=True)
+            return
+        pending = [i for t in state.get("tasks") or [] for i in t.get("interrupts") or []] or list(
+            state.get("interrupts") or []
+        )
+        if not pending:
+            self.say("Nothing to resume: the thread has no pending interrupt.")
+            return
+        several = len(pending) > 1
+        shown = "\n".join(f"{i.get('id')}: {preview(i.get('value'), 300)}" for i in pending)
+        initial: Any = {str(i.get("id")): None for i in pending} if several else ""
+        result = await app.push_screen_wait(
+            EditJsonScreen(
+                "Resume the interrupt" + ("s (one value per interrupt id)" if several else ""),
+                initial,
+                context="Pending:\n" + shown + "\nThe value you type is sent as command.resume.",
+            )
+        )
+        if result is None:
+            return
+        value, _ = result
+        req = RunRequest(assistant, None, thread_id=self.thread_id, command={"resume": value})
+        req.stream_mode = list(app.form.modes)
+        self._run(req)

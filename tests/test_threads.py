@@ -1,0 +1,273 @@
+"""Threads, checkpoint history and time travel, on a real server and in-process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import quiet_env, run_cli
+from graphs.auth import TEST_API_KEY
+from ui_helpers import screen_text, wait_for, wait_for_text
+
+from lgtui.sources.base import RunHandle, RunRequest
+from lgtui.sources.embedded import EmbeddedSource
+from lgtui.sources.remote import RemoteSource
+from lgtui.ui.app import LgtuiApp
+from lgtui.ui.screens.threads import EditJsonScreen, HistoryScreen, ThreadsScreen
+
+SIZE = (170, 45)
+
+
+async def run_on_new_thread(source, graph: str, inp) -> str:
+    handle = RunHandle()
+    async for _ in source.stream_run(RunRequest(graph, inp, stream_mode=["values"]), handle):
+        pass
+    return handle.thread_id
+
+
+def done(app):
+    return lambda: app.session is not None and app.session.status != "running"
+
+
+async def history_shown(pilot, app) -> HistoryScreen:
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints,
+        what="history",
+    )
+    await pilot.pause(0.2)
+    return app.screen
+
+
+async def open_history(pilot, app, thread_id: str) -> HistoryScreen:
+    app.push_screen(HistoryScreen(thread_id))
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints,
+        what="history",
+    )
+    await pilot.pause(0.2)
+    return app.screen
+
+
+@pytest.fixture(params=["server", "embedded"])
+def source_factory(request, graphs_dir):
+    """A fresh source of each kind; the embedded one keeps its threads in memory."""
+    if request.param == "server":
+        server = request.getfixturevalue("server")
+        return lambda: RemoteSource(server.url, api_key=TEST_API_KEY)
+    shared = EmbeddedSource(str(graphs_dir))
+    return lambda: shared
+
+
+async def test_resume_an_interrupt_from_the_history(source_factory):
+    source = source_factory()
+    thread_id = await run_on_new_thread(source, "hitl", {"q": "name?"})
+    app = LgtuiApp(source_factory(), thread=thread_id, open_history=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_shown(pilot, app)
+        await wait_for_text(pilot, "step 0 loop → ask ⏸ interrupt", "step -1 input")
+        await pilot.press("i")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditJsonScreen))
+        await wait_for_text(pilot, 'question: "name?"', "command.resume")
+        app.screen.query_one("#edit-value").text = '"Bob"'
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, done(app))
+        assert app.session.status == "success"
+        assert app.session.values_at(()) == {"q": "name?", "answer": "Bob"}
+        # nothing left to resume now
+        screen = await open_history(pilot, app, thread_id)
+        await wait_for(pilot, lambda: len(screen.checkpoints) >= 3)
+        await pilot.press("i")
+        await wait_for_text(pilot, "Nothing to resume")
+
+
+async def test_fork_with_edited_state_then_run(source_factory):
+    source = source_factory()
+    thread_id = await run_on_new_thread(source, "agent", {"topic": "ice cream"})
+    app = LgtuiApp(source_factory(), thread=thread_id, open_history=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_shown(pilot, app)
+        # the checkpoint before generate_joke ran
+        target = next(
+            c for c, item in screen.checkpoints.items() if item.get("next") == ["generate_joke"]
+        )
+        screen.select(target)
+        before = len(screen.checkpoints)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditJsonScreen))
+        editor = app.screen
+        editor.query_one("#edit-value").text = '{"topic": oops}'
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "invalid JSON at line 1", "nothing was sent")
+        editor.query_one("#edit-value").text = '{"nokey": 1}'
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "the graph's state has no key 'nokey'", "joke, topic")
+        editor.query_one("#edit-value").text = '{"topic": "dogs"}'
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.screen is app.main and done(app)())
+        assert app.session.status == "success"
+        assert app.session.values_at(())["topic"] == "dogs"  # refine_topic did not run again
+        assert "joke" in app.session.values_at(())
+        history = await source.get_history(thread_id, limit=100)
+        assert len(history) >= before + 2  # the fork's checkpoint and the run's
+
+
+async def test_rerun_from_a_checkpoint_makes_a_branch(source_factory):
+    source = source_factory()
+    thread_id = await run_on_new_thread(source, "agent", {"topic": "x"})
+    app = LgtuiApp(source_factory(), thread=thread_id, open_history=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_shown(pilot, app)
+        target = next(
+            c for c, item in screen.checkpoints.items() if item.get("next") == ["refine_topic"]
+        )
+        screen.select(target)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.screen is app.main and done(app)())
+        assert app.session.status == "success"
+        assert app.session.values_at(())["topic"] == "x and cats"
+        screen = await open_history(pilot, app, thread_id)
+        await wait_for_text(pilot, "⑂ branch 1", "⑂ branch 2")
+        # a diff against the parent is on the Diff pane
+        await pilot.press("m")
+        await wait_for_text(pilot, "marked")
+
+
+async def test_unknown_thread_shows_the_servers_detail(server):
+    app = LgtuiApp(
+        RemoteSource(server.url, api_key=TEST_API_KEY),
+        thread="00000000-0000-0000-0000-000000000000",
+        open_history=True,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_for_text(pilot, "✖ HTTP 404")
+        assert app.is_running
+
+
+async def test_connect_with_thread_opens_its_history(server):
+    source = RemoteSource(server.url, api_key=TEST_API_KEY)
+    thread_id = await run_on_new_thread(source, "hitl", {"q": "?"})
+    await source.aclose()
+    app = LgtuiApp(
+        RemoteSource(server.url, api_key=TEST_API_KEY), thread=thread_id, open_history=True
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_for_text(pilot, f"History of thread {thread_id}", "graph hitl", "⏸ interrupt")
+
+
+async def test_thread_browser_lists_filters_and_deletes(server):
+    source = RemoteSource(server.url, api_key=TEST_API_KEY)
+    interrupted = await run_on_new_thread(source, "hitl", {"q": "?"})
+    finished = await run_on_new_thread(source, "agent", {"topic": "z"})
+    await source.aclose()
+    app = LgtuiApp(
+        RemoteSource(server.url, api_key=TEST_API_KEY), thread=interrupted, open_history=True
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await history_shown(pilot, app)
+        app.pop_screen()
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadsScreen))
+        await wait_for_text(pilot, interrupted, finished)
+        await pilot.press("f", "f", "f")  # all -> idle -> busy -> interrupted
+        screen = await wait_for_text(pilot, "status: interrupted", interrupted)
+        assert finished not in screen
+        await pilot.press("f", "f")  # error -> all
+        await wait_for_text(pilot, "status: all", finished)
+        # delete the first row, confirming
+        threads = app.screen.threads
+        first = str(threads[0]["thread_id"])
+        await pilot.press("delete")
+        await wait_for_text(pilot, f"Delete thread {first}")
+        await pilot.press("y")
+        await wait_for(pilot, lambda: first not in screen_text(app), what="row gone")
+    check = RemoteSource(server.url, api_key=TEST_API_KEY)
+    with pytest.raises(Exception, match="HTTP 404"):
+        await check.get_state(first)
+    await check.aclose()
+
+
+def test_a_run_already_running_on_the_thread_is_a_conflict(server):
+    source = RemoteSource(server.url, api_key=TEST_API_KEY)
+    thread_id = asyncio.run(run_on_new_thread(source, "hitl", {"q": "?"}))
+    args = [
+        sys.executable,
+        "-m",
+        "lgtui",
+        "stream",
+        server.url,
+        "--api-key",
+        TEST_API_KEY,
+        "-t",
+        thread_id,
+        "-a",
+        "firehose",
+        "-m",
+        "custom",
+        "-i",
+        '{"count": 400000, "size": 50}',
+    ]
+    first = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=quiet_env())
+    try:
+        deadline = time.monotonic() + 20
+        assert first.stdout is not None
+        first.stdout.readline()  # the first run is streaming
+        while time.monotonic() < deadline:
+            proc = run_cli(
+                "stream",
+                server.url,
+                "--api-key",
+                TEST_API_KEY,
+                "-t",
+                thread_id,
+                "-a",
+                "agent",
+                "-i",
+                "{}",
+            )
+            if proc.returncode == 3:
+                break
+            time.sleep(0.2)
+        assert proc.returncode == 3
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and "HTTP 409" in lines[0] and "Traceback" not in proc.stderr
+    finally:
+        first.kill()
+        first.wait(10)
+
+        # stop the long run on the server too: it would hold the server's only worker
+        async def cancel() -> None:
+            src = RemoteSource(server.url, api_key=TEST_API_KEY)
+            try:
+                for run in await src._request("GET", f"/threads/{thread_id}/runs"):
+                    if run.get("status") in ("pending", "running"):
+                        await src.cancel_run(thread_id, run["run_id"])
+            finally:
+                await src.aclose()
+
+        asyncio.run(cancel())
+
+
+async def test_embedded_graph_view_and_state_keys(graphs_dir, server):
+    embedded = EmbeddedSource(str(graphs_dir))
+    remote = RemoteSource(server.url, api_key=TEST_API_KEY)
+    try:
+        ours, theirs = await embedded.get_graph("sub"), await remote.get_graph("sub")
+        assert sorted(n["id"] for n in ours["nodes"]) == sorted(n["id"] for n in theirs["nodes"])
+        edges = lambda g: sorted((e["source"], e["target"]) for e in g["edges"])  # noqa: E731
+        assert edges(ours) == edges(theirs)
+        assert (
+            await embedded.state_keys("agent")
+            == await remote.state_keys("agent")
+            == ["joke", "topic"]
+        )
+    finally:
+        await remote.aclose()
+    json.dumps(ours)  # plain JSON
