@@ -75,6 +75,8 @@ def start_dev_server(config: Path, log: Path) -> Iterator[Server]:
         "dev",
         "--no-browser",
         "--no-reload",
+        "--n-jobs-per-worker",
+        "4",
         "--host",
         "127.0.0.1",
         "--port",
