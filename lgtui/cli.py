@@ -105,6 +105,12 @@ def _add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) ->
     p.add_argument("--mode", "-m", action="append", metavar="MODE", help=MODES_HELP)
     p.add_argument("--subgraphs", "-s", action="store_true", help="stream subgraph events too")
     p.add_argument(
+        "--interrupt-before",
+        metavar="NODES",
+        help="breakpoints: stop before these nodes (comma-separated, * = all)",
+    )
+    p.add_argument("--interrupt-after", metavar="NODES", help="breakpoints: stop after these nodes")
+    p.add_argument(
         "--thread",
         "-t",
         metavar="ID",
@@ -215,7 +221,14 @@ def build_request(args: argparse.Namespace, assistant: str, *, default_input: An
         stream_mode=parse_modes(args.mode),
         subgraphs=args.subgraphs,
         thread_id=_thread_arg(args.thread),
+        interrupt_before=_nodes(args.interrupt_before),
+        interrupt_after=_nodes(args.interrupt_after),
     )
+
+
+def _nodes(value: str | None) -> list[str] | None:
+    nodes = [n.strip() for n in (value or "").split(",") if n.strip()]
+    return nodes or None
 
 
 async def pick_assistant(source, wanted: str | None) -> str:

@@ -91,3 +91,32 @@ async def test_lgtui_stream_matches_the_sdk(server, graph, inp, modes, subgraphs
     code, ours, err = stream_events(server.url, graph, inp, modes, subgraphs)
     assert code == 0 and err == ""
     assert norm_events(ours) == norm_events(sdk)
+
+
+@pytest.mark.parametrize(
+    "flag", ["--interrupt-before=generate_joke", "--interrupt-after=refine_topic"]
+)
+def test_breakpoints_stop_the_run_the_same_way(server, graphs_dir, flag):
+    def run(target: str):
+        proc = run_cli(
+            "stream",
+            target,
+            "-a",
+            "agent",
+            "-i",
+            '{"topic": "x"}',
+            "-m",
+            "updates,values",
+            flag,
+            "--api-key",
+            TEST_API_KEY,
+        )
+        assert proc.returncode == 0, proc.stderr
+        return norm_events(
+            [(e["event"], e["data"]) for e in map(json.loads, proc.stdout.splitlines())]
+        )
+
+    remote, local = run(server.url), run(str(graphs_dir))
+    assert local == remote
+    assert ("updates", {"__interrupt__": []}) in local
+    assert not any(name == "updates" and "generate_joke" in data for name, data in local)

@@ -198,3 +198,25 @@ async def test_cancel_a_running_run(embedded):
         await wait_for(pilot, done(app), timeout=30)
         assert app.session.status == "cancelled"
         await wait_for_text(pilot, " cancelled ")
+
+
+async def test_breakpoints_from_the_new_run_dialog(embedded):
+    app = LgtuiApp(embedded)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NewRunScreen)
+                and app.screen.query("#input")
+                and app.screen.query("SelectOverlay")
+            ),
+            what="dialog",
+        )
+        app.screen.query_one("#assistant").value = "agent"
+        app.screen.query_one("#input").text = '{"topic": "x"}'
+        app.screen.query_one("#interrupt-before").value = "generate_joke"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, done(app))
+        assert app.session.status == "interrupted"
+        await wait_for_text(pilot, "⏸ interrupt (breakpoint)", " interrupted ")
+        assert app.last_request.interrupt_before == ["generate_joke"]

@@ -114,6 +114,8 @@ class LgtuiApp(App[int]):
             input_text=_json_text(request.input),
             modes=tuple(request.stream_mode),
             subgraphs=request.subgraphs,
+            interrupt_before=", ".join(request.interrupt_before or ()),
+            interrupt_after=", ".join(request.interrupt_after or ()),
         )
         session = Session(
             source_kind=self.source.kind,

@@ -28,6 +28,14 @@ class RunForm:
     input_text: str = "{}"
     modes: tuple[str, ...] = DEFAULT_STREAM_MODES
     subgraphs: bool = False
+    interrupt_before: str = ""
+    interrupt_after: str = ""
+
+
+def node_list(text: str) -> list[str] | None:
+    """``"a, b"`` -> ``["a", "b"]``; ``"*"`` stays ``["*"]`` (every node); empty -> None."""
+    nodes = [n.strip() for n in text.split(",") if n.strip()]
+    return nodes or None
 
 
 def json_error(text: str) -> tuple[Any, str | None, tuple[int, int] | None]:
@@ -90,6 +98,20 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
                         )
                     with Vertical(id="options"):
                         yield Checkbox("Stream subgraphs", self.form.subgraphs, id="subgraphs")
+                        yield Label(
+                            "Breakpoints: interrupt before nodes (comma-separated, * = all)"
+                        )
+                        yield Input(
+                            self.form.interrupt_before,
+                            placeholder="e.g. tools, model",
+                            id="interrupt-before",
+                        )
+                        yield Label("Interrupt after nodes")
+                        yield Input(
+                            self.form.interrupt_after,
+                            placeholder="e.g. model",
+                            id="interrupt-after",
+                        )
             with Horizontal(id="new-run-buttons"):
                 yield Button("Start  (ctrl+s)", variant="primary", id="start")
                 yield Button("Cancel  (esc)", id="cancel")
@@ -142,5 +164,7 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
             stream_mode=[m for m in STREAM_MODES if m in modes],
             subgraphs=self.query_one("#subgraphs", Checkbox).value,
             thread_id=None if thread.lower() in ("none", "stateless") else thread,
+            interrupt_before=node_list(self.query_one("#interrupt-before", Input).value),
+            interrupt_after=node_list(self.query_one("#interrupt-after", Input).value),
         )
         self.dismiss(request)
