@@ -181,6 +181,7 @@ class Capture:
     truncated_at: int | None = None  # byte offset where readable records stop, if short
     damage: str = ""  # why reading stopped early
     skipped: int = 0  # records of kinds this version does not know
+    graph: dict[str, Any] | None = None  # the assistant's graph, when it was recorded
 
     @property
     def complete(self) -> bool:
@@ -298,6 +299,8 @@ def read_capture(
                     on_event(event)
             elif kind == "end":
                 capture.end = record
+            elif kind == "graph" and isinstance(record.get("graph"), dict):
+                capture.graph = record["graph"]
             else:
                 capture.skipped += 1
     except _Damaged as exc:
@@ -348,6 +351,7 @@ class Recorder:
         self.request = request
         self.writer: CaptureWriter | None = None
         self._error: str | None = None
+        self._pending: list[dict[str, Any]] = []  # records that arrived before the file
 
     @property
     def path(self) -> Path | None:
@@ -376,7 +380,17 @@ class Recorder:
             except OSError as exc:
                 self._error = f"recording off: cannot write {path}: {exc.strerror or exc}"
                 return
+            for record in self._pending:
+                self.writer.write_record(record)
+            self._pending.clear()
         self.writer.write(event)
+
+    def add_record(self, record: dict[str, Any]) -> None:
+        """A record that is not an event (e.g. the graph), written as soon as the file exists."""
+        if self.writer is not None:
+            self.writer.write_record(record)
+        else:
+            self._pending.append(record)
 
     def close(self, status: str | None, detail: str = "") -> None:
         if self.writer is not None:

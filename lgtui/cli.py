@@ -276,6 +276,11 @@ async def _stream(args: argparse.Namespace, out) -> int:
                 target=source.target,
                 request=request.describe(),
             )
+            try:  # the graph, so a replay can draw it
+                graph = await source.get_graph(assistant, xray=True)
+                recorder.add_record({"k": "graph", "assistant": assistant, "graph": graph})
+            except SourceError:
+                pass
         async for event in source.stream_run(request, handle):
             if recorder is not None:
                 recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)

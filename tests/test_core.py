@@ -188,3 +188,22 @@ def test_previews_are_bounded_and_safe():
     assert preview(deep, 50).startswith("[[[[[[[")
     assert safe_text("\x1b[31mred\x1b[0m\n\u202e") == "\\x1b[31mred\\x1b[0m\\n\\u202e"
     assert "\x1b" not in preview({"a": "\x1b]0;t\x07"})
+
+
+def test_graph_layout_follows_edges_and_survives_cycles():
+    from lgtui.graph_layout import layout
+
+    graph = {
+        "nodes": [{"id": n} for n in ("__start__", "model", "tools", "__end__")],
+        "edges": [
+            {"source": "__start__", "target": "model"},
+            {"source": "model", "target": "tools", "conditional": True},
+            {"source": "model", "target": "__end__", "conditional": True},
+            {"source": "tools", "target": "model"},
+        ],
+    }
+    lay = layout(graph)
+    assert lay.layers[0] == ["__start__"] and lay.layers[1] == ["model"]
+    assert lay.layers[-1] == ["__end__"]
+    assert ("tools", True) in lay.edges["model"]
+    assert layout({"nodes": "junk", "edges": [1, 2]}).layers == []

@@ -227,3 +227,28 @@ async def test_default_recording_goes_to_the_user_data_folder(graphs_dir, tmp_pa
     assert len(files) == 1
     assert app.session.run_id[:8] in files[0].name
     assert len(read_capture(files[0]).events) == app.session.count
+
+
+async def test_graph_view_at_the_replay_cursor():
+    recording = Path(__file__).parent.parent / "recordings" / "subgraph.msgpack"
+    app = ReplayApp(str(recording))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot, app)
+        session = app.session
+        # the cursor on the start of node_2's subgraph task: node_2's inner node is running
+        start = next(
+            e.seq
+            for e in session.events
+            if e.mode == "debug"
+            and e.ns
+            and e.data.get("type") == "task"
+            and e.data["payload"]["name"] == "subgraph_node_1"
+        )
+        app.main.seek(start)
+        await pilot.press("v")
+        screen = await wait_for_text(
+            pilot, "Graph of sub", "[ node_2:subgraph_node_1 ]  ▶ running", "[ node_1 ]  ✓"
+        )
+        assert "[ node_2:subgraph_node_2 ]  ✓" not in screen
+        await pilot.press("escape", "end", "v")
+        await wait_for_text(pilot, "[ node_2:subgraph_node_2 ]  ✓")

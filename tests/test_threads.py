@@ -271,3 +271,19 @@ async def test_embedded_graph_view_and_state_keys(graphs_dir, server):
     finally:
         await remote.aclose()
     json.dumps(ours)  # plain JSON
+
+
+async def test_graph_view_of_a_live_run(server):
+    app = LgtuiApp(
+        RemoteSource(server.url, api_key=TEST_API_KEY),
+        request=RunRequest("tools", {"messages": [{"role": "user", "content": "hi"}]}),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, done(app))
+        await pilot.press("v")
+        screen = await wait_for_text(
+            pilot, "Graph of tools", "[ model ]  ✓ last", "[ tools ]  ✓", "⇢ tools"
+        )
+        assert (
+            screen.index("[ __start__ ]") < screen.index("[ model ]") < screen.index("[ __end__ ]")
+        )

@@ -15,6 +15,7 @@ from lgtui.capture import CaptureError, Recorder, read_capture
 from lgtui.engine import Engine, stream_into
 from lgtui.session import ERROR, Session
 from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
+from lgtui.ui.screens.graph import GraphScreen
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
 from lgtui.ui.screens.replay import ReplayScreen
@@ -37,6 +38,7 @@ class LgtuiApp(App[int]):
     ) -> None:
         super().__init__()
         self.open_history = open_history  # start on the history of `thread`
+        self.graphs: dict[str, Any] = {}  # assistant -> graph JSON, once fetched
         self.record = record  # False: off; True: the user data folder; a str: that file
         self._runs_recorded = 0
         self.source = source
@@ -131,6 +133,8 @@ class LgtuiApp(App[int]):
         self._run_future = self.engine.submit(
             stream_into(self.source, request, session, self._handle, recorder)
         )
+        if recorder is not None:
+            self.engine.submit(self._record_graph(request.assistant, recorder))
         self._run_future.add_done_callback(
             lambda _f: self.call_from_thread_safe(self._run_done, session)
         )
@@ -151,6 +155,24 @@ class LgtuiApp(App[int]):
             target=self.source.target,
             request=request.describe(),
         )
+
+    async def _record_graph(self, assistant: str, recorder: Recorder) -> None:
+        """Keep the graph in the capture, so a replay can draw it (runs on the engine)."""
+        try:
+            graph = await self.source.get_graph(assistant, xray=True)
+        except Exception:
+            return  # a capture without a graph still replays
+        self.graphs[assistant] = graph
+        recorder.add_record({"k": "graph", "assistant": assistant, "graph": graph})
+
+    def action_graph(self) -> None:
+        assistant = (self.session.assistant if self.session else "") or self.form.assistant
+        if not assistant:
+            self.notify(
+                "Start a run first: the graph view shows its assistant's graph.", markup=False
+            )
+            return
+        self.push_screen(GraphScreen(assistant, self.graphs.get(assistant)))
 
     def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
         try:
@@ -333,6 +355,14 @@ class ReplayApp(App[int]):
             self.call_from_thread(callback, *args)
         except RuntimeError:  # shutting down
             pass
+
+    def action_graph(self) -> None:
+        graph = self.capture.graph if self.capture is not None else None
+        if graph is None:
+            self.notify("This capture holds no graph (it was recorded without one).", markup=False)
+            return
+        assistant = self.session.assistant if self.session else ""
+        self.push_screen(GraphScreen(assistant, graph, as_of=lambda: self.main.cursor))
 
     def _loaded(self, capture: Any) -> None:
         screen = self.main

@@ -44,6 +44,7 @@ class MainScreen(Screen[None]):
         Binding("s", "cycle_namespace", "Namespace"),
         Binding("t", "threads", "Threads"),
         Binding("h", "history", "History"),
+        Binding("v", "graph", "Graph"),
         Binding("f", "follow", "Follow"),
         Binding("P", "detail('payload')", "Payload"),
         Binding("S", "detail('state')", "State"),
@@ -370,3 +371,6 @@ class MainScreen(Screen[None]):
 
     def action_history(self) -> None:
         self.app.action_history()  # type: ignore[attr-defined]
+
+    def action_graph(self) -> None:
+        self.app.action_graph()  # type: ignore[attr-defined]
