@@ -80,15 +80,17 @@ def api_key_from(args: argparse.Namespace) -> str | None:
     )
 
 
-def make_source(target: str, api_key: str | None = None):
+def make_source(target: str, api_key: str | None = None, checkpointer: str | None = None):
     """A remote source for a URL, an embedded one for a path."""
     if is_url(target):
+        if checkpointer:
+            raise CLIError("--checkpointer is for graphs run in-process (a path), not a server")
         from lgtui.sources.remote import RemoteSource
 
         return RemoteSource(target, api_key=api_key)
     from lgtui.sources.embedded import EmbeddedSource
 
-    return EmbeddedSource(target)
+    return EmbeddedSource(target, checkpointer=checkpointer)
 
 
 def _add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) -> None:
@@ -151,7 +153,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_options(p)
     add_record_options(p)
 
+    checkpointer_help = (
+        "run with your application's checkpoint database instead of an in-memory one, and "
+        "browse its threads: sqlite:PATH (langgraph-checkpoint-sqlite)"
+    )
+
     p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
+    p.add_argument("--checkpointer", metavar="sqlite:PATH", help=checkpointer_help)
     p.add_argument(
         "path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one"
     )
@@ -174,6 +182,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("target", help="a server URL, or a graph path as for `open`")
     p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key to a server")
+    p.add_argument("--checkpointer", metavar="sqlite:PATH", help=checkpointer_help)
     p.add_argument(
         "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
     )
@@ -261,7 +270,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
     recorder = None
     status, detail = "cancelled", ""
     try:
-        source = make_source(args.target, api_key_from(args))
+        source = make_source(args.target, api_key_from(args), getattr(args, "checkpointer", None))
         assistant = await pick_assistant(source, args.assistant)
         request = build_request(args, assistant, default_input={})
         handle = RunHandle()
@@ -327,7 +336,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
     if args.input is not None:
         parse_json_arg(args.input, "--input")
     try:
-        source = make_source(target, api_key_from(args))
+        source = make_source(target, api_key_from(args), getattr(args, "checkpointer", None))
     except SourceError as exc:
         raise CLIError(exc.message, exc.exit_code) from None
     request = None

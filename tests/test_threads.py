@@ -287,3 +287,96 @@ async def test_graph_view_of_a_live_run(server):
         assert (
             screen.index("[ __start__ ]") < screen.index("[ model ]") < screen.index("[ __end__ ]")
         )
+
+
+USER_APP = """
+import sys
+sys.path.insert(0, {graphs!r})
+from langgraph.checkpoint.sqlite import SqliteSaver
+from hitl import graph
+with SqliteSaver.from_conn_string({db!r}) as saver:
+    app = graph.copy(update={{"checkpointer": saver}})
+    app.invoke({{"q": "name?"}}, {{"configurable": {{"thread_id": "user-thread-1"}}}})
+    app.invoke({{"q": "again?"}}, {{"configurable": {{"thread_id": "user-thread-2"}}}})
+"""
+
+
+@pytest.fixture
+def user_db(graphs_dir, tmp_path):
+    """A SQLite checkpoint database written by the user's own application."""
+    db = tmp_path / "app.db"
+    subprocess.run(
+        [sys.executable, "-c", USER_APP.format(graphs=str(graphs_dir), db=str(db))],
+        check=True,
+        env=quiet_env(),
+        timeout=60,
+    )
+    return db
+
+
+def test_resume_a_thread_of_the_users_own_sqlite_database(graphs_dir, user_db):
+    proc = run_cli(
+        "stream",
+        str(graphs_dir / "hitl.py"),
+        "--checkpointer",
+        f"sqlite:{user_db}",
+        "-t",
+        "user-thread-1",
+        "--command",
+        '{"resume": "Ada"}',
+        "-m",
+        "values",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1])["data"] == {"q": "name?", "answer": "Ada"}
+    # the application's own saver sees the resumed state
+    check = f"""
+import sys; sys.path.insert(0, {str(graphs_dir)!r})
+from langgraph.checkpoint.sqlite import SqliteSaver
+from hitl import graph
+with SqliteSaver.from_conn_string({str(user_db)!r}) as saver:
+    print(graph.copy(update={{"checkpointer": saver}}).get_state({{"configurable": {{"thread_id": "user-thread-1"}}}}).values)
+"""
+    out = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, env=quiet_env(), timeout=60
+    )
+    assert out.stdout.strip() == "{'q': 'name?', 'answer': 'Ada'}"
+
+
+async def test_browse_the_users_sqlite_threads_and_history(graphs_dir, user_db):
+    source = EmbeddedSource(str(graphs_dir / "hitl.py"), checkpointer=f"sqlite:{user_db}")
+    app = LgtuiApp(source, thread="user-thread-2", open_history=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await history_shown(pilot, app)
+        await wait_for_text(pilot, "History of thread user-thread-2", "⏸ interrupt")
+        screen = app.screen
+        assert any(item["values"] == {"q": "again?"} for item in screen.checkpoints.values())
+        app.pop_screen()
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadsScreen))
+        await wait_for_text(pilot, "user-thread-1", "user-thread-2")
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p.write_bytes(b"not a database at all" * 100), "not a SQLite database"),
+        (
+            lambda p: (
+                __import__("sqlite3")
+                .connect(p)
+                .execute("create table other (x)")
+                .connection.commit()
+            ),
+            "not a LangGraph checkpoint database",
+        ),
+    ],
+    ids=["random-bytes", "other-sqlite"],
+)
+def test_a_file_that_is_not_a_checkpoint_database(graphs_dir, tmp_path, make, message):
+    db = tmp_path / "x.db"
+    make(db)
+    proc = run_cli("stream", str(graphs_dir / "hitl.py"), "--checkpointer", f"sqlite:{db}")
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr

@@ -26,6 +26,7 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from lgtui.events import StreamEvent
@@ -33,6 +34,7 @@ from lgtui.sources import serialize
 from lgtui.sources.base import (
     NEW_THREAD,
     HTTPStatusError,
+    LoadError,
     RunHandle,
     RunRequest,
     UsageError,
@@ -84,6 +86,44 @@ def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
         "parent_checkpoint": _checkpoint_ref(payload.get("parent_config")),
         "tasks": tasks,
     }
+
+
+def check_checkpointer(spec: str) -> Path:
+    """The SQLite file a ``--checkpointer`` names; LoadError (exit 2) for anything else."""
+    import sqlite3
+
+    if spec.startswith(("postgres://", "postgresql://")):
+        raise LoadError(
+            "PostgreSQL checkpointers are not supported yet (use sqlite:PATH, or a server)"
+        )
+    if not spec.startswith("sqlite:"):
+        raise LoadError(f"--checkpointer {spec!r}: expected sqlite:PATH")
+    try:
+        import langgraph.checkpoint.sqlite.aio  # noqa: F401
+    except ImportError:
+        raise LoadError(
+            "SQLite checkpointers need langgraph-checkpoint-sqlite: pip install 'lgtui[sqlite]'"
+        ) from None
+    path = Path(spec.removeprefix("sqlite:").removeprefix("//")).expanduser()
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise LoadError(f"{path}: folder {path.parent} does not exist")
+        return path  # a new database, created on first use
+    if path.is_dir():
+        raise LoadError(f"{path}: is a folder, not a SQLite database")
+    try:
+        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
+            tables = {
+                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+    except sqlite3.DatabaseError as exc:
+        raise LoadError(f"{path}: not a SQLite database ({exc})") from None
+    if "checkpoints" not in tables:
+        found = ", ".join(sorted(tables)) or "none"
+        raise LoadError(
+            f"{path}: not a LangGraph checkpoint database (no checkpoints table; tables: {found})"
+        )
+    return path
 
 
 def _snapshot(snapshot: Any) -> dict[str, Any]:
@@ -167,7 +207,9 @@ class EmbeddedSource:
 
     kind = "embedded"
 
-    def __init__(self, target: str, graphs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, target: str, graphs: dict[str, Any] | None = None, *, checkpointer: str | None = None
+    ) -> None:
         from langgraph.checkpoint.memory import InMemorySaver
 
         self.target = target
@@ -175,13 +217,51 @@ class EmbeddedSource:
             from lgtui.sources.loader import load_graphs
 
             graphs = load_graphs(target)
-        self._saver = InMemorySaver()
-        self._graphs = {
-            name: g.copy(update={"checkpointer": self._saver, "name": name})
-            for name, g in graphs.items()
-        }
+        self._raw_graphs = graphs
+        self._db_path = check_checkpointer(checkpointer) if checkpointer else None
+        self._saver: Any = None if self._db_path else InMemorySaver()
+        self._graphs = self._bind(self._saver) if self._saver is not None else {}
         self._threads: dict[str, dict[str, Any]] = {}
         self._running: dict[str, Any] = {}  # run_id -> asyncio.Task being cancelled
+
+    def _bind(self, saver: Any) -> dict[str, Any]:
+        return {
+            name: g.copy(update={"checkpointer": saver, "name": name})
+            for name, g in self._raw_graphs.items()
+        }
+
+    async def _ready(self) -> None:
+        """Open the user's database on the loop that will use it, and read its threads."""
+        if self._saver is not None:
+            return
+        import aiosqlite
+        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+        conn = await aiosqlite.connect(str(self._db_path))
+        saver = AsyncSqliteSaver(conn)
+        await saver.setup()
+        self._graphs = self._bind(saver)
+        self._saver = saver
+        first = next(iter(self._graphs))
+        async with conn.execute(
+            "SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = ''"
+        ) as cursor:
+            rows = await cursor.fetchall()
+        for (thread_id,) in rows:
+            latest = await saver.aget_tuple(
+                {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+            )
+            meta = dict(latest.metadata or {}) if latest else {}
+            ts = latest.checkpoint.get("ts") if latest else None
+            graph_id = meta.get("graph_id") if meta.get("graph_id") in self._graphs else first
+            self._threads[str(thread_id)] = {
+                "thread_id": str(thread_id),
+                "created_at": ts,
+                "updated_at": ts,
+                "metadata": {"graph_id": graph_id, "assistant_id": self.assistant_id(graph_id)},
+                "status": "idle",
+                "values": None,
+            }
 
     # -- assistants and threads ------------------------------------------------------
 
@@ -197,7 +277,7 @@ class EmbeddedSource:
                 "config": {},
                 "metadata": {"created_by": "system"},
             }
-            for name in self._graphs
+            for name in self._raw_graphs
         ]
 
     def graph(self, assistant: str) -> tuple[str, Any]:
@@ -211,6 +291,7 @@ class EmbeddedSource:
         return found["graph_id"], self._graphs[found["graph_id"]]
 
     async def create_thread(self) -> dict[str, Any]:
+        await self._ready()
         thread_id = str(uuid.uuid4())
         now = _now()
         thread = {
@@ -225,7 +306,7 @@ class EmbeddedSource:
         return thread
 
     async def get_thread(self, thread_id: str) -> dict[str, Any]:
-
+        await self._ready()
         if thread_id not in self._threads:
             raise HTTPStatusError(
                 404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}"
@@ -258,6 +339,7 @@ class EmbeddedSource:
         status: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
+        await self._ready()
         threads = sorted(self._threads.values(), key=lambda t: t["updated_at"], reverse=True)
         if status:
             threads = [t for t in threads if t.get("status") == status]
@@ -274,6 +356,7 @@ class EmbeddedSource:
     async def get_history(
         self, thread_id: str, *, limit: int = 100, before: str | None = None
     ) -> list[dict[str, Any]]:
+        await self._ready()
         _, graph = self._thread_graph(thread_id)
         config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
         kwargs: dict[str, Any] = {"limit": limit}
@@ -284,6 +367,7 @@ class EmbeddedSource:
     async def get_state(
         self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
     ) -> dict[str, Any]:
+        await self._ready()
         _, graph = self._thread_graph(thread_id)
         conf: dict[str, Any] = {"thread_id": thread_id}
         if checkpoint_id:
@@ -306,6 +390,7 @@ class EmbeddedSource:
         as_node: str | None = None,
         checkpoint_id: str | None = None,
     ) -> dict[str, Any]:
+        await self._ready()
         _, graph = self._thread_graph(thread_id)
         conf: dict[str, Any] = {"thread_id": thread_id, "checkpoint_ns": ""}
         if checkpoint_id:
@@ -320,27 +405,31 @@ class EmbeddedSource:
         return {"checkpoint": _checkpoint_ref(config)}
 
     async def delete_thread(self, thread_id: str) -> None:
+        await self._ready()
         if self._threads.pop(thread_id, None) is None:
             raise HTTPStatusError(
                 404, f"Thread with ID {thread_id} not found", "DELETE", f"/threads/{thread_id}"
             )
-        self._saver.delete_thread(thread_id)
+        await self._saver.adelete_thread(thread_id)
 
     async def copy_thread(self, thread_id: str) -> dict[str, Any]:
+        await self._ready()
         if thread_id not in self._threads:
             raise HTTPStatusError(
                 404, f"Thread with ID {thread_id} not found", "POST", f"/threads/{thread_id}/copy"
             )
         new = await self.create_thread()
-        self._saver.copy_thread(thread_id, new["thread_id"])
+        await self._saver.acopy_thread(thread_id, new["thread_id"])
         new["metadata"] = dict(self._threads[thread_id].get("metadata") or {})
         return new
 
     async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]:
+        await self._ready()
         _, graph = self.graph(assistant)
         return serialize.to_jsonable(graph.get_graph(xray=xray).to_json())
 
     async def state_keys(self, assistant: str) -> list[str] | None:
+        await self._ready()
         _, graph = self.graph(assistant)
         builder = getattr(graph, "builder", None)
         schema = getattr(builder, "state_schema", None)
@@ -355,7 +444,9 @@ class EmbeddedSource:
             task.cancel()
 
     async def aclose(self) -> None:
-        return None
+        conn = getattr(self._saver, "conn", None)
+        if self._db_path is not None and conn is not None:
+            await conn.close()
 
     # -- streaming ----------------------------------------------------------------------
 
@@ -367,6 +458,7 @@ class EmbeddedSource:
         import langgraph.version
         from langgraph.types import Command
 
+        await self._ready()
         graph_id, graph = self.graph(request.assistant)
         thread_id = request.thread_id
         temporary = thread_id is None
@@ -490,7 +582,7 @@ class EmbeddedSource:
                 handle.final_status = status
             if temporary:
                 self._threads.pop(thread_id, None)
-                self._saver.delete_thread(thread_id)
+                await self._saver.adelete_thread(thread_id)
 
     def _shape(
         self,
