@@ -155,11 +155,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     checkpointer_help = (
         "run with your application's checkpoint database instead of an in-memory one, and "
-        "browse its threads: sqlite:PATH (langgraph-checkpoint-sqlite)"
+        "browse its threads: sqlite:PATH (langgraph-checkpoint-sqlite) or "
+        "postgresql://... (langgraph-checkpoint-postgres)"
     )
 
     p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
-    p.add_argument("--checkpointer", metavar="sqlite:PATH", help=checkpointer_help)
+    p.add_argument("--checkpointer", metavar="DB", help=checkpointer_help)
     p.add_argument(
         "path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one"
     )
@@ -182,7 +183,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("target", help="a server URL, or a graph path as for `open`")
     p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key to a server")
-    p.add_argument("--checkpointer", metavar="sqlite:PATH", help=checkpointer_help)
+    p.add_argument("--checkpointer", metavar="DB", help=checkpointer_help)
     p.add_argument(
         "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
     )

@@ -380,3 +380,72 @@ def test_a_file_that_is_not_a_checkpoint_database(graphs_dir, tmp_path, make, me
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
+
+
+PG_USER_APP = """
+import sys
+sys.path.insert(0, {graphs!r})
+from langgraph.checkpoint.postgres import PostgresSaver
+from hitl import graph
+with PostgresSaver.from_conn_string({url!r}) as saver:
+    saver.setup()
+    app = graph.copy(update={{"checkpointer": saver}})
+    app.invoke({{"q": "name?"}}, {{"configurable": {{"thread_id": "pg-thread-1"}}}})
+"""
+
+
+@pytest.fixture(scope="module")
+def postgres(graphs_dir):
+    """A real PostgreSQL server with a checkpoint database the user's application wrote."""
+    from pgserver import postgres_cluster
+
+    with postgres_cluster() as url:
+        subprocess.run(
+            [sys.executable, "-c", PG_USER_APP.format(graphs=str(graphs_dir), url=url)],
+            check=True,
+            env=quiet_env(),
+            timeout=120,
+        )
+        yield url
+
+
+def test_resume_a_thread_of_the_users_postgres_database(graphs_dir, postgres):
+    proc = run_cli(
+        "stream",
+        str(graphs_dir / "hitl.py"),
+        "--checkpointer",
+        postgres,
+        "-t",
+        "pg-thread-1",
+        "--command",
+        '{"resume": "Grace"}',
+        "-m",
+        "values",
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1])["data"] == {"q": "name?", "answer": "Grace"}
+
+
+async def test_browse_the_users_postgres_history(graphs_dir, postgres):
+    source = EmbeddedSource(str(graphs_dir / "hitl.py"), checkpointer=postgres)
+    app = LgtuiApp(source, thread="pg-thread-1", open_history=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await history_shown(pilot, app)
+        await wait_for_text(pilot, "History of thread pg-thread-1", "step -1 input")
+
+
+def test_postgres_that_cannot_be_reached_or_has_no_checkpoints(graphs_dir, postgres):
+    import psycopg
+    from conftest import free_port
+
+    down = f"postgresql://postgres:s3cret@127.0.0.1:{free_port()}/postgres"
+    proc = run_cli("stream", str(graphs_dir / "hitl.py"), "--checkpointer", down)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cannot connect to" in lines[0] and "s3cret" not in proc.stderr
+    with psycopg.connect(postgres, autocommit=True) as conn:
+        conn.execute("CREATE DATABASE empty_app")
+    empty = postgres.rsplit("/", 1)[0] + "/empty_app"
+    proc = run_cli("stream", str(graphs_dir / "hitl.py"), "--checkpointer", empty)
+    assert proc.returncode == 2
+    assert "not a LangGraph checkpoint database" in proc.stderr and "Traceback" not in proc.stderr

@@ -88,14 +88,45 @@ def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def check_checkpointer(spec: str) -> Path:
-    """The SQLite file a ``--checkpointer`` names; LoadError (exit 2) for anything else."""
+def _redact(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password:
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+        return urlunsplit(parts._replace(netloc=netloc))
+    return url
+
+
+def _check_postgres(url: str) -> str:
+    try:
+        import langgraph.checkpoint.postgres.aio  # noqa: F401
+        import psycopg
+    except ImportError:
+        raise LoadError(
+            "PostgreSQL checkpointers need langgraph-checkpoint-postgres: pip install 'lgtui[postgres]'"
+        ) from None
+    try:
+        with psycopg.connect(url, connect_timeout=5) as conn:
+            found = conn.execute("SELECT to_regclass('checkpoints') IS NOT NULL").fetchone()
+    except psycopg.Error as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise LoadError(f"cannot connect to {_redact(url)}: {reason}") from None
+    if not found or not found[0]:
+        raise LoadError(
+            f"{_redact(url)}: not a LangGraph checkpoint database (no checkpoints table; "
+            "run your application's checkpointer.setup() first)"
+        )
+    return url
+
+
+def check_checkpointer(spec: str) -> Path | str:
+    """The SQLite file or PostgreSQL URL a ``--checkpointer`` names; LoadError (exit 2) else."""
     import sqlite3
 
     if spec.startswith(("postgres://", "postgresql://")):
-        raise LoadError(
-            "PostgreSQL checkpointers are not supported yet (use sqlite:PATH, or a server)"
-        )
+        return _check_postgres(spec)
     if not spec.startswith("sqlite:"):
         raise LoadError(f"--checkpointer {spec!r}: expected sqlite:PATH")
     try:
@@ -234,19 +265,32 @@ class EmbeddedSource:
         """Open the user's database on the loop that will use it, and read its threads."""
         if self._saver is not None:
             return
-        import aiosqlite
-        from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+        query = "SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = ''"
+        if isinstance(self._db_path, Path):
+            import aiosqlite
+            from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
 
-        conn = await aiosqlite.connect(str(self._db_path))
-        saver = AsyncSqliteSaver(conn)
-        await saver.setup()
+            conn: Any = await aiosqlite.connect(str(self._db_path))
+            saver: Any = AsyncSqliteSaver(conn)
+            await saver.setup()
+            async with conn.execute(query) as cursor:
+                rows = await cursor.fetchall()
+        else:
+            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
+            from psycopg import AsyncConnection
+            from psycopg.rows import dict_row
+
+            conn = await AsyncConnection.connect(
+                self._db_path, autocommit=True, prepare_threshold=0, row_factory=dict_row
+            )
+            saver = AsyncPostgresSaver(conn)
+            await saver.setup()
+            async with conn.cursor() as cursor:
+                await cursor.execute(query)
+                rows = [(r["thread_id"],) for r in await cursor.fetchall()]
         self._graphs = self._bind(saver)
         self._saver = saver
         first = next(iter(self._graphs))
-        async with conn.execute(
-            "SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = ''"
-        ) as cursor:
-            rows = await cursor.fetchall()
         for (thread_id,) in rows:
             latest = await saver.aget_tuple(
                 {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
