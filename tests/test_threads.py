@@ -449,3 +449,40 @@ def test_postgres_that_cannot_be_reached_or_has_no_checkpoints(graphs_dir, postg
     proc = run_cli("stream", str(graphs_dir / "hitl.py"), "--checkpointer", empty)
     assert proc.returncode == 2
     assert "not a LangGraph checkpoint database" in proc.stderr and "Traceback" not in proc.stderr
+
+
+async def test_watch_a_thread_while_another_client_runs_on_it(server):
+    source = RemoteSource(server.url, api_key=TEST_API_KEY)
+    thread_id = await run_on_new_thread(source, "hitl", {"q": "name?"})
+    await source.aclose()
+    app = LgtuiApp(
+        RemoteSource(server.url, api_key=TEST_API_KEY), thread=thread_id, open_history=True
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await history_shown(pilot, app)
+        await pilot.press("w")
+        await wait_for(pilot, lambda: app.session is not None and app.session.request.get("watch"))
+        await wait_for_text(pilot, " watching ")
+        await asyncio.sleep(0.5)  # the watch stream is open before the other client starts
+        other = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "lgtui",
+            "stream",
+            server.url,
+            "--api-key",
+            TEST_API_KEY,
+            "-t",
+            thread_id,
+            "-a",
+            "hitl",
+            "--command",
+            '{"resume": "Watched"}',
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=quiet_env(),
+        )
+        assert await asyncio.wait_for(other.wait(), 60) == 0
+        await wait_for_text(pilot, 'answer: "Watched"', timeout=30)
+        await pilot.press("x")  # stop watching
+        await wait_for(pilot, done(app))

@@ -73,6 +73,7 @@ class RunRequest:
     checkpoint_id: str | None = None
     interrupt_before: list[str] | None = None
     interrupt_after: list[str] | None = None
+    watch: bool = False  # follow every run on ``thread_id`` (GET /threads/{id}/stream)
 
     def describe(self) -> dict[str, Any]:
         """The request parameters, as recorded in captures and shown to the user."""
@@ -83,6 +84,7 @@ class RunRequest:
             "stream_mode": list(self.stream_mode),
             "subgraphs": self.subgraphs,
             "thread_id": self.thread_id,
+            **({"watch": True} if self.watch else {}),
         }
 
 
@@ -93,6 +95,7 @@ class RunHandle:
         self.thread_id: str | None = None
         self.run_id: str | None = None
         self.final_status: str | None = None  # set by the source when it knows better
+        self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
 
 
 class Source(Protocol):

@@ -502,6 +502,10 @@ class EmbeddedSource:
         import langgraph.version
         from langgraph.types import Command
 
+        if request.watch:
+            raise UsageError(
+                "watching a thread follows runs other clients start: it needs a server"
+            )
         await self._ready()
         graph_id, graph = self.graph(request.assistant)
         thread_id = request.thread_id

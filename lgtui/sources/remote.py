@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -39,6 +40,71 @@ def _detail(response: httpx.Response) -> str:
         text = detail if isinstance(detail, str) else orjson.dumps(detail).decode()
     text = " ".join(text.split()) or response.reason_phrase or "(empty response)"
     return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "…"
+
+
+REJOIN_ATTEMPTS = 8
+REJOIN_FIRST_DELAY = 0.1
+REJOIN_MAX_DELAY = 2.0
+
+
+class _Dropped(Exception):
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+class _Stream:
+    """Where a stream stands across rejoins.
+
+    The server may give several consecutive events the same SSE id, and answers
+    Last-Event-ID with the events *after* it: rejoining from the last id could skip the
+    rest of its group.  So a rejoin asks from the id before it (``prev_id``) and drops
+    what it already delivered: older ids, and the first ``same`` events of ``last_id``.
+    """
+
+    def __init__(self) -> None:
+        self.seq = 0
+        self.last_id: str | None = None
+        self.prev_id: str | None = None
+        self.same = 0  # events delivered with id == last_id
+        self.skip_same = 0  # during a rejoin: events of last_id still to drop
+        self.rejoining = False
+        self.start = time.monotonic()
+        self.rejoins = 0
+
+    def rejoin_from(self) -> str:
+        self.rejoining = True
+        self.skip_same = self.same
+        return self.prev_id or "0-0"
+
+    def seen(self, sse_id: str | None) -> bool:
+        """True when a rejoin replays an event that was already delivered."""
+        if not self.rejoining or sse_id is None or self.last_id is None:
+            return False
+        key, last = _id_key(sse_id), _id_key(self.last_id)
+        if key < last:
+            return True
+        if key == last and self.skip_same > 0:
+            self.skip_same -= 1
+            return True
+        self.rejoining = False
+        return False
+
+    def delivered(self, sse_id: str | None) -> None:
+        if sse_id is None:
+            return
+        if sse_id == self.last_id:
+            self.same += 1
+        else:
+            self.prev_id, self.last_id, self.same = self.last_id, sse_id, 1
+
+
+def _id_key(sse_id: str) -> tuple[int, ...]:
+    """``"1795463039979-3"`` -> ``(1795463039979, 3)``: ids compare in stream order."""
+    try:
+        return tuple(int(p) for p in sse_id.split("-"))
+    except ValueError:
+        return (0,)
 
 
 def _looks_like_uuid(value: str) -> bool:
@@ -244,6 +310,17 @@ class RemoteSource:
     async def stream_run(
         self, request: RunRequest, handle: RunHandle
     ) -> AsyncIterator[StreamEvent]:
+        """Stream a run; a dropped connection is rejoined with Last-Event-ID when it can be."""
+        if request.watch:
+            if not request.thread_id or request.thread_id == NEW_THREAD:
+                raise SourceError("watching needs an existing thread id")
+            handle.thread_id = request.thread_id
+            stream = _Stream()
+            async for event in self._events(
+                "GET", f"/threads/{request.thread_id}/stream", stream, handle
+            ):
+                yield event
+            return
         thread_id = request.thread_id
         new_thread = thread_id == NEW_THREAD
         if new_thread:
@@ -255,49 +332,96 @@ class RemoteSource:
         body = self._body(request, stateful=thread_id is not None)
         if new_thread:
             body["if_not_exists"] = "create"
-        seq = 0
+        stream = _Stream()
+        try:
+            async for event in self._events("POST", path, stream, handle, json=body):
+                yield event
+            return
+        except _Dropped as drop:
+            if not (thread_id and handle.run_id and stream.last_id):
+                raise ConnectError(
+                    f"connection to {self.target} lost after {stream.seq} events: {drop.reason}; "
+                    "the run was not resumable, so events may be missing (reload the thread's state)"
+                ) from None
+            reason = drop.reason
+        rejoin = f"/threads/{thread_id}/runs/{handle.run_id}/stream"
+        failures = 0  # consecutive rejoins that brought nothing; progress resets it
+        while failures < REJOIN_ATTEMPTS:
+            await asyncio.sleep(min(REJOIN_MAX_DELAY, REJOIN_FIRST_DELAY * 2**failures))
+            stream.rejoins += 1
+            handle.rejoins = stream.rejoins
+            before = stream.seq
+            try:
+                async for event in self._events(
+                    "GET", rejoin, stream, handle, headers={"Last-Event-ID": stream.rejoin_from()}
+                ):
+                    yield event
+                return
+            except _Dropped as drop:
+                reason = drop.reason
+            except ConnectError as exc:
+                reason = exc.message
+            failures = 0 if stream.seq > before else failures + 1
+        raise ConnectError(
+            f"connection to {self.target} lost after {stream.seq} events; "
+            f"{REJOIN_ATTEMPTS} attempts in a row to rejoin failed: {reason}"
+        )
+
+    async def _events(
+        self,
+        method: str,
+        path: str,
+        stream: _Stream,
+        handle: RunHandle,
+        **kwargs: Any,
+    ) -> AsyncIterator[StreamEvent]:
+        """SSE events of one request; raises _Dropped when the connection breaks mid-way."""
+        received = 0
         try:
             async with aconnect_sse(
                 self._client,
-                "POST",
+                method,
                 path,
-                json=body,
                 timeout=httpx.Timeout(30.0, connect=5.0, read=None),
+                **kwargs,
             ) as source:
                 response = source.response
                 if response.status_code >= 400:
                     await response.aread()
-                    raise HTTPStatusError(response.status_code, _detail(response), "POST", path)
-                start = time.monotonic()
+                    raise HTTPStatusError(response.status_code, _detail(response), method, path)
                 async for sse in source.aiter_sse():
                     if not sse.data:
                         # `: heartbeat` comments and other blocks without data dispatch
                         # nothing (as the SSE spec says; httpx-sse still yields them).
                         continue
+                    sse_id = sse.id or None
+                    if stream.seen(sse_id):
+                        continue
+                    received += 1
                     event = StreamEvent(
-                        seq,
-                        time.monotonic() - start,
+                        stream.seq,
+                        time.monotonic() - stream.start,
                         sse.event or "message",
                         sse.data.encode("utf-8", "replace"),
-                        id=sse.id or None,
+                        id=sse_id,
                         run_id=handle.run_id,
                     )
-                    if seq == 0 and event.event == "metadata":
+                    if event.event == "metadata" and handle.run_id is None:
                         data = event.data
                         if isinstance(data, dict) and isinstance(data.get("run_id"), str):
                             handle.run_id = event.run_id = data["run_id"]
-                    seq += 1
+                    stream.seq += 1
+                    stream.delivered(sse_id)
                     yield event
         except SSEError as exc:
-            raise SourceError(f"POST {path} did not answer with an event stream: {exc}") from None
+            raise SourceError(
+                f"{method} {path} did not answer with an event stream: {exc}"
+            ) from None
         except httpx.InvalidURL as exc:
             raise ConnectError(f"invalid URL {self.target}: {exc}") from None
         except (httpx.TransportError, httpx.UnsupportedProtocol) as exc:
-            if seq:
-                raise ConnectError(
-                    f"connection to {self.target} lost after {seq} events: "
-                    f"{exc or type(exc).__name__}"
-                ) from None
+            if received or stream.seq:
+                raise _Dropped(str(exc) or type(exc).__name__) from None
             raise self._transport_error(exc) from None
 
     async def aclose(self) -> None:

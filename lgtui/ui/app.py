@@ -248,8 +248,10 @@ class LgtuiApp(App[int]):
         assert handle is not None and future is not None
         engine = self.engine
 
+        watching = self.session is not None and bool(self.session.request.get("watch"))
+
         async def cancel() -> None:
-            if handle.run_id:
+            if handle.run_id and not watching:  # stopping a watch leaves other clients' runs alone
                 try:
                     await self.source.cancel_run(handle.thread_id, handle.run_id)
                 except Exception:
@@ -266,6 +268,23 @@ class LgtuiApp(App[int]):
             self.notify("This source has no threads.", markup=False)
             return
         self.push_screen(ThreadsScreen())
+
+    def watch_thread(self, thread_id: str, assistant: str | None = None) -> None:
+        """Follow every run any client starts on ``thread_id`` (GET /threads/{id}/stream)."""
+        while self.screen is not self.main:
+            self.pop_screen()
+        request = RunRequest(assistant or "(watch)", None, thread_id=thread_id, watch=True)
+        self.start_run(request)
+
+    def action_watch(self) -> None:
+        thread = self.session.thread_id if self.session is not None else None
+        if not thread:
+            self.notify(
+                "No thread to watch yet: open one from the threads (t) or its history (h).",
+                markup=False,
+            )
+            return
+        self.watch_thread(thread, self.session.assistant if self.session else None)
 
     def action_history(self) -> None:
         thread = self.session.thread_id if self.session is not None else None

@@ -45,6 +45,7 @@ class MainScreen(Screen[None]):
         Binding("t", "threads", "Threads"),
         Binding("h", "history", "History"),
         Binding("v", "graph", "Graph"),
+        Binding("w", "watch", "Watch thread", show=False),
         Binding("f", "follow", "Follow"),
         Binding("P", "detail('payload')", "Payload"),
         Binding("S", "detail('state')", "State"),
@@ -374,3 +375,6 @@ class MainScreen(Screen[None]):
 
     def action_graph(self) -> None:
         self.app.action_graph()  # type: ignore[attr-defined]
+
+    def action_watch(self) -> None:
+        self.app.action_watch()  # type: ignore[attr-defined]

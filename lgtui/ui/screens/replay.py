@@ -146,7 +146,7 @@ class ReplayScreen(MainScreen):
         Binding("g", "seek", "Go to", priority=True),
     ]
     # the live screen's run keys do not apply to a recording
-    _LIVE_ONLY = {"new_run", "rerun", "cancel_run", "follow", "threads", "history"}
+    _LIVE_ONLY = {"new_run", "rerun", "cancel_run", "follow", "threads", "history", "watch"}
 
     def __init__(self) -> None:
         super().__init__()

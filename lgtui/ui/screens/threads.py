@@ -297,6 +297,7 @@ class HistoryScreen(Screen[None]):
         Binding("e", "fork", "Fork with edited state"),
         Binding("i", "resume", "Resume interrupt"),
         Binding("m", "mark", "Mark for diff"),
+        Binding("w", "watch", "Watch"),
         Binding("l", "reload", "Reload"),
     ]
 
@@ -524,6 +525,9 @@ class HistoryScreen(Screen[None]):
             req = RunRequest(assistant, None, thread_id=self.thread_id, checkpoint_id=cid)
             req.stream_mode = list(self.app.form.modes)  # type: ignore[attr-defined]
             self._run(req)
+
+    def action_watch(self) -> None:
+        self.app.watch_thread(self.thread_id, self.graph_id)  # type: ignore[attr-defined]
 
     def action_mark(self) -> None:
         cid = self.current()

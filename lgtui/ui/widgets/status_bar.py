@@ -12,6 +12,7 @@ from lgtui.session import Session
 
 STATUS_STYLES = {
     "running": "bold black on yellow",
+    "watching": "bold black on cyan",
     "success": "bold black on green",
     "error": "bold white on red",
     "interrupted": "bold black on magenta",
@@ -58,6 +59,8 @@ class StatusBar(Static):
             self.update(text)
             return
         status = session.status
+        if status == "running" and session.request.get("watch"):
+            status = "watching"
         text.append(f" {status} ", STATUS_STYLES.get(status, "reverse"))
         text.append("  ")
         text.append(safe_text(session.assistant or "-", 40), "bold")
