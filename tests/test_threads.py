@@ -486,3 +486,45 @@ async def test_watch_a_thread_while_another_client_runs_on_it(server):
         await wait_for_text(pilot, 'answer: "Watched"', timeout=30)
         await pilot.press("x")  # stop watching
         await wait_for(pilot, done(app))
+
+
+async def test_thread_browser_filters_by_metadata(server):
+    import httpx
+
+    headers = {"x-api-key": TEST_API_KEY}
+    async with httpx.AsyncClient(base_url=server.url, headers=headers) as client:
+        tagged = (
+            await client.post("/threads", json={"metadata": {"team": "search", "tier": 2}})
+        ).json()["thread_id"]
+        other = (await client.post("/threads", json={"metadata": {"team": "ads"}})).json()[
+            "thread_id"
+        ]
+    app = LgtuiApp(RemoteSource(server.url, api_key=TEST_API_KEY), thread=tagged, open_history=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        app.pop_screen()
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadsScreen))
+        await wait_for_text(pilot, tagged, other)
+        await pilot.press("slash")
+        await pilot.press(*"team=search tier=2", "enter")
+        screen = await wait_for_text(pilot, 'metadata: {team: "search", tier: 2}', tagged)
+        assert other not in screen
+
+
+async def test_subgraph_state_of_a_pending_subgraph(source_factory):
+    source = source_factory()
+    thread_id = await run_on_new_thread(source, "nested", {})
+    app = LgtuiApp(source_factory(), thread=thread_id, open_history=True)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_shown(pilot, app)
+        newest = screen.order[0]
+        screen.select(newest)
+        await pilot.press("s")
+        await wait_for_text(pilot, "subgraph state by task", "editor")
+        tree = app.screen.query_one("#checkpoint-tasks")
+        node = tree.root.children[0]
+        assert "editor" in str(node.children[0].label) if node.children else True
+        state = await source.get_state(thread_id, newest, subgraphs=True)
+        inner = next(t["state"] for t in state["tasks"] if t.get("state"))
+        assert inner["values"] == {"draft": "inner draft v1"}

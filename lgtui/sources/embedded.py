@@ -159,6 +159,7 @@ def check_checkpointer(spec: str) -> Path | str:
 
 def _snapshot(snapshot: Any) -> dict[str, Any]:
     """A StateSnapshot as the server's thread state / history item."""
+
     ref = _checkpoint_ref(snapshot.config)
     parent = _checkpoint_ref(snapshot.parent_config)
     tasks = []
@@ -168,8 +169,8 @@ def _snapshot(snapshot: Any) -> dict[str, Any]:
             "name": t.name,
             "error": str(t.error) if t.error else None,
             "interrupts": [serialize.to_jsonable(i) for i in t.interrupts],
-            "checkpoint": None,
-            "state": _snapshot(t.state) if hasattr(t.state, "values") else None,
+            "checkpoint": t.state.get("configurable") if isinstance(t.state, dict) else None,
+            "state": _snapshot(t.state) if type(t.state).__name__ == "StateSnapshot" else None,
             "result": serialize.to_jsonable(t.result)
             if getattr(t, "result", None) is not None
             else None,

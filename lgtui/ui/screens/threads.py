@@ -52,6 +52,7 @@ class ThreadsScreen(Screen[None]):
         Binding("escape", "app.pop_screen", "Back"),
         Binding("enter", "open", "History", show=False),
         Binding("f", "filter", "Filter status"),
+        Binding("slash", "metadata_filter", "Filter metadata", key_display="/"),
         Binding("c", "copy", "Copy"),
         Binding("delete,ctrl+d", "delete", "Delete"),
         Binding("r", "reload", "Reload"),
@@ -60,16 +61,22 @@ class ThreadsScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self.status: str | None = None
+        self.metadata: dict[str, Any] | None = None
         self.threads: list[dict[str, Any]] = []
         self.exhausted = False
         self._loading = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="threads-title")
+        yield Input(
+            placeholder="metadata filter: key=value key2=value2 (values as JSON or text); enter to apply, empty to clear",
+            id="metadata-filter",
+        )
         yield DataTable(id="threads", cursor_type="row", zebra_stripes=True)
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#metadata-filter").display = False
         table = self.query_one(DataTable)
         table.add_columns("thread", "status", "graph", "updated", "created", "metadata")
         table.focus()
@@ -79,6 +86,8 @@ class ThreadsScreen(Screen[None]):
         text = Text("Threads", style="bold")
         text.append(f"  {len(self.threads):,}{'' if self.exhausted else '+'} shown", style="dim")
         text.append(f"  status: {self.status or 'all'}", style="dim")
+        if self.metadata:
+            text.append(f"  metadata: {preview(self.metadata, 60)}", style="dim")
         text.append(
             "  enter: history  f: filter  c: copy  delete: delete  esc: back", style="dim italic"
         )
@@ -96,9 +105,9 @@ class ThreadsScreen(Screen[None]):
         self._loading = True
         try:
             page = await self.app.engine.call(  # type: ignore[attr-defined]
-                self.app.source.search_threads(
-                    limit=PAGE, offset=len(self.threads), status=self.status
-                )  # type: ignore[attr-defined]
+                self.app.source.search_threads(  # type: ignore[attr-defined]
+                    limit=PAGE, offset=len(self.threads), status=self.status, metadata=self.metadata
+                )
             )
         except SourceError as exc:
             self.notify(
@@ -148,6 +157,28 @@ class ThreadsScreen(Screen[None]):
                     str(thread["thread_id"]), (thread.get("metadata") or {}).get("graph_id")
                 )
             )
+
+    def action_metadata_filter(self) -> None:
+        box = self.query_one("#metadata-filter", Input)
+        box.display = True
+        box.focus()
+
+    @on(Input.Submitted, "#metadata-filter")
+    def _metadata_submitted(self, message: Input.Submitted) -> None:
+        filters: dict[str, Any] = {}
+        for part in message.value.split():
+            key, sep, raw = part.partition("=")
+            if not sep or not key:
+                self.notify(f"not key=value: {part}", severity="warning", markup=False)
+                return
+            try:
+                filters[key] = json.loads(raw)
+            except ValueError:
+                filters[key] = raw
+        self.metadata = filters or None
+        message.input.display = bool(filters)
+        self.query_one(DataTable).focus()
+        self.reload()
 
     def action_filter(self) -> None:
         self.status = STATUSES[(STATUSES.index(self.status) + 1) % len(STATUSES)]
@@ -298,6 +329,7 @@ class HistoryScreen(Screen[None]):
         Binding("i", "resume", "Resume interrupt"),
         Binding("m", "mark", "Mark for diff"),
         Binding("w", "watch", "Watch"),
+        Binding("s", "subgraphs", "Subgraph state"),
         Binding("l", "reload", "Reload"),
     ]
 
@@ -528,6 +560,30 @@ class HistoryScreen(Screen[None]):
 
     def action_watch(self) -> None:
         self.app.watch_thread(self.thread_id, self.graph_id)  # type: ignore[attr-defined]
+
+    @work(group="history-edit")
+    async def action_subgraphs(self) -> None:
+        """The selected checkpoint with its pending subgraphs' own state (subgraphs=true)."""
+        cid = self.current()
+        if cid is None:
+            return
+        app: Any = self.app
+        try:
+            state = await app.engine.call(app.source.get_state(self.thread_id, cid, subgraphs=True))
+        except SourceError as exc:
+            self.say(exc.message, error=True)
+            return
+        inner = {
+            str(t.get("name")): t.get("state")
+            for t in state.get("tasks") or []
+            if isinstance(t, dict) and isinstance(t.get("state"), dict)
+        }
+        tasks = self.query_one("#checkpoint-tasks", JsonTree)
+        if not inner:
+            self.say("No subgraph is pending at this checkpoint: nothing nested to show.")
+            return
+        tasks.show({"subgraph state by task": inner}, "subgraphs")
+        self.query_one("#history-tabs", TabbedContent).active = "hpane-tasks"
 
     def action_mark(self) -> None:
         cid = self.current()
