@@ -11,7 +11,7 @@ import pytest
 from devserver import Server, free_port, quiet_env, start_dev_server
 
 GRAPHS = Path(__file__).parent / "graphs"
-__all__ = ["free_port", "quiet_env", "run_cli"]
+__all__ = ["assert_one_clean_line", "free_port", "quiet_env", "run_cli"]
 
 
 @pytest.fixture(scope="session")
@@ -38,3 +38,11 @@ def run_cli(
         timeout=timeout,
         env=env or quiet_env(),
     )
+
+
+def assert_one_clean_line(stderr: str, *fragments: str) -> None:
+    """What a user mistake must get: one line on stderr, no traceback, saying these things."""
+    lines = stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in stderr, stderr
+    for fragment in fragments:
+        assert fragment in lines[0], lines[0]

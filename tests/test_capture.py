@@ -12,19 +12,12 @@ from pathlib import Path
 
 import msgpack
 import pytest
-from conftest import quiet_env, run_cli
+from conftest import assert_one_clean_line, quiet_env, run_cli
 from graphs.auth import TEST_API_KEY
 
 from lgtui.capture import FORMAT, CaptureError, CaptureWriter, make_header, read_capture
 from lgtui.events import StreamEvent
 from lgtui.session import Session, state_of
-
-
-def one_clean_line(stderr: str, *fragments: str) -> None:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in stderr, stderr
-    for f in fragments:
-        assert f in lines[0], lines[0]
 
 
 @pytest.fixture(scope="module")
@@ -115,10 +108,10 @@ def test_state_at_with_only_updates_says_so(graphs_dir, tmp_path):
     )
     proc = run_cli("export", str(path), "--state-at", "2")
     assert proc.returncode == 1
-    one_clean_line(proc.stderr, "no state at event 2", "values, debug or checkpoints")
+    assert_one_clean_line(proc.stderr, "no state at event 2", "values, debug or checkpoints")
     proc = run_cli("export", str(path), "--state-at", "999")
     assert proc.returncode == 2
-    one_clean_line(proc.stderr, "--state-at 999", "events 0 to")
+    assert_one_clean_line(proc.stderr, "--state-at 999", "events 0 to")
 
 
 def test_info(server_capture):
@@ -178,7 +171,7 @@ def test_a_capture_cut_at_any_byte_keeps_every_complete_record(server_capture, t
     assert "TRUNCATED    truncated at byte" in proc.stdout
     proc = run_cli("export", str(cut_file))
     assert proc.returncode == 0
-    one_clean_line(proc.stderr, "warning", "truncated at byte")
+    assert_one_clean_line(proc.stderr, "warning", "truncated at byte")
 
 
 @pytest.mark.parametrize(
@@ -205,17 +198,17 @@ def test_files_that_are_not_captures(tmp_path, content, message, command):
     path.write_bytes(content)
     proc = run_cli(command, str(path))
     assert proc.returncode == 2
-    one_clean_line(proc.stderr, str(path), message)
+    assert_one_clean_line(proc.stderr, str(path), message)
 
 
 @pytest.mark.parametrize("command", ["info", "export", "replay"])
 def test_missing_path_and_folder(tmp_path, command):
     proc = run_cli(command, str(tmp_path / "nope.msgpack"))
     assert proc.returncode == 2
-    one_clean_line(proc.stderr, "no such file")
+    assert_one_clean_line(proc.stderr, "no such file")
     proc = run_cli(command, str(tmp_path))
     assert proc.returncode == 2
-    one_clean_line(proc.stderr, "is a folder")
+    assert_one_clean_line(proc.stderr, "is a folder")
 
 
 def write_capture(path: Path, records: list[dict], events: list[StreamEvent]) -> None:
@@ -315,7 +308,7 @@ def test_a_full_disk_stops_recording_not_the_run(graphs_dir):
     )
     assert proc.returncode == 0
     assert len(proc.stdout.splitlines()) == 3  # every event still printed
-    one_clean_line(proc.stderr, "recording stopped: the disk is full")
+    assert_one_clean_line(proc.stderr, "recording stopped: the disk is full")
 
 
 RECORDINGS = Path(__file__).parent.parent / "recordings"

@@ -7,20 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import free_port, quiet_env, run_cli
+from conftest import assert_one_clean_line, free_port, quiet_env, run_cli
 from graphs.auth import FORBIDDEN_KEY, TEST_API_KEY
 
 
 def lines_of(stdout: str) -> list[dict]:
     return [json.loads(line) for line in stdout.splitlines()]
-
-
-def assert_one_clean_line(stderr: str, *fragments: str) -> None:
-    lines = stderr.strip().splitlines()
-    assert len(lines) == 1, stderr
-    assert "Traceback" not in stderr
-    for fragment in fragments:
-        assert fragment in lines[0]
 
 
 def test_stream_prints_one_json_object_per_event(server):

@@ -141,20 +141,8 @@ async def test_play_at_max_speed_reaches_the_end(captures):
         await wait_for_text(pilot, "paused", f"event {last} / {last}")
 
 
-async def test_play_follows_original_timing(captures, tmp_path, graphs_dir):
-    path = tmp_path / "hitl.msgpack"
-    run_cli(
-        "stream",
-        str(graphs_dir),
-        "-a",
-        "agent",
-        "-i",
-        '{"topic": "x"}',
-        "-m",
-        "updates",
-        "-o",
-        str(path),
-    )
+async def test_play_follows_original_timing(tmp_path, graphs_dir):
+    path = record(graphs_dir, tmp_path, "timing", "agent", '{"topic": "x"}', "updates")
     app = ReplayApp(str(path))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)

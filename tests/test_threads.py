@@ -292,34 +292,71 @@ async def test_graph_view_of_a_live_run(server):
 USER_APP = """
 import sys
 sys.path.insert(0, {graphs!r})
-from langgraph.checkpoint.sqlite import SqliteSaver
+from langgraph.checkpoint.{module} import {saver}
 from hitl import graph
-with SqliteSaver.from_conn_string({db!r}) as saver:
+with {saver}.from_conn_string({conn!r}) as saver:
+    saver.setup()
     app = graph.copy(update={{"checkpointer": saver}})
-    app.invoke({{"q": "name?"}}, {{"configurable": {{"thread_id": "user-thread-1"}}}})
-    app.invoke({{"q": "again?"}}, {{"configurable": {{"thread_id": "user-thread-2"}}}})
+    {action}
 """
+WRITE = (
+    'app.invoke({"q": "name?"}, {"configurable": {"thread_id": "user-thread-1"}}); '
+    'app.invoke({"q": "again?"}, {"configurable": {"thread_id": "user-thread-2"}})'
+)
+READ = 'print(app.get_state({"configurable": {"thread_id": "user-thread-1"}}).values)'
 
 
-@pytest.fixture
-def user_db(graphs_dir, tmp_path):
-    """A SQLite checkpoint database written by the user's own application."""
-    db = tmp_path / "app.db"
-    subprocess.run(
-        [sys.executable, "-c", USER_APP.format(graphs=str(graphs_dir), db=str(db))],
-        check=True,
-        env=quiet_env(),
-        timeout=60,
-    )
-    return db
+@pytest.fixture(scope="module")
+def postgres():
+    """A real PostgreSQL server (initdb + pg_ctl in a temp folder), for the module."""
+    from pgserver import postgres_cluster
+
+    with postgres_cluster() as url:
+        yield url
 
 
-def test_resume_a_thread_of_the_users_own_sqlite_database(graphs_dir, user_db):
+@pytest.fixture(params=["sqlite", "postgres"])
+def user_database(request, graphs_dir, tmp_path):
+    """A checkpoint database written by the user's own application, and a way to ask that
+    application what it sees; yields (--checkpointer value, ask)."""
+    if request.param == "sqlite":
+        conn = str(tmp_path / "app.db")
+        spec, module, saver = f"sqlite:{conn}", "sqlite", "SqliteSaver"
+    else:
+        import psycopg
+
+        base = request.getfixturevalue("postgres")
+        name = f"app_{tmp_path.name.lower().replace('-', '_')[-40:]}"
+        with psycopg.connect(base, autocommit=True) as c:
+            c.execute(f"CREATE DATABASE {name}")
+        conn = spec = base.rsplit("/", 1)[0] + f"/{name}"
+        module, saver = "postgres", "PostgresSaver"
+
+    def run_app(action: str) -> str:
+        code = USER_APP.format(
+            graphs=str(graphs_dir), module=module, saver=saver, conn=conn, action=action
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            env=quiet_env(),
+            timeout=120,
+        )
+        assert out.returncode == 0, out.stderr
+        return out.stdout.strip()
+
+    run_app(WRITE)
+    return spec, run_app
+
+
+def test_resume_a_thread_of_the_users_own_database(graphs_dir, user_database):
+    spec, run_app = user_database
     proc = run_cli(
         "stream",
         str(graphs_dir / "hitl.py"),
         "--checkpointer",
-        f"sqlite:{user_db}",
+        spec,
         "-t",
         "user-thread-1",
         "--command",
@@ -329,28 +366,20 @@ def test_resume_a_thread_of_the_users_own_sqlite_database(graphs_dir, user_db):
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.splitlines()[-1])["data"] == {"q": "name?", "answer": "Ada"}
-    # the application's own saver sees the resumed state
-    check = f"""
-import sys; sys.path.insert(0, {str(graphs_dir)!r})
-from langgraph.checkpoint.sqlite import SqliteSaver
-from hitl import graph
-with SqliteSaver.from_conn_string({str(user_db)!r}) as saver:
-    print(graph.copy(update={{"checkpointer": saver}}).get_state({{"configurable": {{"thread_id": "user-thread-1"}}}}).values)
-"""
-    out = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, env=quiet_env(), timeout=60
+    assert run_app(READ) == "{'q': 'name?', 'answer': 'Ada'}"  # the application sees it too
+
+
+async def test_browse_the_users_threads_and_history(graphs_dir, user_database):
+    spec, _ = user_database
+    app = LgtuiApp(
+        EmbeddedSource(str(graphs_dir / "hitl.py"), checkpointer=spec),
+        thread="user-thread-2",
+        open_history=True,
     )
-    assert out.stdout.strip() == "{'q': 'name?', 'answer': 'Ada'}"
-
-
-async def test_browse_the_users_sqlite_threads_and_history(graphs_dir, user_db):
-    source = EmbeddedSource(str(graphs_dir / "hitl.py"), checkpointer=f"sqlite:{user_db}")
-    app = LgtuiApp(source, thread="user-thread-2", open_history=True)
     async with app.run_test(size=SIZE) as pilot:
         await history_shown(pilot, app)
         await wait_for_text(pilot, "History of thread user-thread-2", "⏸ interrupt")
-        screen = app.screen
-        assert any(item["values"] == {"q": "again?"} for item in screen.checkpoints.values())
+        assert any(item["values"] == {"q": "again?"} for item in app.screen.checkpoints.values())
         app.pop_screen()
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadsScreen))
@@ -380,58 +409,6 @@ def test_a_file_that_is_not_a_checkpoint_database(graphs_dir, tmp_path, make, me
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and message in lines[0] and "Traceback" not in proc.stderr
-
-
-PG_USER_APP = """
-import sys
-sys.path.insert(0, {graphs!r})
-from langgraph.checkpoint.postgres import PostgresSaver
-from hitl import graph
-with PostgresSaver.from_conn_string({url!r}) as saver:
-    saver.setup()
-    app = graph.copy(update={{"checkpointer": saver}})
-    app.invoke({{"q": "name?"}}, {{"configurable": {{"thread_id": "pg-thread-1"}}}})
-"""
-
-
-@pytest.fixture(scope="module")
-def postgres(graphs_dir):
-    """A real PostgreSQL server with a checkpoint database the user's application wrote."""
-    from pgserver import postgres_cluster
-
-    with postgres_cluster() as url:
-        subprocess.run(
-            [sys.executable, "-c", PG_USER_APP.format(graphs=str(graphs_dir), url=url)],
-            check=True,
-            env=quiet_env(),
-            timeout=120,
-        )
-        yield url
-
-
-def test_resume_a_thread_of_the_users_postgres_database(graphs_dir, postgres):
-    proc = run_cli(
-        "stream",
-        str(graphs_dir / "hitl.py"),
-        "--checkpointer",
-        postgres,
-        "-t",
-        "pg-thread-1",
-        "--command",
-        '{"resume": "Grace"}',
-        "-m",
-        "values",
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert json.loads(proc.stdout.splitlines()[-1])["data"] == {"q": "name?", "answer": "Grace"}
-
-
-async def test_browse_the_users_postgres_history(graphs_dir, postgres):
-    source = EmbeddedSource(str(graphs_dir / "hitl.py"), checkpointer=postgres)
-    app = LgtuiApp(source, thread="pg-thread-1", open_history=True)
-    async with app.run_test(size=SIZE) as pilot:
-        await history_shown(pilot, app)
-        await wait_for_text(pilot, "History of thread pg-thread-1", "step -1 input")
 
 
 def test_postgres_that_cannot_be_reached_or_has_no_checkpoints(graphs_dir, postgres):
