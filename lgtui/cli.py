@@ -113,6 +113,11 @@ def _add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) ->
     )
     p.add_argument("--interrupt-after", metavar="NODES", help="breakpoints: stop after these nodes")
     p.add_argument(
+        "--checkpoint",
+        metavar="ID",
+        help="with --thread: run from this checkpoint (time travel), or open the history on it",
+    )
+    p.add_argument(
         "--thread",
         "-t",
         metavar="ID",
@@ -233,12 +238,32 @@ def build_request(args: argparse.Namespace, assistant: str, *, default_input: An
         thread_id=_thread_arg(args.thread),
         interrupt_before=_nodes(args.interrupt_before),
         interrupt_after=_nodes(args.interrupt_after),
+        checkpoint_id=args.checkpoint,
     )
 
 
 def _nodes(value: str | None) -> list[str] | None:
     nodes = [n.strip() for n in (value or "").split(",") if n.strip()]
     return nodes or None
+
+
+async def check_checkpoint(source, thread: str | None, checkpoint: str | None) -> None:
+    """A checkpoint given with --checkpoint must exist in the thread (a server answers an
+    unknown one with an empty state, and would run from scratch)."""
+    if not checkpoint:
+        return
+    if not thread or thread in ("new", "none"):
+        raise CLIError("--checkpoint needs --thread ID: checkpoints belong to a thread")
+    from lgtui.sources.base import HTTPStatusError
+
+    try:
+        state = await source.get_state(thread, checkpoint)
+    except HTTPStatusError as exc:
+        if exc.status != 404:
+            raise
+        state = None
+    if not isinstance(state, dict) or state.get("created_at") is None:
+        raise CLIError(f"checkpoint {checkpoint} is not in thread {thread}")
 
 
 async def pick_assistant(source, wanted: str | None) -> str:
@@ -273,7 +298,9 @@ async def _stream(args: argparse.Namespace, out) -> int:
     try:
         source = make_source(args.target, api_key_from(args), getattr(args, "checkpointer", None))
         assistant = await pick_assistant(source, args.assistant)
-        request = build_request(args, assistant, default_input={})
+        # from a checkpoint, no input means "continue from it" (input: null)
+        request = build_request(args, assistant, default_input=None if args.checkpoint else {})
+        await check_checkpoint(source, request.thread_id, request.checkpoint_id)
         handle = RunHandle()
         session = Session()  # derives the run's status the way the screen does
         last_flush = time.monotonic()
@@ -329,6 +356,8 @@ def cmd_stream(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace, target: str) -> int:
+    import asyncio
+
     from lgtui.sources.base import SourceError
 
     # Bad input is reported here, before the screen takes over the terminal.
@@ -340,10 +369,25 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         source = make_source(target, api_key_from(args), getattr(args, "checkpointer", None))
     except SourceError as exc:
         raise CLIError(exc.message, exc.exit_code) from None
+    if args.checkpoint:
+
+        async def check() -> None:
+            probe = make_source(target, api_key_from(args), getattr(args, "checkpointer", None))
+            try:
+                await check_checkpoint(probe, _thread_arg(args.thread), args.checkpoint)
+            finally:
+                await probe.aclose()
+
+        try:
+            asyncio.run(check())
+        except SourceError as exc:
+            raise CLIError(exc.message, exc.exit_code) from None
     request = None
     if args.assistant or args.input is not None or args.command:
         # An empty assistant is resolved by the app (the only graph, or the dialog).
-        request = build_request(args, args.assistant or "", default_input={})
+        request = build_request(
+            args, args.assistant or "", default_input=None if args.checkpoint else {}
+        )
 
     from lgtui.ui.app import LgtuiApp
 
@@ -355,6 +399,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         thread=thread,
         record=record,
         open_history=request is None and thread not in (None, "new"),
+        checkpoint=args.checkpoint,
     )
     app.run()
     return app.return_code or 0

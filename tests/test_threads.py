@@ -505,3 +505,53 @@ async def test_subgraph_state_of_a_pending_subgraph(source_factory):
         state = await source.get_state(thread_id, newest, subgraphs=True)
         inner = next(t["state"] for t in state["tasks"] if t.get("state"))
         assert inner["values"] == {"draft": "inner draft v1"}
+
+
+def test_stream_from_a_checkpoint_and_an_unknown_one(server):
+    async def prepare() -> tuple[str, list]:
+        source = RemoteSource(server.url, api_key=TEST_API_KEY)
+        try:
+            thread_id = await run_on_new_thread(source, "agent", {"topic": "x"})
+            return thread_id, await source.get_history(thread_id)
+        finally:
+            await source.aclose()
+
+    thread_id, history = asyncio.run(prepare())
+    where = [server.url, "--api-key", TEST_API_KEY]
+    step0 = next(h for h in history if h["next"] == ["refine_topic"])["checkpoint_id"]
+    proc = run_cli(
+        "stream", *where, "-a", "agent", "-t", thread_id, "--checkpoint", step0, "-m", "updates"
+    )
+    assert proc.returncode == 0, proc.stderr
+    updates = [json.loads(line)["data"] for line in proc.stdout.splitlines()[1:]]
+    assert updates[0] == {"refine_topic": {"topic": "x and cats"}}  # ran again from step 0
+    proc = run_cli(
+        "stream",
+        *where,
+        "-a",
+        "agent",
+        "-t",
+        thread_id,
+        "--checkpoint",
+        "1f000000-0000-6000-8000-000000000000",
+    )
+    assert proc.returncode == 2
+    assert "is not in thread" in proc.stderr and len(proc.stderr.strip().splitlines()) == 1
+
+
+async def test_connect_with_a_checkpoint_opens_the_history_on_it(server):
+    source = RemoteSource(server.url, api_key=TEST_API_KEY)
+    thread_id = await run_on_new_thread(source, "agent", {"topic": "x"})
+    history = await source.get_history(thread_id)
+    await source.aclose()
+    target = next(h for h in history if h["next"] == ["generate_joke"])["checkpoint_id"]
+    app = LgtuiApp(
+        RemoteSource(server.url, api_key=TEST_API_KEY),
+        thread=thread_id,
+        open_history=True,
+        checkpoint=target,
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await history_shown(pilot, app)
+        await wait_for(pilot, lambda: screen.current() == target)
+        await wait_for_text(pilot, f"checkpoint {target}")

@@ -35,8 +35,10 @@ class LgtuiApp(App[int]):
         thread: str | None = NEW_THREAD,
         record: str | bool = False,
         open_history: bool = False,
+        checkpoint: str | None = None,
     ) -> None:
         super().__init__()
+        self.open_checkpoint = checkpoint  # select this one when the history opens
         self.open_history = open_history  # start on the history of `thread`
         self.graphs: dict[str, Any] = {}  # assistant -> graph JSON, once fetched
         self.record = record  # False: off; True: the user data folder; a str: that file
@@ -68,7 +70,7 @@ class LgtuiApp(App[int]):
         if self.initial_request is not None:
             self.start_run(self.initial_request)
         elif self.open_history and self.form.thread not in (NEW_THREAD, "none"):
-            self.push_screen(HistoryScreen(self.form.thread))
+            self.push_screen(HistoryScreen(self.form.thread, checkpoint=self.open_checkpoint))
         else:
             self.action_new_run()
 

@@ -54,6 +54,7 @@ class ThreadsScreen(Screen[None]):
         Binding("f", "filter", "Filter status"),
         Binding("slash", "metadata_filter", "Filter metadata", key_display="/"),
         Binding("c", "copy", "Copy"),
+        Binding("n", "create", "New thread"),
         Binding("delete,ctrl+d", "delete", "Delete"),
         Binding("r", "reload", "Reload"),
     ]
@@ -185,6 +186,16 @@ class ThreadsScreen(Screen[None]):
         self.reload()
 
     def action_reload(self) -> None:
+        self.reload()
+
+    @work(group="threads-edit")
+    async def action_create(self) -> None:
+        try:
+            new = await self.app.engine.call(self.app.source.create_thread())  # type: ignore[attr-defined]
+        except SourceError as exc:
+            self.notify(exc.message, severity="error", markup=False)
+            return
+        self.notify(f"Created thread {new.get('thread_id')}", markup=False)
         self.reload()
 
     @work(group="threads-edit")
@@ -333,9 +344,12 @@ class HistoryScreen(Screen[None]):
         Binding("l", "reload", "Reload"),
     ]
 
-    def __init__(self, thread_id: str, graph_id: str | None = None) -> None:
+    def __init__(
+        self, thread_id: str, graph_id: str | None = None, *, checkpoint: str | None = None
+    ) -> None:
         super().__init__()
         self.thread_id = thread_id
+        self.wanted = checkpoint  # select this checkpoint once loaded
         self.graph_id = graph_id
         self.checkpoints: dict[str, dict[str, Any]] = {}
         self.order: list[str] = []  # newest first, as the server pages them
@@ -411,7 +425,15 @@ class HistoryScreen(Screen[None]):
         self.exhausted = len(page) < PAGE * 2
         self._build_tree()
         self._title()
-        if not more and self.order:
+        if self.wanted and self.wanted in self.checkpoints:
+            self.select(self.wanted)
+            self.wanted = None
+        elif self.wanted and self.exhausted:
+            self.say(f"checkpoint {self.wanted} is not in this thread")
+            self.wanted = None
+        elif self.wanted:
+            self.load(more=True)  # keep paging back until it shows up
+        elif not more and self.order:
             self.select(self.order[0])  # the newest checkpoint
 
     def select(self, cid: str) -> None:
@@ -428,8 +450,9 @@ class HistoryScreen(Screen[None]):
 
         node = find(tree.root)
         if node is not None:
-            tree.move_cursor(node)
             self._show(cid)
+            # the tree lays its new lines out on the next refresh: move the cursor then
+            self.call_after_refresh(tree.move_cursor, node)
 
     def _label(self, cid: str, item: dict[str, Any]) -> Text:
         meta = item.get("metadata") or {}
