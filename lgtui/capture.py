@@ -209,7 +209,7 @@ def _check_header(first: Any, path: Path) -> dict[str, Any]:
 
 def iter_records(path: Path) -> Iterator[tuple[int, Any]]:
     """(end offset, record) for every complete record; raises _Damaged at a bad byte."""
-    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=1 << 30)
+    unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=256 << 20)
     with open(path, "rb") as f:
         while True:
             chunk = f.read(_READ_CHUNK)
@@ -223,6 +223,7 @@ def iter_records(path: Path) -> Iterator[tuple[int, Any]]:
                     break
                 except (
                     ValueError,
+                    TypeError,  # e.g. a map whose key is a list
                     msgpack.UnpackException,
                     msgpack.ExtraData,
                     RecursionError,
