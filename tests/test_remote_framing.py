@@ -8,6 +8,9 @@ import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import pytest
+from conftest import assert_one_clean_line, run_cli
+
 from lgtui.session import Session
 from lgtui.sources.base import ConnectError, RunHandle, RunRequest
 from lgtui.sources.remote import RemoteSource
@@ -104,3 +107,58 @@ async def test_a_200_that_is_not_an_event_stream():
             assert "did not answer with an event stream" in str(exc)
         else:
             raise AssertionError("expected an error")
+
+
+@pytest.mark.parametrize(
+    ("status", "body"),
+    [
+        ("500 Internal Server Error", b'{"detail": "boom in the server"}'),
+        ("503 Service Unavailable", b"upstream is down"),
+        ("409 Conflict", b'{"detail": "Thread is already running a task."}'),
+    ],
+)
+def test_http_errors_are_one_line_and_exit_3(status, body):
+    async def run():
+        async with sse_server(body, status=status, content_type="application/json") as url:
+            return await asyncio.to_thread(
+                run_cli, "stream", url, "-a", "agent", "-i", "{}", "-t", "none"
+            )
+
+    proc = asyncio.run(run())
+    assert proc.returncode == 3
+    code = status.split()[0]
+    assert_one_clean_line(
+        proc.stderr, f"HTTP {code}", body.decode().replace('{"detail": "', "").rstrip('"}')
+    )
+
+
+def test_tls_to_a_plain_http_port_is_a_connection_error():
+    async def run():
+        async with sse_server(b"") as url:
+            return await asyncio.to_thread(
+                run_cli, "stream", url.replace("http://", "https://"), "-a", "agent", "-i", "{}"
+            )
+
+    proc = asyncio.run(run())
+    assert proc.returncode == 3
+    assert_one_clean_line(proc.stderr, "cannot reach https://127.0.0.1")
+
+
+async def test_the_app_keeps_running_after_a_server_error():
+    from textual.widgets import Static
+
+    from lgtui.ui.app import LgtuiApp
+
+    async with sse_server(
+        b'{"detail": "boom"}', status="500 Internal Server Error", content_type="application/json"
+    ) as url:
+        app = LgtuiApp(RemoteSource(url), request=RunRequest("agent", {}, thread_id=None))
+        async with app.run_test(size=(150, 40)) as pilot:
+            deadline = asyncio.get_running_loop().time() + 20
+            while app.session is None or app.session.status == "running":
+                assert asyncio.get_running_loop().time() < deadline
+                await pilot.pause(0.05)
+            await pilot.pause(0.2)
+            banner = str(app.main.query_one("#banner", Static).render())
+            assert "HTTP 500" in banner and "boom" in banner
+            assert app.is_running
