@@ -239,6 +239,18 @@ class _Damaged(Exception):
         self.reason = reason
 
 
+def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
+    """The header of a capture; CaptureError when the file is not one lgtui can read."""
+    path = Path(path)
+    read_capture_checks(path)
+    try:
+        for _, record in iter_records(path):
+            return _check_header(record, path)
+    except _Damaged as exc:
+        raise CaptureError(f"{path}: not an lgtui capture ({exc.reason})") from None
+    raise CaptureError(f"{path}: not an lgtui capture (no complete header record)")
+
+
 def _event_from(record: dict[str, Any], seq: int, names: dict[str, str]) -> StreamEvent | None:
     name = record.get("ev")
     raw = record.get("d")

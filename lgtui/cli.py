@@ -497,11 +497,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    from lgtui.capture import CaptureError, read_capture_checks
+    from lgtui.capture import CaptureError, read_header
 
     try:
-        read_capture_checks(Path(args.file))
-        _check_capture_header(Path(args.file))
+        read_header(args.file)  # fail before the screen opens when it is not a capture
     except CaptureError as exc:
         raise _capture_error(exc) from None
     from lgtui.ui.app import ReplayApp
@@ -509,19 +508,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
     app = ReplayApp(args.file)
     app.run()
     return app.return_code or 0
-
-
-def _check_capture_header(path: Path) -> None:
-    """Fail before the screen opens when the file is not a capture at all."""
-    from lgtui.capture import CaptureError, _check_header, _Damaged, iter_records
-
-    try:
-        for _, record in iter_records(path):
-            _check_header(record, path)
-            return
-    except _Damaged as exc:
-        raise CaptureError(f"{path}: not an lgtui capture ({exc.reason})") from None
-    raise CaptureError(f"{path}: not an lgtui capture (no complete header record)")
 
 
 def bundled_examples() -> str:

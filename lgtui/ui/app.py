@@ -11,7 +11,7 @@ from textual import work
 from textual.app import App
 from textual.binding import Binding
 
-from lgtui.capture import CaptureError, Recorder, read_capture
+from lgtui.capture import CaptureError, Recorder, read_capture, read_header
 from lgtui.engine import Engine, stream_into
 from lgtui.session import ERROR, Session
 from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
@@ -23,10 +23,21 @@ from lgtui.ui.screens.threads import HistoryScreen, ThreadsScreen
 from lgtui.ui.widgets.status_bar import StatusBar
 
 
-class LgtuiApp(App[int]):
+class _Base(App[int]):
+    """What both apps share: styles, quitting, and callbacks from worker threads."""
+
     CSS_PATH = "app.tcss"
-    TITLE = "lgtui"
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+
+    def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
+        try:
+            self.call_from_thread(callback, *args)
+        except RuntimeError:  # the app is shutting down
+            pass
+
+
+class LgtuiApp(_Base):
+    TITLE = "lgtui"
 
     def __init__(
         self,
@@ -176,12 +187,6 @@ class LgtuiApp(App[int]):
             return
         self.push_screen(GraphScreen(assistant, self.graphs.get(assistant)))
 
-    def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
-        try:
-            self.call_from_thread(callback, *args)
-        except RuntimeError:  # the app is shutting down
-            pass
-
     def _run_done(self, session: Session) -> None:
         if session is not self.session:
             return
@@ -319,12 +324,10 @@ def _json_text(value: Any) -> str:
         return "{}"
 
 
-class ReplayApp(App[int]):
+class ReplayApp(_Base):
     """`lgtui replay FILE`: the capture loads on a thread while the first frame is shown."""
 
-    CSS_PATH = "app.tcss"
     TITLE = "lgtui replay"
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
 
     def __init__(self, path: str) -> None:
         super().__init__()
@@ -343,7 +346,10 @@ class ReplayApp(App[int]):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
-        header = first_record(self.path)
+        try:
+            header = read_header(self.path)
+        except CaptureError:
+            header = {}  # the loader below says what is wrong
         request = header.get("request") if isinstance(header.get("request"), dict) else {}
         session = Session(
             source_kind="replay",
@@ -371,12 +377,6 @@ class ReplayApp(App[int]):
         self.capture = capture
         self.call_from_thread_safe(self._loaded, capture)
 
-    def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
-        try:
-            self.call_from_thread(callback, *args)
-        except RuntimeError:  # shutting down
-            pass
-
     def action_graph(self) -> None:
         graph = self.capture.graph if self.capture is not None else None
         if graph is None:
@@ -398,11 +398,3 @@ class ReplayApp(App[int]):
                 timeout=8,
             )
         screen.refresh_from_session()
-
-
-def first_record(path: Path) -> dict[str, Any]:
-    from lgtui.capture import iter_records
-
-    for _, record in iter_records(path):
-        return record if isinstance(record, dict) else {}
-    return {}

@@ -350,6 +350,7 @@ class HistoryScreen(Screen[None]):
         super().__init__()
         self.thread_id = thread_id
         self.wanted = checkpoint  # select this checkpoint once loaded
+        self._current: str | None = None
         self.graph_id = graph_id
         self.checkpoints: dict[str, dict[str, Any]] = {}
         self.order: list[str] = []  # newest first, as the server pages them
@@ -528,11 +529,11 @@ class HistoryScreen(Screen[None]):
             self.load(more=True)
 
     def current(self) -> str | None:
-        node = self.query_one(Tree).cursor_node
-        cid = node.data if node is not None else None
-        return cid if isinstance(cid, str) and cid in self.checkpoints else None
+        """The checkpoint shown on the right: the one selected, by the user or by `select`."""
+        return self._current if self._current in self.checkpoints else None
 
     def _show(self, cid: str) -> None:
+        self._current = cid
         item = self.checkpoints[cid]
         meta = item.get("metadata") or {}
         title = Text(f"checkpoint {cid}", style="bold")
