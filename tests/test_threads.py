@@ -29,6 +29,11 @@ async def run_on_new_thread(source, graph: str, inp) -> str:
     return handle.thread_id
 
 
+def checkpoint_before(screen: HistoryScreen, nodes: list[str]) -> str:
+    """The id of the checkpoint whose `next` is ``nodes``."""
+    return next(c for c, item in screen.checkpoints.items() if item.get("next") == nodes)
+
+
 def done(app):
     return lambda: app.session is not None and app.session.status != "running"
 
@@ -93,9 +98,7 @@ async def test_fork_with_edited_state_then_run(source_factory):
     async with app.run_test(size=SIZE) as pilot:
         screen = await history_shown(pilot, app)
         # the checkpoint before generate_joke ran
-        target = next(
-            c for c, item in screen.checkpoints.items() if item.get("next") == ["generate_joke"]
-        )
+        target = checkpoint_before(screen, ["generate_joke"])
         screen.select(target)
         before = len(screen.checkpoints)
         await pilot.press("e")
@@ -123,9 +126,7 @@ async def test_rerun_from_a_checkpoint_makes_a_branch(source_factory):
     app = LgtuiApp(source_factory(), thread=thread_id, open_history=True)
     async with app.run_test(size=SIZE) as pilot:
         screen = await history_shown(pilot, app)
-        target = next(
-            c for c, item in screen.checkpoints.items() if item.get("next") == ["refine_topic"]
-        )
+        target = checkpoint_before(screen, ["refine_topic"])
         screen.select(target)
         await pilot.press("r")
         await wait_for(pilot, lambda: app.screen is app.main and done(app)())

@@ -27,6 +27,19 @@ def remote(server) -> RemoteSource:
     return RemoteSource(server.url, api_key=TEST_API_KEY)
 
 
+async def dialog_shown(pilot, app: LgtuiApp) -> None:
+    """Until the New run dialog is up with its widgets composed."""
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, NewRunScreen)
+            and app.screen.query("#input")
+            and app.screen.query("SelectOverlay")
+        ),
+        what="dialog",
+    )
+
+
 def done(app: LgtuiApp):
     return lambda: app.session is not None and app.session.status != "running"
 
@@ -142,15 +155,7 @@ async def test_hostile_state_is_shown_literally(embedded):
 async def test_new_run_dialog_rejects_invalid_json(embedded):
     app = LgtuiApp(embedded)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, NewRunScreen)
-                and app.screen.query("#input")
-                and app.screen.query("SelectOverlay")
-            ),
-            what="dialog",
-        )
+        await dialog_shown(pilot, app)
         area = app.screen.query_one("#input")
         area.text = '{\n  "topic": oops\n}'
         await wait_for_text(pilot, "invalid JSON at line 2, column 12")
@@ -203,15 +208,7 @@ async def test_cancel_a_running_run(embedded):
 async def test_breakpoints_from_the_new_run_dialog(embedded):
     app = LgtuiApp(embedded)
     async with app.run_test(size=SIZE) as pilot:
-        await wait_for(
-            pilot,
-            lambda: (
-                isinstance(app.screen, NewRunScreen)
-                and app.screen.query("#input")
-                and app.screen.query("SelectOverlay")
-            ),
-            what="dialog",
-        )
+        await dialog_shown(pilot, app)
         app.screen.query_one("#assistant").value = "agent"
         app.screen.query_one("#input").text = '{"topic": "x"}'
         app.screen.query_one("#interrupt-before").value = "generate_joke"
