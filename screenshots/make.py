@@ -18,14 +18,14 @@ HERE = Path(__file__).parent
 SIZE = (140, 40)
 
 
-async def shoot(request: RunRequest, shots: list[tuple[str, tuple[str, ...]]]) -> None:
-    app = LgtuiApp(EmbeddedSource(bundled_examples()), request=request)
+async def _shoot(app, ready, shots: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Wait (bounded) until ``ready(app)``, then press each shot's keys and save an SVG."""
     async with app.run_test(size=SIZE) as pilot:
         deadline = time.monotonic() + 60
-        while app.session is None or app.session.status == "running":
+        while not ready(app):
             await pilot.pause(0.1)
             if time.monotonic() > deadline:
-                raise RuntimeError("run did not finish")
+                raise RuntimeError("the app did not get ready in 60 s")
         await pilot.pause(0.5)
         for name, keys in shots:
             await pilot.press(*keys)
@@ -34,22 +34,18 @@ async def shoot(request: RunRequest, shots: list[tuple[str, tuple[str, ...]]]) -
             print(f"wrote {name}.svg")
 
 
-async def shoot_replay(name: str, capture: str, shots: list[tuple[str, tuple[str, ...]]]) -> None:
+async def shoot(request: RunRequest, shots: list[tuple[str, tuple[str, ...]]]) -> None:
+    """A live run of the bundled examples, once it has finished."""
+    app = LgtuiApp(EmbeddedSource(bundled_examples()), request=request)
+    await _shoot(app, lambda a: a.session is not None and a.session.status != "running", shots)
+
+
+async def shoot_replay(capture: str, shots: list[tuple[str, tuple[str, ...]]]) -> None:
+    """A replay of recordings/<capture>, once it has loaded."""
     from lgtui.ui.app import ReplayApp
 
     app = ReplayApp(str(HERE.parent / "recordings" / capture))
-    async with app.run_test(size=SIZE) as pilot:
-        deadline = time.monotonic() + 60
-        while app.session is None or app.main.capture_loading:
-            await pilot.pause(0.1)
-            if time.monotonic() > deadline:
-                raise RuntimeError("capture did not load")
-        await pilot.pause(0.3)
-        for shot, keys in shots:
-            await pilot.press(*keys)
-            await pilot.pause(0.6)
-            app.save_screenshot(str(HERE / f"{shot}.svg"))
-            print(f"wrote {shot}.svg")
+    await _shoot(app, lambda a: a.session is not None and not a.main.capture_loading, shots)
 
 
 async def main() -> None:
@@ -66,14 +62,13 @@ async def main() -> None:
     )
     await shoot(RunRequest("approval", {"request": "the launch"}), [("interrupt", ("2",))])
     await shoot_replay(
-        "replay",
         "chat.msgpack",
         [
             ("replay-messages", ("g", "2", "0", "enter", "5")),
             ("replay-diff", ("1", "g", "3", "6", "enter", "D")),
         ],
     )
-    await shoot_replay("replay-error", "error.msgpack", [("replay-error", ("e", "S"))])
+    await shoot_replay("error.msgpack", [("replay-error", ("e", "S"))])
 
 
 if __name__ == "__main__":
