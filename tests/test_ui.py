@@ -35,6 +35,7 @@ async def dialog_shown(pilot, app: LgtuiApp) -> None:
             isinstance(app.screen, NewRunScreen)
             and app.screen.query("#input")
             and app.screen.query("SelectOverlay")
+            and app.screen.query("SelectCurrent #label")
         ),
         what="dialog",
     )
