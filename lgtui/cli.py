@@ -80,14 +80,24 @@ def api_key_from(args: argparse.Namespace) -> str | None:
     )
 
 
-def make_source(target: str, api_key: str | None = None, checkpointer: str | None = None):
+def make_source(
+    target: str,
+    api_key: str | None = None,
+    checkpointer: str | None = None,
+    args: argparse.Namespace | None = None,
+):
     """A remote source for a URL, an embedded one for a path."""
     if is_url(target):
         if checkpointer:
             raise CLIError("--checkpointer is for graphs run in-process (a path), not a server")
         from lgtui.sources.remote import RemoteSource
 
-        return RemoteSource(target, api_key=api_key)
+        return RemoteSource(
+            target,
+            api_key=api_key,
+            stall_after=getattr(args, "stall_after", None) or 20.0,
+            reconnect_for=getattr(args, "reconnect_for", None) or 60.0,
+        )
     from lgtui.sources.embedded import EmbeddedSource
 
     return EmbeddedSource(target, checkpointer=checkpointer)
@@ -137,6 +147,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"lgtui {__version__}")
     sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
 
+    def seconds(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
+        if not 0 < value <= 86400:
+            raise argparse.ArgumentTypeError(f"must be between 0 and 86400 seconds: {text!r}")
+        return value
+
+    def add_network_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--stall-after",
+            type=seconds,
+            metavar="SECONDS",
+            help="say the stream stalled after this long without a byte from the server, "
+            "heartbeats included (default 20; the server sends one every 5 s)",
+        )
+        p.add_argument(
+            "--reconnect-for",
+            type=seconds,
+            metavar="SECONDS",
+            help="after a dropped connection, keep trying to rejoin the run (backing off "
+            "up to 5 s between tries) until this long passes without progress (default 60)",
+        )
+
     def add_record_options(p: argparse.ArgumentParser) -> None:
         g = p.add_mutually_exclusive_group()
         g.add_argument(
@@ -157,6 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_run_options(p)
     add_record_options(p)
+    add_network_options(p)
 
     checkpointer_help = (
         "run with your application's checkpoint database instead of an in-memory one, and "
@@ -193,6 +229,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
     )
     _add_run_options(p, for_stream=True)
+    add_network_options(p)
 
     p = sub.add_parser("replay", help="step through a recorded run offline (time travel)")
     p.add_argument("file", help="a .msgpack capture")
@@ -282,7 +319,36 @@ async def pick_assistant(source, wanted: str | None) -> str:
 # -- lgtui stream ---------------------------------------------------------------------------
 
 
+class _LinkReporter:
+    """Says on stderr when the stream stalls or the connection is being rebuilt, and when
+    it is back: a headless user would otherwise see nothing but silence."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.shown = ""
+
+    def check(self) -> None:
+        handle = self.handle
+        if handle.link == "reconnecting":
+            state, line = "reconnecting", f"reconnecting: {handle.link_detail}"
+        elif stalled := handle.stalled_for():
+            state, line = "stalled", f"stalled: no data from the server for {stalled:.0f}s"
+        else:
+            state, line = "", "connected again"
+        if state != self.shown:
+            print(f"lgtui: {line}", file=sys.stderr, flush=True)
+            self.shown = state
+
+    async def run(self) -> None:
+        import asyncio
+
+        while True:
+            await asyncio.sleep(0.5)
+            self.check()
+
+
 async def _stream(args: argparse.Namespace, out) -> int:
+    import asyncio
     import time
 
     from lgtui.session import Session
@@ -296,7 +362,9 @@ async def _stream(args: argparse.Namespace, out) -> int:
     recorder = None
     status, detail = "cancelled", ""
     try:
-        source = make_source(args.target, api_key_from(args), getattr(args, "checkpointer", None))
+        source = make_source(
+            args.target, api_key_from(args), getattr(args, "checkpointer", None), args
+        )
         assistant = await pick_assistant(source, args.assistant)
         # from a checkpoint, no input means "continue from it" (input: null)
         request = build_request(args, assistant, default_input=None if args.checkpoint else {})
@@ -318,15 +386,21 @@ async def _stream(args: argparse.Namespace, out) -> int:
                 recorder.add_record({"k": "graph", "assistant": assistant, "graph": graph})
             except SourceError:
                 pass
-        async for event in source.stream_run(request, handle):
-            if recorder is not None:
-                recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
-            out.write(event.to_json_line() + b"\n")
-            session.append(event)
-            now = time.monotonic()
-            if now - last_flush > 0.05:
-                out.flush()
-                last_flush = now
+        reporter = _LinkReporter(handle)
+        watchdog = asyncio.ensure_future(reporter.run())
+        try:
+            async for event in source.stream_run(request, handle):
+                if recorder is not None:
+                    recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
+                out.write(event.to_json_line() + b"\n")
+                session.append(event)
+                now = time.monotonic()
+                if now - last_flush > 0.05:
+                    out.flush()
+                    last_flush = now
+            reporter.check()
+        finally:
+            watchdog.cancel()
         out.flush()
         session.finish(handle.final_status)
         status = session.status
@@ -366,7 +440,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
     if args.input is not None:
         parse_json_arg(args.input, "--input")
     try:
-        source = make_source(target, api_key_from(args), getattr(args, "checkpointer", None))
+        source = make_source(target, api_key_from(args), getattr(args, "checkpointer", None), args)
     except SourceError as exc:
         raise CLIError(exc.message, exc.exit_code) from None
     if args.checkpoint:

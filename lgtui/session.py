@@ -208,6 +208,8 @@ class Session:
         self.ended: float | None = None
         self.capture_path: str | None = None  # where the run is being recorded
         self.capture_error: str | None = None  # why recording stopped, if it did
+        # the live stream's RunHandle, for its connection state (reconnecting, stalled)
+        self.link: Any = None
 
         self.events: list[StreamEvent] = []
         self._rows: dict[int, tuple[str, str]] = {}  # seq -> (node, summary), made when first shown

@@ -52,6 +52,41 @@ class Server:
     url: str
     proc: subprocess.Popen[bytes]
     log: Path
+    cmd: list[str] | None = None
+    cwd: Path | None = None
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash or an OOM killer does it: nothing is saved."""
+        self.proc.kill()
+        self.proc.wait(10)
+
+    def restart(self) -> None:
+        """Start again on the same port and folder (after `kill`)."""
+        assert self.cmd is not None and self.cwd is not None
+        self.proc = _spawn(self.cmd, self.cwd, self.log, append=True)
+        _wait_ready(self.proc, self.url, self.log)
+
+
+def _spawn(cmd: list[str], cwd: Path, log: Path, append: bool = False) -> subprocess.Popen[bytes]:
+    with log.open("ab" if append else "wb") as out:
+        return subprocess.Popen(cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, env=quiet_env())
+
+
+def _wait_ready(proc: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while True:
+        if proc.poll() is not None:
+            raise RuntimeError(f"langgraph dev exited early:\n{log.read_text()[-4000:]}")
+        try:
+            if httpx.get(f"{url}/ok", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        if time.monotonic() > deadline:
+            raise RuntimeError(
+                f"langgraph dev did not start in {STARTUP_TIMEOUT}s:\n{log.read_text()[-4000:]}"
+            )
+        time.sleep(0.25)
 
 
 @contextmanager
@@ -84,28 +119,13 @@ def start_dev_server(config: Path, log: Path) -> Iterator[Server]:
         "--config",
         str(config),
     ]
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            cmd, cwd=config.parent, stdout=out, stderr=subprocess.STDOUT, env=quiet_env()
-        )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_TIMEOUT
+    server = Server(url, _spawn(cmd, config.parent, log), log, cmd, config.parent)
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"langgraph dev exited early:\n{log.read_text()[-4000:]}")
-            try:
-                if httpx.get(f"{url}/ok", timeout=1.0).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError(
-                    f"langgraph dev did not start in {STARTUP_TIMEOUT}s:\n{log.read_text()[-4000:]}"
-                )
-            time.sleep(0.25)
-        yield Server(url, proc, log)
+        _wait_ready(server.proc, url, log)
+        yield server
     finally:
+        proc = server.proc
         proc.terminate()
         try:
             proc.wait(10)

@@ -7,6 +7,7 @@ graph in this process.  Both yield the same `StreamEvent`s.
 
 from __future__ import annotations
 
+import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -96,6 +97,20 @@ class RunHandle:
         self.run_id: str | None = None
         self.final_status: str | None = None  # set by the source when it knows better
         self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
+        # The connection, for the status bar: "connected" or "reconnecting" (with why).
+        self.link = "connected"
+        self.link_detail = ""
+        # When bytes last came from the server (heartbeats included); None when the run
+        # does not stream over a network (embedded runs never stall).
+        self.last_data: float | None = None
+        self.stall_after = 20.0
+
+    def stalled_for(self, now: float | None = None) -> float:
+        """Seconds without a byte from the server, once that exceeds ``stall_after``; else 0."""
+        if self.last_data is None or self.link != "connected":
+            return 0.0
+        quiet = (time.monotonic() if now is None else now) - self.last_data
+        return quiet if quiet >= self.stall_after else 0.0
 
 
 class Source(Protocol):

@@ -42,9 +42,32 @@ def _detail(response: httpx.Response) -> str:
     return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "…"
 
 
-REJOIN_ATTEMPTS = 8
+# Reconnecting after a drop: waits of 0.1 s doubling up to 5 s, for as long as
+# RemoteSource.reconnect_for seconds go by without one event getting through.
 REJOIN_FIRST_DELAY = 0.1
-REJOIN_MAX_DELAY = 2.0
+REJOIN_MAX_DELAY = 5.0
+
+
+def backoff(attempt: int) -> float:
+    """Seconds to wait before reconnect ``attempt`` (0-based)."""
+    return min(REJOIN_MAX_DELAY, REJOIN_FIRST_DELAY * 2 ** min(attempt, 16))
+
+
+class _Tap(httpx.AsyncByteStream):
+    """A response body that notes when its bytes arrive: heartbeat comments keep a
+    stream alive without yielding an event, and only the bytes show them."""
+
+    def __init__(self, inner: httpx.AsyncByteStream, handle: RunHandle) -> None:
+        self._inner = inner
+        self._handle = handle
+
+    async def __aiter__(self) -> AsyncIterator[bytes]:
+        async for chunk in self._inner:
+            self._handle.last_data = time.monotonic()
+            yield chunk
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
 
 
 class _Dropped(Exception):
@@ -107,6 +130,16 @@ def _id_key(sse_id: str) -> tuple[int, ...]:
         return (0,)
 
 
+class RunLost(ConnectError):
+    """A rejoin found the server up but the run unknown to it."""
+
+
+def _run_gone(event: str, data: str) -> bool:
+    """The server's answer to a rejoin of a run it does not know: an ``error`` event
+    saying 404 (the stream itself answers 200)."""
+    return event == "error" and "404" in data and "not found" in data.lower()
+
+
 def _looks_like_uuid(value: str) -> bool:
     try:
         uuid.UUID(value)
@@ -120,7 +153,16 @@ class RemoteSource:
 
     kind = "remote"
 
-    def __init__(self, url: str = DEFAULT_URL, api_key: str | None = None) -> None:
+    def __init__(
+        self,
+        url: str = DEFAULT_URL,
+        api_key: str | None = None,
+        *,
+        reconnect_for: float = 60.0,
+        stall_after: float = 20.0,
+    ) -> None:
+        self.reconnect_for = reconnect_for
+        self.stall_after = stall_after
         url = url.strip()
         if "://" not in url:
             url = "http://" + url
@@ -311,14 +353,12 @@ class RemoteSource:
         self, request: RunRequest, handle: RunHandle
     ) -> AsyncIterator[StreamEvent]:
         """Stream a run; a dropped connection is rejoined with Last-Event-ID when it can be."""
+        handle.stall_after = self.stall_after
         if request.watch:
             if not request.thread_id or request.thread_id == NEW_THREAD:
                 raise SourceError("watching needs an existing thread id")
             handle.thread_id = request.thread_id
-            stream = _Stream()
-            async for event in self._events(
-                "GET", f"/threads/{request.thread_id}/stream", stream, handle
-            ):
+            async for event in self._watch(request.thread_id, handle):
                 yield event
             return
         thread_id = request.thread_id
@@ -344,27 +384,91 @@ class RemoteSource:
                     "the run was not resumable, so events may be missing (reload the thread's state)"
                 ) from None
             reason = drop.reason
-        rejoin = f"/threads/{thread_id}/runs/{handle.run_id}/stream"
-        failures = 0  # consecutive rejoins that brought nothing; progress resets it
-        while failures < REJOIN_ATTEMPTS:
-            await asyncio.sleep(min(REJOIN_MAX_DELAY, REJOIN_FIRST_DELAY * 2**failures))
+        async for event in self._rejoin(thread_id, stream, handle, reason):
+            yield event
+
+    async def _watch(self, thread_id: str, handle: RunHandle) -> AsyncIterator[StreamEvent]:
+        """Follow a thread; a dropped watch is taken up again (backing off while the server
+        is away), and what was sent meanwhile is not replayed: the status bar says so."""
+        stream = _Stream()
+        path = f"/threads/{thread_id}/stream"
+        attempt, since, reason = 0, time.monotonic(), ""
+        while True:
+            before = stream.seq
+            try:
+                async for event in self._events("GET", path, stream, handle):
+                    yield event
+                return
+            except _Dropped as drop:
+                reason = drop.reason
+            except HTTPStatusError:
+                raise
+            except ConnectError as exc:
+                if not stream.seq:
+                    raise
+                reason = exc.message
+            if stream.seq > before:
+                attempt, since = 0, time.monotonic()
+            delay = backoff(attempt)
+            if time.monotonic() + delay - since > self.reconnect_for:
+                handle.link, handle.link_detail = "connected", ""
+                raise ConnectError(
+                    f"watch of thread {thread_id} lost and not back after "
+                    f"{self.reconnect_for:.0f}s of retrying: {reason}"
+                )
+            handle.link = "reconnecting"
+            handle.link_detail = f"{reason}; events sent meanwhile will be missing"
+            await asyncio.sleep(delay)
+            attempt += 1
+
+    async def _rejoin(
+        self, thread_id: str, stream: _Stream, handle: RunHandle, reason: str
+    ) -> AsyncIterator[StreamEvent]:
+        """Rejoin a dropped run with Last-Event-ID until it ends, backing off while the
+        server is away; give up after ``reconnect_for`` seconds without progress."""
+        path = f"/threads/{thread_id}/runs/{handle.run_id}/stream"
+        attempt = 0  # consecutive rejoins that brought nothing; progress resets it
+        since = time.monotonic()  # the last time an event got through
+        while True:
+            delay = backoff(attempt)
+            if time.monotonic() + delay - since > self.reconnect_for:
+                break
+            handle.link = "reconnecting"
+            handle.link_detail = (
+                f"{reason}; attempt {attempt + 1}, next in {delay:.1f}s"
+                if attempt
+                else f"{reason}; rejoining"
+            )
+            await asyncio.sleep(delay)
             stream.rejoins += 1
             handle.rejoins = stream.rejoins
             before = stream.seq
             try:
                 async for event in self._events(
-                    "GET", rejoin, stream, handle, headers={"Last-Event-ID": stream.rejoin_from()}
+                    "GET",
+                    path,
+                    stream,
+                    handle,
+                    rejoin=True,
+                    headers={"Last-Event-ID": stream.rejoin_from()},
                 ):
                     yield event
                 return
             except _Dropped as drop:
                 reason = drop.reason
+            except RunLost:
+                handle.link, handle.link_detail = "connected", ""
+                raise
             except ConnectError as exc:
                 reason = exc.message
-            failures = 0 if stream.seq > before else failures + 1
+            if stream.seq > before:
+                attempt, since = 0, time.monotonic()
+            else:
+                attempt += 1
+        handle.link, handle.link_detail = "connected", ""
         raise ConnectError(
-            f"connection to {self.target} lost after {stream.seq} events; "
-            f"{REJOIN_ATTEMPTS} attempts in a row to rejoin failed: {reason}"
+            f"connection to {self.target} lost after {stream.seq} events and not back after "
+            f"{self.reconnect_for:.0f}s of retrying: {reason}"
         )
 
     async def _events(
@@ -373,6 +477,7 @@ class RemoteSource:
         path: str,
         stream: _Stream,
         handle: RunHandle,
+        rejoin: bool = False,
         **kwargs: Any,
     ) -> AsyncIterator[StreamEvent]:
         """SSE events of one request; raises _Dropped when the connection breaks mid-way."""
@@ -389,6 +494,9 @@ class RemoteSource:
                 if response.status_code >= 400:
                     await response.aread()
                     raise HTTPStatusError(response.status_code, _detail(response), method, path)
+                response.stream = _Tap(response.stream, handle)  # type: ignore[arg-type]
+                handle.last_data = time.monotonic()
+                handle.link, handle.link_detail = "connected", ""
                 async for sse in source.aiter_sse():
                     if not sse.data:
                         # `: heartbeat` comments and other blocks without data dispatch
@@ -397,6 +505,13 @@ class RemoteSource:
                     sse_id = sse.id or None
                     if stream.seen(sse_id):
                         continue
+                    if rejoin and not received and _run_gone(sse.event, sse.data):
+                        raise RunLost(
+                            f"the server at {self.target} came back without run "
+                            f"{handle.run_id} (it was restarted?): events after "
+                            f"#{stream.seq - 1} are missing; the thread's state may tell "
+                            "what happened (h: history)"
+                        )
                     received += 1
                     event = StreamEvent(
                         stream.seq,

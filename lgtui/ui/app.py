@@ -141,6 +141,7 @@ class LgtuiApp(_Base):
         )
         self.session = session
         self._handle = RunHandle()
+        session.link = self._handle
         self.main.attach(session)
         recorder = self._recorder(request)
         self._run_future = self.engine.submit(

@@ -19,6 +19,8 @@ STATUS_STYLES = {
     "cancelled": "bold black on grey70",
     "disconnected": "bold white on red",
     "idle": "bold black on grey70",
+    "reconnecting": "bold white on dark_orange3",
+    "stalled": "bold black on dark_orange",
 }
 
 
@@ -62,6 +64,14 @@ class StatusBar(Static):
         if status == "running" and session.request.get("watch"):
             status = "watching"
         text.append(f" {status} ", STATUS_STYLES.get(status, "reverse"))
+        link = session.link
+        if status in ("running", "watching") and link is not None:
+            if link.link == "reconnecting":
+                text.append(" reconnecting ", STATUS_STYLES["reconnecting"])
+                text.append(" " + safe_text(link.link_detail, 160), "red")
+            elif stalled := link.stalled_for():
+                text.append(" stalled ", STATUS_STYLES["stalled"])
+                text.append(f" no data from the server for {stalled:.0f}s", "yellow")
         text.append("  ")
         text.append(safe_text(session.assistant or "-", 40), "bold")
         text.append("  thread ", "dim")
