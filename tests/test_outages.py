@@ -150,9 +150,11 @@ async def test_server_killed_mid_run_then_restarted(tmp_path):
 def test_stream_says_on_stderr_when_the_server_stalls_and_when_it_is_back(server):
     with cutting_proxy(urlsplit(server.url).port) as proxy:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "lgtui", "stream", f"http://127.0.0.1:{proxy.port}"]
-            + ["--api-key", TEST_API_KEY, "-a", "firehose", "-m", "custom", "--stall-after", "1"]
-            + ["-i", json.dumps({"count": 300, "pause": 0.005})],
+            [
+                *(sys.executable, "-m", "lgtui", "stream", f"http://127.0.0.1:{proxy.port}"),
+                *("--api-key", TEST_API_KEY, "-a", "firehose", "-m", "custom"),
+                *("--stall-after", "1", "-i", json.dumps({"count": 300, "pause": 0.005})),
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -164,7 +166,7 @@ def test_stream_says_on_stderr_when_the_server_stalls_and_when_it_is_back(server
             proxy.freeze()
             time.sleep(2.5)
             proxy.thaw()
-            out, err = proc.communicate(timeout=60)
+            _out, err = proc.communicate(timeout=60)
         finally:
             proc.kill()
     assert proc.returncode == 0, err

@@ -153,6 +153,53 @@ async def test_hostile_state_is_shown_literally(embedded):
         assert app.is_running
 
 
+async def test_huge_hostile_values_are_cut_for_display_and_viewable_whole(embedded):
+    """A 10 MB string with markup and control characters inside, a 10,000-key dict and
+    100 levels of nesting: shown cut, literally, opened whole on demand, keys still work."""
+    from lgtui.ui.screens.value import ValueScreen
+    from lgtui.ui.widgets.long_text import LongText
+
+    app = LgtuiApp(
+        embedded,
+        request=RunRequest("hostile", {"huge": True}, stream_mode=["updates", "values"]),
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, done(app), timeout=60)
+        await pilot.press("3", "end")  # Values: the last state
+        screen = await wait_for_text(pilot, "(10,000,104 chars, enter to view)", "many: {10000}")
+        assert "\x00" not in screen and "\x1b" not in screen
+        tree = app.screen.query_one("#payload")
+        node = next(n for n in tree.root.children if str(n.label.plain).startswith("big:"))
+        tree.focus()
+        tree.move_cursor(node)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ValueScreen), what="value viewer")
+        screen = await wait_for_text(pilot, "10,000,104 characters (esc to close)", "BBBBBBBB")
+        view = app.screen.query_one(LongText)
+        # the markup and control characters in the middle, on their row, literally
+        middle = "".join(view.row_text(r) for r in range(view.rows))
+        assert len(middle) > 10_000_000
+        assert "[bold red]x[/] [@click=app.quit]q[/]" in middle
+        assert "\\x1b[31mred\\x1b[0m" in middle and "\\x07EEEE" in middle
+        assert not any(c in middle for c in "\x00\x07\x1b")  # escaped, never raw
+        await pilot.press("end")
+        await wait_for_text(pilot, "EEEEEEEE")
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ValueScreen), what="closed")
+        # 100 levels: open one level at a time, as deep as wanted
+        deep = next(n for n in tree.root.children if str(n.label.plain).startswith("deep:"))
+        for _ in range(100):
+            deep.expand()
+            for _ in range(100):  # the children are made when the expansion is handled
+                if deep.children:
+                    break
+                await pilot.pause()
+            deep = deep.children[0]
+        assert str(deep.label.plain) == 'level100: "bottom"'
+        await pilot.press("1", "up", "down", "2")
+        assert app.is_running
+
+
 async def test_new_run_dialog_rejects_invalid_json(embedded):
     app = LgtuiApp(embedded)
     async with app.run_test(size=SIZE) as pilot:

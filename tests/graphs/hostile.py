@@ -18,7 +18,19 @@ def _deep(n: int) -> Any:
     return node
 
 
+def huge() -> dict[str, Any]:
+    """The sizes of issue 5: a 10 MB string (markup inside), 10,000 keys, 100 levels."""
+    big = "B" * 5_000_000 + MARKUP + ANSI + "\x00\x07" + "E" * 5_000_000
+    return {
+        "big": big,
+        "many": {f"key{i:05d} {MARKUP}": i for i in range(10_000)},
+        "deep": _deep(100),
+    }
+
+
 class State(TypedDict, total=False):
+    huge: bool
+    many: dict
     markup: str
     ansi: str
     wide: str
@@ -28,7 +40,10 @@ class State(TypedDict, total=False):
 
 def fill(state: State):
     get_stream_writer()({MARKUP: ANSI})
-    return {"markup": MARKUP, "ansi": ANSI, "wide": WIDE, "big": BIG, "deep": _deep(60)}
+    out = {"markup": MARKUP, "ansi": ANSI, "wide": WIDE, "big": BIG, "deep": _deep(60)}
+    if state.get("huge"):
+        out.update(huge())
+    return out
 
 
 graph = (

@@ -9,6 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from lgtui.preview import safe_multiline, safe_text
+from lgtui.ui.widgets.long_text import LongText
+
+LONG = 100_000  # characters past which a TextArea would take seconds to wrap
 
 
 class ValueScreen(ModalScreen[None]):
@@ -33,6 +36,9 @@ class ValueScreen(ModalScreen[None]):
                     f"{safe_text(self.title_text, 60)} — {len(self.value):,} characters (esc to close)"
                 )
             )
-            yield TextArea(
-                safe_multiline(self.value), read_only=True, soft_wrap=True, id="value-text"
-            )
+            if len(self.value) > LONG:
+                yield LongText(self.value, id="value-text")
+            else:
+                yield TextArea(
+                    safe_multiline(self.value), read_only=True, soft_wrap=True, id="value-text"
+                )

@@ -47,6 +47,7 @@ class StatusBar(Static):
         super().__init__("", id=id)
         self.source_label = ""
         self.note = ""  # the last problem to report while no run is shown
+        self._last: tuple | None = None
 
     def show(self, session: Session | None) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -58,7 +59,7 @@ class StatusBar(Static):
                 text.append("  press n to try again", "italic")
             else:
                 text.append("press n to start a run", "italic")
-            self.update(text)
+            self._set(text)
             return
         status = session.status
         if status == "running" and session.request.get("watch"):
@@ -91,4 +92,11 @@ class StatusBar(Static):
             text.append("  ● rec ", "red")
             text.append(safe_text(_home(session.capture_path), 200), "dim")
         text.append(f"  {self.source_label}", "dim")
-        self.update(text)
+        self._set(text)
+
+    def _set(self, text: Text) -> None:
+        """Repaint only on change: an idle screen then paints nothing at all."""
+        key = (text.plain, tuple(text.spans))
+        if key != self._last:
+            self._last = key
+            self.update(text)
