@@ -132,10 +132,11 @@ class CaptureWriter:
         with self._lock:
             if not self._buffer or self._file is None or self.error is not None:
                 return
-            data = b"".join(self._buffer)
-            self._buffer.clear()
+            # record by record: one big joined copy per flush would be a large short-lived
+            # allocation each time, which fragments the heap of a long-running process
+            buffer, self._buffer = self._buffer, []
             try:
-                self._file.write(data)
+                self._file.writelines(buffer)
                 self._file.flush()
             except OSError as exc:
                 reason = (

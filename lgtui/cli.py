@@ -541,8 +541,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         if args.state_at is not None:
             from lgtui.session import Session
+            from lgtui.store import NO_SPILL
 
-            session = Session()
+            session = Session(window=NO_SPILL)
             for event in capture.events:
                 session.append(event)
             if not 0 <= args.state_at < session.count:

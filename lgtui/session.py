@@ -10,16 +10,21 @@ from __future__ import annotations
 
 import threading
 import time
+from array import array
 from bisect import bisect_right
+from collections import OrderedDict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from lgtui.events import StreamEvent, ns_node
 from lgtui.preview import preview, safe_text
+from lgtui.store import EventStore
 
 # Which tab each wire mode is listed in (besides All).
 TABS: tuple[str, ...] = ("all", "updates", "values", "debug", "messages", "events", "custom")
+_ROWS_KEPT = 20_000  # one-line summaries kept (a screenful is made in a millisecond)
+
 _TAB_OF_MODE = {
     "updates": "updates",
     "values": "values",
@@ -101,7 +106,7 @@ class Message:
     chunks: int = 0
     complete: bool = False
     usage: dict[str, Any] | None = None
-    seqs: list[int] = field(default_factory=list)  # the events that built it
+    seqs: array[int] = field(default_factory=lambda: array("q"))  # the events that built it
 
     @property
     def text(self) -> str:
@@ -195,6 +200,7 @@ class Session:
         assistant: str = "",
         thread_id: str | None = None,
         request: dict[str, Any] | None = None,
+        window: int | None = None,
     ) -> None:
         self.source_kind = source_kind
         self.target = target
@@ -211,18 +217,22 @@ class Session:
         # the live stream's RunHandle, for its connection state (reconnecting, stalled)
         self.link: Any = None
 
-        self.events: list[StreamEvent] = []
-        self._rows: dict[int, tuple[str, str]] = {}  # seq -> (node, summary), made when first shown
-        self.tabs: dict[str, list[int]] = {tab: [] for tab in TABS if tab != "all"}
+        # The newest events in memory, older ones on disk (bounded memory for long runs);
+        # what is kept per event besides is a few array slots, not objects.
+        self.events: EventStore = EventStore(window=window)
+        # seq -> (node, summary), made when first shown; the most recent few thousand kept
+        self._rows: OrderedDict[int, tuple[str, str]] = OrderedDict()
+        self.tabs: dict[str, array[int]] = {tab: array("q") for tab in TABS if tab != "all"}
         self.namespaces: dict[tuple[str, ...], str] = {(): "root"}  # ns -> short label
-        self.ns_events: dict[tuple[str, ...], list[int]] = {(): []}
+        self.ns_events: dict[tuple[str, ...], array[int]] = {(): array("q")}
+        self._ns_index: dict[tuple[str, ...], int] = {(): 0}
+        self._ns_list: list[tuple[str, ...]] = [()]
+        self._ns_of = array("l")  # seq -> index into _ns_list
         self.messages: dict[str, Message] = {}
         self.latest_values: dict[tuple[str, ...], int] = {}  # ns -> seq of latest values event
         # ns -> seqs of events that carry a whole state (values, checkpoints, debug checkpoints)
-        self.state_events: dict[tuple[str, ...], list[int]] = {}
-        self.checkpoint_seqs: list[
-            int
-        ] = []  # checkpoint events (debug or checkpoints mode), any ns
+        self.state_events: dict[tuple[str, ...], array[int]] = {}
+        self.checkpoint_seqs: array[int] = array("q")  # checkpoints (debug or checkpoints mode)
         self.stop_seqs: list[int] = []  # errors and interrupts, for jumping between them
         self.interrupts: list[Interrupt] = []
         self.errors: list[RunError] = []
@@ -257,11 +267,12 @@ class Session:
             if ns not in self.namespaces:
                 self._add_namespace(ns)
             self.ns_events[ns].append(seq)
+            self._ns_of.append(self._ns_index[ns])
             if mode == "values":
                 self.latest_values[ns] = seq
-                self.state_events.setdefault(ns, []).append(seq)
+                self._state_seqs(ns).append(seq)
             elif mode == "checkpoints" or (mode == "debug" and _CHECKPOINT_MARK in event.raw[:120]):
-                self.state_events.setdefault(ns, []).append(seq)
+                self._state_seqs(ns).append(seq)
                 self.checkpoint_seqs.append(seq)
             if data is not _UNPARSED:
                 self._derive(seq, event, data)
@@ -308,7 +319,13 @@ class Session:
         if row is None:
             event = self.events[seq]
             row = self._rows[seq] = self._describe(event, event.data)
+            if len(self._rows) > _ROWS_KEPT:
+                self._rows.popitem(last=False)
         return row
+
+    def ns_at(self, seq: int) -> tuple[str, ...]:
+        """The namespace of event ``seq``, without reading the event (it may be on disk)."""
+        return self._ns_list[self._ns_of[seq]]
 
     def ns_label(self, ns: tuple[str, ...]) -> str:
         return self.namespaces.get(ns, "|".join(ns))
@@ -405,6 +422,12 @@ class Session:
 
     # -- internals -----------------------------------------------------------------------
 
+    def _state_seqs(self, ns: tuple[str, ...]) -> array[int]:
+        seqs = self.state_events.get(ns)
+        if seqs is None:
+            seqs = self.state_events[ns] = array("q")
+        return seqs
+
     def _add_namespace(self, ns: tuple[str, ...]) -> None:
         """A short label for ``ns``: task ids cut to the shortest unambiguous prefix (≥ 4)."""
         taken = set(self.namespaces.values())
@@ -415,7 +438,9 @@ class Session:
             if label not in taken:
                 break
         self.namespaces[ns] = label
-        self.ns_events[ns] = []
+        self.ns_events[ns] = array("q")
+        self._ns_index[ns] = len(self._ns_list)
+        self._ns_list.append(ns)
 
     def _describe(self, event: StreamEvent, data: Any) -> tuple[str, str]:
         mode = event.mode

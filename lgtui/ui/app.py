@@ -7,7 +7,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
-from textual import work
+from textual import events, work
 from textual.app import App
 from textual.binding import Binding
 
@@ -15,6 +15,8 @@ from lgtui.capture import CaptureError, Recorder, read_capture, read_header
 from lgtui.engine import Engine, stream_into
 from lgtui.session import ERROR, Session
 from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
+from lgtui.store import NO_SPILL
+from lgtui.ui.idle_gc import IdleCollector
 from lgtui.ui.screens.graph import GraphScreen
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
@@ -28,6 +30,22 @@ class _Base(App[int]):
 
     CSS_PATH = "app.tcss"
     BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.collector = IdleCollector()
+
+    def start_idle_gc(self) -> None:
+        self.collector.install()
+        self.set_interval(1.0, self.collector.tick)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
+            self.collector.touched()
+        await super().on_event(event)
+
+    def on_unmount(self) -> None:
+        self.collector.uninstall()
 
     def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
         try:
@@ -71,6 +89,7 @@ class LgtuiApp(_Base):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self.start_idle_gc()
         self.engine = Engine()
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
@@ -189,8 +208,8 @@ class LgtuiApp(_Base):
         self.push_screen(GraphScreen(assistant, self.graphs.get(assistant)))
 
     def _run_done(self, session: Session) -> None:
-        if session is not self.session:
-            return
+        if session is not self.session or not self.is_screen_installed("main"):
+            return  # another run took its place, or the app is closing
         if session.thread_id and self.form.thread == NEW_THREAD:
             # The next run continues on this thread unless the user says otherwise.
             self.form.thread = session.thread_id
@@ -307,6 +326,7 @@ class LgtuiApp(_Base):
         self.exit(0)
 
     def on_unmount(self) -> None:
+        super().on_unmount()
         if self.engine is not None:
             engine = self.engine
             try:
@@ -342,6 +362,7 @@ class ReplayApp(_Base):
         return self.get_screen("main")  # type: ignore[return-value]
 
     def on_mount(self) -> None:
+        self.start_idle_gc()
         self.install_screen(ReplayScreen(), "main")
         self.push_screen("main")
         self.call_after_refresh(self._start)
@@ -358,6 +379,7 @@ class ReplayApp(_Base):
             assistant=str(header.get("assistant") or ""),
             thread_id=header.get("thread_id") if isinstance(header.get("thread_id"), str) else None,
             request=request,
+            window=NO_SPILL,  # the capture holds the events already
         )
         self.session = session
         self.main.attach(session)
@@ -387,6 +409,8 @@ class ReplayApp(_Base):
         self.push_screen(GraphScreen(assistant, graph, as_of=lambda: self.main.cursor))
 
     def _loaded(self, capture: Any) -> None:
+        if not self.is_screen_installed("main"):
+            return  # the app is closing
         screen = self.main
         screen.capture_loading = False
         if capture is not None and capture.truncated_at is not None:

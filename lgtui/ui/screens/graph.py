@@ -10,12 +10,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.sources.base import SourceError
+from lgtui.ui.widgets.footer import KeyFooter
 
 
 def node_activity(
@@ -127,7 +128,7 @@ class GraphScreen(Screen[None]):
         )
         with VerticalScroll():
             yield Static("loading…", id="graph-body")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.graph is None:

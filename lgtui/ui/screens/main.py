@@ -12,13 +12,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, OptionList, Static, TabbedContent, TabPane
+from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from lgtui.preview import preview, safe_text
 from lgtui.session import TABS, Session
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import EventList
+from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
 from lgtui.ui.widgets.messages_view import MessagesView
 from lgtui.ui.widgets.status_bar import StatusBar
@@ -95,7 +96,7 @@ class MainScreen(Screen[None]):
                     with TabPane("Diff", id="pane-diff"):
                         yield DiffView(id="diff")
         yield from self.compose_extra()
-        yield Footer()
+        yield KeyFooter()
 
     def compose_extra(self) -> ComposeResult:
         """Widgets a subclass adds above the footer (the replay's timeline)."""

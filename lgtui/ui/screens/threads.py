@@ -19,7 +19,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Input,
     Label,
     Static,
@@ -35,6 +34,7 @@ from lgtui.preview import preview, safe_text
 from lgtui.sources.base import RunRequest, SourceError
 from lgtui.ui.screens.new_run import json_error
 from lgtui.ui.widgets.diff_view import DiffView
+from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
 
 PAGE = 50
@@ -74,7 +74,7 @@ class ThreadsScreen(Screen[None]):
             id="metadata-filter",
         )
         yield DataTable(id="threads", cursor_type="row", zebra_stripes=True)
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#metadata-filter").display = False
@@ -371,7 +371,7 @@ class HistoryScreen(Screen[None]):
                         yield DiffView(id="checkpoint-diff")
                     with TabPane("Tasks", id="hpane-tasks"):
                         yield JsonTree(id="checkpoint-tasks")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.query_one("#history-note").display = False

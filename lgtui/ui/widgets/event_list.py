@@ -7,7 +7,9 @@ refresh -- never one refresh per event.
 
 from __future__ import annotations
 
+from array import array
 from bisect import bisect_right
+from collections.abc import Sequence
 
 from rich.segment import Segment
 from rich.style import Style
@@ -81,7 +83,7 @@ class EventList(ScrollView, can_focus=True):
         self.tab = tab
         self.session: Session | None = None
         self.ns_filter: tuple[str, ...] | None = None
-        self._rows: list[int] = []
+        self._rows: array[int] = array("q")  # seqs of this list's rows
         self._scanned = 0
         self._known = 0  # rows the screen knows about; the session may already hold more
         self.as_of: int | None = None  # replay: show only events up to this one
@@ -91,7 +93,7 @@ class EventList(ScrollView, can_focus=True):
 
     def attach(self, session: Session | None) -> None:
         self.session = session
-        self._rows = []
+        self._rows = array("q")
         self._scanned = 0
         self._known = 0
         self._cache.clear()
@@ -102,7 +104,7 @@ class EventList(ScrollView, can_focus=True):
 
     def set_namespace(self, ns: tuple[str, ...] | None) -> None:
         self.ns_filter = ns
-        self._rows, self._scanned, self._known = [], 0, 0
+        self._rows, self._scanned, self._known = array("q"), 0, 0
         self._cache.clear()
         self.sync()
         self.cursor = min(self.cursor, len(self._rows) - 1)
@@ -116,12 +118,12 @@ class EventList(ScrollView, can_focus=True):
             new = source[self._scanned :]
             self._scanned += len(new)
             if self.ns_filter is not None and self.tab != "all":
-                events = self.session.events
+                ns_at = self.session.ns_at
                 ns = self.ns_filter
-                new = [s for s in new if events[s].ns == ns]
+                new = [s for s in new if ns_at(s) == ns]
             self._rows.extend(new)
 
-    def _source_rows(self) -> list[int] | None:
+    def _source_rows(self) -> Sequence[int] | None:
         """Sequence numbers this tab draws from; None means every event."""
         assert self.session is not None
         if self.tab == "all":

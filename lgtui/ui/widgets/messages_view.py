@@ -13,6 +13,7 @@ from lgtui.session import Message, Session
 
 ROLE_STYLES = {"ai": "blue", "human": "green", "tool": "yellow", "system": "magenta"}
 MAX_TEXT = 20_000  # characters of one message drawn; the full text is in the event payload
+WINDOW = 300  # messages drawn at most: the newest (as of the cursor, in a replay)
 
 
 def render_message(msg: Message, ns_label: str, streaming: bool) -> Panel:
@@ -71,6 +72,7 @@ class MessagesView(VerticalScroll):
     DEFAULT_CSS = """
     MessagesView > .message { height: auto; margin: 0 0 0 0; }
     MessagesView > #no-messages { color: $text-muted; padding: 1 2; }
+    MessagesView > #earlier { color: $text-muted; padding: 0 1; }
     """
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -80,6 +82,7 @@ class MessagesView(VerticalScroll):
         self.can_focus = True
 
     def compose(self):
+        yield Static("", id="earlier")
         yield Static(
             "No messages streamed yet (stream mode messages-tuple or messages).", id="no-messages"
         )
@@ -92,6 +95,7 @@ class MessagesView(VerticalScroll):
         self._seen.clear()
         self.query(".message").remove()
         self.query_one("#no-messages").display = True
+        self.query_one("#earlier").display = False
 
     def sync(self, as_of: int | None = None) -> None:
         """Show the session's messages; in a replay, as they stood after event ``as_of``."""
@@ -101,6 +105,18 @@ class MessagesView(VerticalScroll):
         running = session.status == "running"
         messages = session.snapshot_messages() if as_of is None else session.messages_at(as_of)
         self.query_one("#no-messages").display = not messages
+        earlier = self.query_one("#earlier", Static)
+        earlier.display = len(messages) > WINDOW
+        if len(messages) > WINDOW:
+            hidden = len(messages) - WINDOW
+            messages = messages[-WINDOW:]
+            earlier.update(
+                Text(
+                    f"… {hidden:,} earlier messages not drawn (the newest {WINDOW} are); "
+                    "their events are in the All tab",
+                    style="italic",
+                )
+            )
         shown = {m.id for m in messages}
         for mid in [mid for mid in self._seen if mid not in shown]:
             self._seen.pop(mid)[1].remove()
