@@ -5,11 +5,16 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from ui_helpers import wait_for, wait_for_text
 
+import lgtui.store
 from lgtui.capture import read_capture
 from lgtui.events import StreamEvent
 from lgtui.session import Session
+from lgtui.sources.base import RunRequest
+from lgtui.sources.embedded import EmbeddedSource
 from lgtui.store import NO_SPILL, EventStore
+from lgtui.ui.app import LgtuiApp
 
 RECORDINGS = Path(__file__).parent.parent / "recordings"
 
@@ -69,13 +74,6 @@ async def test_a_long_live_run_keeps_old_events_on_disk_and_shows_them(
     graphs_dir, tmp_path, monkeypatch
 ):
     """The app with a small window: most events leave memory, every one stays viewable."""
-    import lgtui.store
-    from ui_helpers import wait_for, wait_for_text
-
-    from lgtui.sources.base import RunRequest
-    from lgtui.sources.embedded import EmbeddedSource
-    from lgtui.ui.app import LgtuiApp
-
     monkeypatch.setattr(lgtui.store, "DEFAULT_WINDOW", 300)
     monkeypatch.setattr(lgtui.store, "BATCH", 200)
     request = RunRequest("firehose", {"count": 5_000, "size": 80}, stream_mode=["custom"])
