@@ -249,6 +249,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--state-at", type=int, metavar="SEQ", help="print the values state as of event SEQ as JSON"
     )
+    p = sub.add_parser(
+        "diff",
+        help="compare two recorded runs: path, state at matching steps, messages, status",
+        description=(
+            "Compare two captures: the nodes each super-step ran and where the paths part, "
+            "the state after each step both runs took, the messages, the final status. "
+            "Opens a screen to explore them, or with --text prints a report. Exit status, "
+            "like diff: 0 the runs are the same, 1 they differ, 2 trouble (a file that is "
+            "not a capture)."
+        ),
+    )
+    p.add_argument("a", help="a .msgpack capture")
+    p.add_argument("b", help="another .msgpack capture")
+    p.add_argument("--text", action="store_true", help="print the report instead (for CI)")
+    p.add_argument(
+        "--strict",
+        action="store_true",
+        help="compare every key; by default ids and timestamps (id, run_id, thread_id, "
+        "checkpoint_id, created_at, timestamp, ...) are left out, as they differ in any two runs",
+    )
+    p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="KEY",
+        help="also leave out this state key wherever it appears (repeatable)",
+    )
+
+    sub.add_parser(
+        "keys",
+        help="every key binding, its id and where to remap it",
+        description="Lists every key binding with the id to remap it by in config.toml.",
+    )
     return parser
 
 
@@ -585,6 +617,50 @@ def cmd_replay(args: argparse.Namespace) -> int:
     return app.return_code or 0
 
 
+def cmd_diff(args: argparse.Namespace) -> int:
+    from lgtui.capture import CaptureError, read_capture
+    from lgtui.rundiff import VOLATILE_KEYS, compare, render_text, run_view
+
+    captures = []
+    for name in (args.a, args.b):
+        try:
+            capture = read_capture(name)
+        except CaptureError as exc:
+            raise _capture_error(exc) from None
+        if capture.truncated_at is not None:
+            print(f"lgtui: warning: {name}: {capture.damage}", file=sys.stderr)
+        captures.append(capture)
+    ignore = frozenset() if args.strict else VOLATILE_KEYS
+    ignore |= frozenset(args.ignore or ())
+    diff = compare(run_view(captures[0], args.a), run_view(captures[1], args.b), ignore)
+    status = EXIT_RUN_ERROR if diff.differ else EXIT_OK
+    if args.text:
+        import shutil
+
+        sys.stdout.write(render_text(diff, width=shutil.get_terminal_size((100, 24)).columns))
+        return status
+    from lgtui.ui.rundiff_app import RunDiffApp
+
+    app = RunDiffApp(diff)
+    app.run()
+    return status
+
+
+def cmd_keys(args: argparse.Namespace) -> int:
+    from lgtui.config import config_path
+    from lgtui.ui.keys import all_bindings
+
+    print(f"Remap keys in {config_path()}:\n")
+    print('  [keys]\n  "replay.play" = "p,space"\n')
+    where = ""
+    for place, binding in all_bindings():
+        if place != where:
+            print(f"\n{place}")
+            where = place
+        print(f"  {binding.id:<28} {binding.key:<26} {binding.description}")
+    return EXIT_OK
+
+
 def bundled_examples() -> str:
     return str(Path(__file__).parent / "examples" / "langgraph.json")
 
@@ -608,6 +684,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_export(args)
         if args.command_name == "replay":
             return cmd_replay(args)
+        if args.command_name == "diff":
+            return cmd_diff(args)
+        if args.command_name == "keys":
+            return cmd_keys(args)
         if args.command_name == "demo":
             if not (args.assistant or args.input or args.command):
                 # Start straight away on the research agent, subgraphs included.

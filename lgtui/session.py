@@ -304,6 +304,8 @@ class Session:
         return len(self.events)
 
     def elapsed(self) -> float:
+        if self.source_kind == "replay":  # the recorded run's length, not the loading time
+            return self.events[-1].t if self.count else 0.0
         end = self.ended if self.ended is not None else time.monotonic()
         return end - self.started
 

@@ -137,7 +137,7 @@ async def test_server_killed_mid_run_then_restarted(tmp_path):
             assert app.session.count == seen
 
             # the app goes on with the restarted server: a new run starts from the dialog
-            await pilot.press("n")
+            await pilot.press("ctrl+n")
             await wait_for_text(pilot, "firehose", "Start")
 
     final = read_capture(capture)

@@ -10,16 +10,15 @@ from __future__ import annotations
 import time
 from typing import Annotated, TypedDict
 
-from langchain_core.language_models.fake_chat_models import (
-    FakeMessagesListChatModel,
-    GenericFakeChatModel,
-)
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage, AnyMessage, HumanMessage
 from langchain_core.tools import tool
 from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode
+
+from lgtui.examples.models import StreamingFakeModel
 
 ANSWER = (
     "LangGraph streams every step of a run: node updates, full state values, "
@@ -84,12 +83,9 @@ research = (
 
 
 def write(state: State):
-    model = GenericFakeChatModel(messages=iter([AIMessage(ANSWER)]))
-    full = None
-    for chunk in model.stream(state["messages"]):
-        full = chunk if full is None else full + chunk
-        time.sleep(0.03)  # a model's pace, so the stream is watchable
-    reply = AIMessage(content=full.content, id=full.id)  # the streamed message, whole
+    # streams word by word at a model's pace, so it is watchable; reports token usage
+    model = StreamingFakeModel(messages=iter([AIMessage(ANSWER)]), pause=0.03)
+    reply = model.invoke(state["messages"])
     return {"answer": reply.content, "messages": [reply]}
 
 

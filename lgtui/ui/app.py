@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import concurrent.futures
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from textual import events, work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from lgtui.capture import CaptureError, Recorder, read_capture, read_header
+from lgtui.config import load as load_config
+from lgtui.config import save_theme
 from lgtui.engine import Engine, stream_into
 from lgtui.session import ERROR, Session
 from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
 from lgtui.store import NO_SPILL
 from lgtui.ui.idle_gc import IdleCollector
+from lgtui.ui.keys import all_bindings, keyed, palette_commands
 from lgtui.ui.screens.graph import GraphScreen
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
@@ -26,18 +31,80 @@ from lgtui.ui.widgets.status_bar import StatusBar
 
 
 class _Base(App[int]):
-    """What both apps share: styles, quitting, and callbacks from worker threads."""
+    """What both apps share: styles, settings, keys, help, palette, quitting, and
+    callbacks from worker threads."""
 
     CSS_PATH = "app.tcss"
-    BINDINGS = [Binding("ctrl+c", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = keyed(
+        "app",
+        [
+            Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
+            Binding("f1", "help", "Help", tooltip="What the focused part shows, and its keys"),
+        ],
+    )
+    # narrow terminals stack the detail pane under the list (see app.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
 
     def __init__(self) -> None:
         super().__init__()
         self.collector = IdleCollector()
+        self.settings = load_config()
 
     def start_idle_gc(self) -> None:
         self.collector.install()
         self.set_interval(1.0, self.collector.tick)
+
+    def apply_settings(self) -> None:
+        """The user's theme and keys from config.toml; what is wrong there is said, once."""
+        settings = self.settings
+        problems = list(settings.problems)
+        if settings.keys:
+            known = {b.id for _, b in all_bindings()}
+            unknown = sorted(set(settings.keys) - known)
+            if unknown:
+                problems.append(
+                    f"{settings.path}: unknown key binding ids {', '.join(unknown)} "
+                    "(`lgtui keys` lists them)"
+                )
+            self.set_keymap({k: v for k, v in settings.keys.items() if k in known})
+        if settings.theme:
+            if settings.theme in self.available_themes:
+                self.theme = settings.theme
+            else:
+                problems.append(
+                    f"{settings.path}: no theme called {settings.theme!r}; "
+                    f"choose from {', '.join(sorted(self.available_themes))}"
+                )
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        for problem in problems:
+            self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
+
+    def _remember_theme(self, theme: Any) -> None:
+        name = getattr(theme, "name", None)
+        if not name or name == self.settings.theme:
+            return
+        self.settings.theme = name
+        error = save_theme(name, self.settings.path)
+        if error:
+            self.notify(error, severity="warning", markup=False, timeout=8)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
+        builtin = list(super().get_system_commands(screen))
+        yield from builtin
+        titles = {command.title.lower() for command in builtin}
+        for title, help_text, callback in palette_commands(self, screen):
+            if title.lower() not in titles:
+                titles.add(title.lower())
+                yield SystemCommand(title, help_text, callback)
+
+    def action_help(self) -> None:
+        from lgtui.ui.screens.help import HelpScreen
+
+        if isinstance(self.screen, HelpScreen):
+            self.screen.dismiss()
+            return
+        self.push_screen(HelpScreen(self.screen))
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
@@ -90,6 +157,7 @@ class LgtuiApp(_Base):
 
     def on_mount(self) -> None:
         self.start_idle_gc()
+        self.apply_settings()
         self.engine = Engine()
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
@@ -363,6 +431,7 @@ class ReplayApp(_Base):
 
     def on_mount(self) -> None:
         self.start_idle_gc()
+        self.apply_settings()
         self.install_screen(ReplayScreen(), "main")
         self.push_screen("main")
         self.call_after_refresh(self._start)

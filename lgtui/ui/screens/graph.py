@@ -16,6 +16,7 @@ from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.sources.base import SourceError
+from lgtui.ui.keys import keyed
 from lgtui.ui.widgets.footer import KeyFooter
 
 
@@ -112,7 +113,7 @@ def render_graph(
 
 
 class GraphScreen(Screen[None]):
-    BINDINGS = [Binding("escape,v", "app.pop_screen", "Back")]
+    BINDINGS = keyed("graph", [Binding("escape,v", "app.pop_screen", "Back")])
 
     def __init__(
         self, assistant: str, graph: dict[str, Any] | None = None, as_of: Any = None

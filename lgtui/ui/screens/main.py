@@ -16,13 +16,17 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from lgtui.preview import preview, safe_text
+from lgtui.query import EventSearch, Query
 from lgtui.session import TABS, Session
+from lgtui.ui.keys import keyed
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
 from lgtui.ui.widgets.messages_view import MessagesView
+from lgtui.ui.widgets.search_bar import SearchBar
 from lgtui.ui.widgets.status_bar import StatusBar
+from lgtui.ui.widgets.timeline_view import TimelineView
 
 TAB_TITLES = {
     "all": "All",
@@ -32,31 +36,62 @@ TAB_TITLES = {
     "messages": "Messages",
     "events": "Events",
     "custom": "Custom",
+    "timeline": "Timeline",
 }
+UI_TABS = (*TABS, "timeline")  # the Timeline tab is drawn from the debug/tasks events
 REFRESH_HZ = 20
 DETAIL_DELAY = 0.12  # seconds the cursor must rest before the payload tree is rebuilt
 
 
 class MainScreen(Screen[None]):
-    BINDINGS = [
-        Binding("n", "new_run", "New run"),
-        Binding("r", "rerun", "Run again"),
-        Binding("x", "cancel_run", "Cancel run"),
-        Binding("s", "cycle_namespace", "Namespace"),
-        Binding("t", "threads", "Threads"),
-        Binding("h", "history", "History"),
-        Binding("v", "graph", "Graph"),
-        Binding("w", "watch", "Watch thread", show=False),
-        Binding("f", "follow", "Follow"),
-        Binding("P", "detail('payload')", "Payload"),
-        Binding("S", "detail('state')", "State"),
-        Binding("D", "detail('diff')", "Diff"),
-        *[
-            Binding(str(i + 1), f"show_tab('{tab}')", TAB_TITLES[tab], show=False)
-            for i, tab in enumerate(TABS)
+    HELP = """\
+## A run
+
+Tabs **1**–**8**: every event (All), then one per stream mode, and the Timeline of tasks.
+Select an event to see its payload (**P**), the state as of it (**S**) and what it changed
+(**D**) on the right. **/** searches, **n**/**N** jump between matches, **F** shows only
+them. **c** copies the selected payload (or the node under the cursor in a JSON tree),
+**ctrl+s** saves it to a file. **ctrl+p** lists every action.
+"""
+
+    BINDINGS = keyed(
+        "main",
+        [
+            Binding("ctrl+n", "new_run", "New run", tooltip="Pick an assistant, input and modes"),
+            Binding("r", "rerun", "Run again", tooltip="The last run again, on the same thread"),
+            Binding("x", "cancel_run", "Cancel run", show=False),
+            Binding("slash", "search", "Search", key_display="/"),
+            Binding("n", "next_match", "Next match", show=False),
+            Binding("N", "prev_match", "Previous match", show=False),
+            Binding("F", "toggle_filter", "Only matches", show=False),
+            Binding("escape", "clear_search", "Clear search", show=False),
+            Binding("s", "cycle_namespace", "Namespace", show=False),
+            Binding("t", "threads", "Threads"),
+            Binding("h", "history", "History"),
+            Binding("v", "graph", "Graph"),
+            Binding("w", "watch", "Watch thread", show=False),
+            Binding("f", "follow", "Follow", show=False),
+            Binding("z", "zoom", "Zoom", show=False, tooltip="Hide or show the detail pane"),
+            Binding(
+                "c", "copy", "Copy", tooltip="Copy the selected payload (or JSON node) as JSON"
+            ),
+            Binding(
+                "ctrl+s",
+                "save",
+                "Save",
+                show=False,
+                tooltip="Save the selected payload or state to a file",
+            ),
+            Binding("P", "detail('payload')", "Payload", show=False),
+            Binding("S", "detail('state')", "State", show=False),
+            Binding("D", "detail('diff')", "Diff", show=False),
+            *[
+                Binding(str(i + 1), f"show_tab('{tab}')", f"{TAB_TITLES[tab]} tab", show=False)
+                for i, tab in enumerate(UI_TABS)
+            ],
+            Binding("q", "app.quit", "Quit"),
         ],
-        Binding("q", "app.quit", "Quit"),
-    ]
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -70,17 +105,23 @@ class MainScreen(Screen[None]):
         self._banner_key: tuple[int, int, str, int] = (0, 0, "", -1)
         self.as_of: int | None = None  # replay: the cursor; None: live, everything
         self._shown: tuple[int, int] | None = None  # (seq, session version) in the detail pane
+        self.search: EventSearch | None = None
+        self.only_matches = False
+        self._search_key: tuple[int, int] = (-1, -1)  # (matches, scanned) last shown
 
     def compose(self) -> ComposeResult:
         yield StatusBar(id="status")
         yield Static("", id="banner")
+        yield SearchBar(id="search")
         with Horizontal(id="body"):
             yield OptionList(id="namespaces")
             with TabbedContent(id="tabs", initial="tab-all"):
-                for tab in TABS:
+                for tab in UI_TABS:
                     with TabPane(TAB_TITLES[tab], id=f"tab-{tab}"):
                         if tab == "messages":
                             yield MessagesView(id="messages-view")
+                        elif tab == "timeline":
+                            yield TimelineView(id="timeline-view")
                         else:
                             yield EventList(tab, id=f"list-{tab}")
             with Vertical(id="detail"):
@@ -104,7 +145,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
-        self.query_one("#namespaces").display = False
+        self.query_one("#search").display = False
         self.set_interval(1 / REFRESH_HZ, self.refresh_from_session)
         self.query_one("#list-all", EventList).focus()
         self.query_one(StatusBar).source_label = self.app.source_label  # type: ignore[attr-defined]
@@ -125,9 +166,10 @@ class MainScreen(Screen[None]):
             lst.ns_filter = None
             lst.attach(session)
         self.query_one(MessagesView).attach(session)
+        self.query_one(TimelineView).attach(session)
         ns_list = self.query_one("#namespaces", OptionList)
         ns_list.clear_options()
-        ns_list.display = False
+        ns_list.set_class(False, "-shown")
         self.query_one("#banner", Static).display = False
         self.query_one("#payload", JsonTree).show(None, "")
         self.query_one("#state", JsonTree).show(None, "")
@@ -136,6 +178,8 @@ class MainScreen(Screen[None]):
         self.query_one("#detail-title", Static).update(
             Text("Select an event to see its payload", style="dim")
         )
+        bar = self.query_one(SearchBar)
+        self._set_search(bar.query if bar.display else None)
         self.refresh_from_session()
 
     def active_tab(self) -> str:
@@ -147,8 +191,9 @@ class MainScreen(Screen[None]):
         status.show(session)
         if session is None:
             return
+        searching = self._advance_search()
         version = (session.version, self.as_of)
-        if version == self._version:
+        if version == self._version and not searching:
             return
         self._version = version
         self._sync_active_tab()
@@ -162,6 +207,8 @@ class MainScreen(Screen[None]):
         tab = self.active_tab()
         if tab == "messages":
             self.query_one(MessagesView).sync(self.as_of)
+        elif tab == "timeline":
+            self.query_one(TimelineView).sync(self.as_of)
         else:
             lst = self.query_one(f"#list-{tab}", EventList)
             lst.as_of = self.as_of
@@ -204,7 +251,7 @@ class MainScreen(Screen[None]):
             text.append(f" {count}", style="dim")
             ns_list.add_option(Option(text, id="|".join(ns) or "<root>"))
         ns_list.highlighted = highlighted if highlighted is not None else 0
-        ns_list.display = True
+        ns_list.set_class(True, "-shown")
 
     def _update_banner(self, session: Session) -> None:
         as_of = self.as_of if self.as_of is not None else session.count
@@ -235,13 +282,207 @@ class MainScreen(Screen[None]):
         banner.set_class(bool(errors or session.status_detail), "-error")
         banner.update(Text("\n").join(lines))
 
+    # -- search --------------------------------------------------------------------------
+
+    SEARCH_BUDGET = 0.015  # seconds of searching per refresh (20 a second)
+
+    def _set_search(self, query: Query | None) -> None:
+        session = self.session
+        self.search = (
+            EventSearch(session, query)
+            if session is not None and query is not None and not query.empty
+            else None
+        )
+        self._search_key = (-1, -1)
+        self._advance_search()
+        for lst in self.query(EventList):
+            lst.set_search(self.search, self.only_matches)
+        self._version = None  # redraw what the search changes
+
+    def _advance_search(self) -> bool:
+        """Search a little further; True if there is something new to show."""
+        search = self.search
+        if search is None:
+            return False
+        if not search.done:
+            search.advance(self.SEARCH_BUDGET)
+        key = (len(search.matched), search.scanned)
+        if key == self._search_key:
+            return False
+        self._search_key = key
+        total = self.session.count if self.session is not None else 0
+        self.query_one(SearchBar).show_progress(key[0], key[1], total, self.only_matches)
+        for lst in self.query(EventList):
+            lst.refresh()  # rows newly looked at get their marks
+        return True
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, message: SearchBar.Changed) -> None:
+        self._set_search(message.query)
+        self.refresh_from_session()
+
+    @on(SearchBar.Done)
+    def _search_done(self) -> None:
+        target = self._active_list()
+        if target is not None:
+            target.focus()
+            if self.search is not None:
+                self._jump_match(1, wrap=True)
+        else:
+            self.query_one(MessagesView).focus()
+
+    def _active_list(self) -> EventList | None:
+        tab = self.active_tab()
+        if tab in ("messages", "timeline"):
+            return None
+        return self.query_one(f"#list-{tab}", EventList)
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    def action_clear_search(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.display:
+            bar.action_close()
+
+    def action_toggle_filter(self) -> None:
+        if self.search is None:
+            self.notify("Search first (/): F then shows only the matching events.", markup=False)
+            return
+        self.only_matches = not self.only_matches
+        for lst in self.query(EventList):
+            lst.set_search(self.search, self.only_matches)
+        self._search_key = (-1, -1)
+        self._advance_search()
+
+    def action_next_match(self) -> None:
+        self._jump_match(1)
+
+    def action_prev_match(self) -> None:
+        self._jump_match(-1)
+
+    def _jump_match(self, direction: int, wrap: bool = True) -> None:
+        search = self.search
+        lst = self._active_list()
+        if search is None or lst is None:
+            if search is None:
+                self.notify("No search: press / to search.", markup=False)
+            return
+        here = self.as_of if self.as_of is not None else lst.selected_seq()
+        if here is None:
+            here = -1 if direction > 0 else (self.session.count if self.session else 0)
+        target = self._match_in_list(lst, here, direction)
+        if target is None and wrap:
+            edge = -1 if direction > 0 else (self.session.count if self.session else 0)
+            target = self._match_in_list(lst, edge, direction)
+        if target is None:
+            more = "" if search.done else " yet (still searching)"
+            self.notify(f"No match in this tab{more}.", markup=False, timeout=3)
+            return
+        self.go_to_event(lst, target)
+
+    def _match_in_list(self, lst: EventList, seq: int, direction: int) -> int | None:
+        """The next (previous) matching event after (before) ``seq`` that ``lst`` lists."""
+        search = self.search
+        assert search is not None
+        for _ in range(100_000):  # bounded: a tab far sparser than the matches gives up
+            seq = search.next_after(seq) if direction > 0 else search.prev_before(seq)
+            if seq is None:
+                return None
+            if lst.row_of(seq) is not None or (lst.tab == "all" and lst.ns_filter is None):
+                return seq
+        return None
+
+    def go_to_event(self, lst: EventList, seq: int) -> None:
+        """Select event ``seq`` in ``lst`` (a replay moves its cursor there instead)."""
+        row = lst.row_of(seq)
+        if row is None:
+            return
+        lst.follow = False
+        lst.cursor = row
+        lst.scroll_to_region_row(row)
+
+    # -- copy and save -----------------------------------------------------------------
+
+    def current_seq(self) -> int | None:
+        """The event the detail pane is about: the selected one (live) or the cursor."""
+        session = self.session
+        seq = self.as_of if self.as_of is not None else self._detail_seq
+        if session is None or seq is None or not 0 <= seq < session.count:
+            return None
+        return seq
+
+    def _what_to_export(self) -> tuple[str, str, str] | None:
+        """(description, JSON text, file stem) of what the user is looking at."""
+        import orjson
+
+        focused = self.focused
+        if isinstance(focused, JsonTree) and focused.cursor_node is not None:
+            label = focused.cursor_node.label.plain.split(":", 1)[0][:40] or "value"
+            return f"the JSON node {label!r}", focused.selected_json(), "value"
+        session, seq = self.session, self.current_seq()
+        if session is None or seq is None:
+            return None
+        pane = self.query_one("#detail-tabs", TabbedContent).active
+        event = session.events[seq]
+        options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+        if pane == "pane-state":
+            found = session.state_at(seq, event.ns)
+            if found is None:
+                return None
+            return (
+                f"the state as of event #{seq}",
+                orjson.dumps(found[1], option=options).decode(),
+                f"state-{seq}",
+            )
+        return (
+            f"the payload of event #{seq}",
+            orjson.dumps(event.data, option=options).decode(),
+            f"event-{seq}",
+        )
+
+    def action_copy(self) -> None:
+        from lgtui.ui.clipboard import copy
+
+        found = self._what_to_export()
+        if found is None:
+            self.notify("Select an event first: c copies what the detail pane shows.", markup=False)
+            return
+        what, text, stem = found
+        result = copy(self.app, text, what, stem)
+        self.notify(result.message, markup=False, timeout=6)
+
+    def action_save(self) -> None:
+        from lgtui.ui.screens.save import SaveScreen
+
+        found = self._what_to_export()
+        if found is None:
+            self.notify(
+                "Select an event first: ctrl+s saves what the detail pane shows.", markup=False
+            )
+            return
+        what, text, stem = found
+
+        def saved(path: Any) -> None:
+            if path is not None:
+                self.notify(f"Saved {what} to {path}", markup=False, timeout=6)
+
+        self.app.push_screen(SaveScreen(what, text, f"lgtui-{stem}.json"), saved)
+
     # -- selection -----------------------------------------------------------------------
+
+    @on(TimelineView.TaskHighlighted)
+    def _task_highlighted(self, message: TimelineView.TaskHighlighted) -> None:
+        self._select_detail(message.seq)
 
     @on(EventList.Highlighted)
     def _event_highlighted(self, message: EventList.Highlighted) -> None:
-        if message.seq == self._detail_seq:
+        self._select_detail(message.seq)
+
+    def _select_detail(self, seq: int) -> None:
+        if seq == self._detail_seq:
             return
-        self._detail_seq = message.seq
+        self._detail_seq = seq
         if self._detail_timer is not None:
             self._detail_timer.stop()
         self._detail_timer = self.set_timer(DETAIL_DELAY, self._show_detail)
@@ -333,6 +574,8 @@ class MainScreen(Screen[None]):
         target: Any = (
             self.query_one(MessagesView)
             if tab == "messages"
+            else self.query_one(TimelineView)
+            if tab == "timeline"
             else self.query_one(f"#list-{tab}", EventList)
         )
         target.focus()
@@ -345,6 +588,13 @@ class MainScreen(Screen[None]):
             )
             return
         ns_list.highlighted = ((ns_list.highlighted or 0) + 1) % ns_list.option_count
+        if not ns_list.display or self.has_class("-narrow"):  # the list is hidden: say it
+            option = ns_list.get_option_at_index(ns_list.highlighted)
+            self.notify(f"Showing {option.prompt}", markup=False, timeout=2)
+
+    def action_zoom(self) -> None:
+        """The tab across the whole width (the detail pane hidden), or back."""
+        self.toggle_class("-zoomed")
 
     def action_follow(self) -> None:
         tab = self.active_tab()

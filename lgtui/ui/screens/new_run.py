@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionLis
 from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
 from lgtui.preview import safe_text
 from lgtui.sources.base import NEW_THREAD, RunRequest
+from lgtui.ui.keys import keyed
 
 
 @dataclass
@@ -53,10 +54,13 @@ def json_error(text: str) -> tuple[Any, str | None, tuple[int, int] | None]:
 class NewRunScreen(ModalScreen[RunRequest | None]):
     """Dismisses with a RunRequest, or None when cancelled."""
 
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel"),
-        Binding("ctrl+s,ctrl+r", "start", "Start run", priority=True),
-    ]
+    BINDINGS = keyed(
+        "new_run",
+        [
+            Binding("escape", "cancel", "Cancel"),
+            Binding("ctrl+s,ctrl+r", "start", "Start run", priority=True),
+        ],
+    )
 
     def __init__(self, assistants: list[dict[str, Any]], form: RunForm) -> None:
         super().__init__()

@@ -11,13 +11,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 
 from lgtui.preview import safe_text
 from lgtui.session import Session
+from lgtui.ui.keys import keyed
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.widgets.event_list import EventList
+from lgtui.ui.widgets.timeline_view import TimelineView
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, float("inf"))
 MAX_GAP = 2.0  # idle gaps longer than this play as this long
@@ -90,7 +92,7 @@ class TimelineBar(Static):
 
 
 class SeekScreen(ModalScreen[str | None]):
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = keyed("seek", [Binding("escape", "dismiss(None)", "Cancel")])
 
     def __init__(self, count: int, duration: float) -> None:
         super().__init__()
@@ -128,25 +130,56 @@ def parse_seek(value: str, events: list) -> int | None:
     return max(0, min(len(events) - 1, int(value.replace(",", "").replace("_", ""))))
 
 
-class ReplayScreen(MainScreen):
+# the live screen's run keys do not apply to a recording
+LIVE_ONLY = frozenset({"new_run", "rerun", "cancel_run", "follow", "threads", "history", "watch"})
+
+
+class ReplayScreen(MainScreen, inherit_bindings=False):
     """The main screen driven by a cursor instead of the live tail."""
 
+    HELP = """\
+## Replay
+
+A recorded run, as of a cursor you move in time: every tab lists the events up to the
+cursor, the state is the state at it, messages are as streamed by then.
+
+**space** plays (original timing, idle gaps capped at 2 s), **+**/**-** change the speed,
+**→**/**←** step one event, **]**/**[** one checkpoint, **e**/**E** jump to the next or
+previous error or interrupt, **home**/**end** to either end, **g** to an event number or
+a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
+"""
+
+    BINDINGS = keyed(
+        "replay",
+        [
+            Binding("space", "play", "Play/pause", priority=True),
+            Binding("right", "step(1)", "Next event", priority=True, key_display="→"),
+            Binding("left", "step(-1)", "Previous event", priority=True, key_display="←"),
+            Binding("plus,=", "speed(1)", "Faster", key_display="+", show=False),
+            Binding("minus", "speed(-1)", "Slower", key_display="-", show=False),
+            Binding("right_square_bracket", "checkpoint(1)", "Next checkpoint", key_display="]"),
+            Binding(
+                "left_square_bracket",
+                "checkpoint(-1)",
+                "Previous checkpoint",
+                key_display="[",
+                show=False,
+            ),
+            Binding("e", "stop(1)", "Next error/interrupt"),
+            Binding("E", "stop(-1)", "Previous error/interrupt", show=False),
+            Binding("home", "edge(0)", "First event", priority=True, show=False),
+            Binding("end", "edge(1)", "Last event", priority=True, show=False),
+            Binding("g", "seek", "Go to", priority=True),
+        ],
+    )
+    _LIVE_ONLY = LIVE_ONLY
+    # the replay's own keys first (the footer shows them in this order), then the
+    # main screen's that apply to a recording
     BINDINGS = [
-        Binding("space", "play", "Play/pause", priority=True),
-        Binding("right", "step(1)", "Next", priority=True),
-        Binding("left", "step(-1)", "Prev", priority=True),
-        Binding("plus,=", "speed(1)", "Faster", key_display="+"),
-        Binding("minus", "speed(-1)", "Slower", key_display="-"),
-        Binding("right_square_bracket", "checkpoint(1)", "Next step", key_display="]"),
-        Binding("left_square_bracket", "checkpoint(-1)", "Prev step", key_display="["),
-        Binding("e", "stop(1)", "Next error/interrupt"),
-        Binding("E", "stop(-1)", "Prev error/interrupt", show=False),
-        Binding("home", "edge(0)", "Start", priority=True, show=False),
-        Binding("end", "edge(1)", "End", priority=True, show=False),
-        Binding("g", "seek", "Go to", priority=True),
+        *Screen.BINDINGS,
+        *BINDINGS,
+        *(b for b in MainScreen.BINDINGS if isinstance(b, Binding) and b.action not in LIVE_ONLY),
     ]
-    # the live screen's run keys do not apply to a recording
-    _LIVE_ONLY = {"new_run", "rerun", "cancel_run", "follow", "threads", "history", "watch"}
 
     def __init__(self) -> None:
         super().__init__()
@@ -190,6 +223,17 @@ class ReplayScreen(MainScreen):
     def _list_seek(self, message: EventList.Seek) -> None:
         self.playing = False
         self.seek(message.seq)
+
+    @on(TimelineView.TaskHighlighted)
+    def _task_go(self, message: TimelineView.TaskHighlighted) -> None:
+        if message.go:
+            self.playing = False
+            self.seek(message.seq)
+
+    def go_to_event(self, lst: EventList, seq: int) -> None:
+        """A search match: the cursor moves there, and with it every tab."""
+        self.playing = False
+        self.seek(seq)
 
     def _tick(self) -> None:
         now = time.monotonic()

@@ -31,11 +31,15 @@ from textual.widgets.tree import TreeNode
 
 from lgtui.diff import json_diff
 from lgtui.preview import preview, safe_text
+from lgtui.query import CheckpointSubject, Query
 from lgtui.sources.base import RunRequest, SourceError
+from lgtui.ui.keys import keyed
 from lgtui.ui.screens.new_run import json_error
 from lgtui.ui.widgets.diff_view import DiffView
+from lgtui.ui.widgets.event_list import MATCH_MARK
 from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
+from lgtui.ui.widgets.search_bar import SearchBar
 
 PAGE = 50
 STATUSES = (None, "idle", "busy", "interrupted", "error")
@@ -45,19 +49,55 @@ def _when(iso: Any) -> str:
     return str(iso or "")[:19].replace("T", " ")
 
 
+class ThreadTable(DataTable[Any]):
+    BINDINGS = keyed(
+        "threads",
+        [
+            Binding("j", "cursor_down", "Down", show=False),
+            Binding("k", "cursor_up", "Up", show=False),
+            Binding("g", "scroll_top", "First", show=False),
+            Binding("G", "scroll_bottom", "Last", show=False),
+        ],
+    )
+
+
+class CheckpointTree(Tree[Any]):
+    BINDINGS = keyed(
+        "history",
+        [
+            Binding("j", "cursor_down", "Down", show=False),
+            Binding("k", "cursor_up", "Up", show=False),
+            Binding("g", "scroll_home", "First", show=False),
+            Binding("G", "scroll_end", "Last", show=False),
+        ],
+    )
+
+
 class ThreadsScreen(Screen[None]):
     """The server's threads, newest first, a page at a time."""
 
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("enter", "open", "History", show=False),
-        Binding("f", "filter", "Filter status"),
-        Binding("slash", "metadata_filter", "Filter metadata", key_display="/"),
-        Binding("c", "copy", "Copy"),
-        Binding("n", "create", "New thread"),
-        Binding("delete,ctrl+d", "delete", "Delete"),
-        Binding("r", "reload", "Reload"),
-    ]
+    HELP = """\
+## Threads
+
+The threads of the server (or of your checkpoint database), newest first, with status,
+graph, times and metadata; more load as you scroll. **enter** opens a thread's history,
+**f** cycles the status filter, **/** filters by metadata (`team=search tier=2`), **n**
+creates a thread, **c** copies its id, **delete** deletes it after asking.
+"""
+
+    BINDINGS = keyed(
+        "threads",
+        [
+            Binding("escape", "app.pop_screen", "Back"),
+            Binding("enter", "open", "History", show=False),
+            Binding("f", "filter", "Filter status"),
+            Binding("slash", "metadata_filter", "Filter metadata", key_display="/"),
+            Binding("c", "copy", "Copy id"),
+            Binding("n", "create", "New thread"),
+            Binding("delete,ctrl+d", "delete", "Delete"),
+            Binding("r", "reload", "Reload"),
+        ],
+    )
 
     def __init__(self) -> None:
         super().__init__()
@@ -73,7 +113,7 @@ class ThreadsScreen(Screen[None]):
             placeholder="metadata filter: key=value key2=value2 (values as JSON or text); enter to apply, empty to clear",
             id="metadata-filter",
         )
-        yield DataTable(id="threads", cursor_type="row", zebra_stripes=True)
+        yield ThreadTable(id="threads", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
     def on_mount(self) -> None:
@@ -237,7 +277,10 @@ class ThreadsScreen(Screen[None]):
 
 
 class ConfirmScreen(ModalScreen[bool]):
-    BINDINGS = [Binding("escape,n", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")]
+    BINDINGS = keyed(
+        "confirm",
+        [Binding("escape,n", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")],
+    )
 
     def __init__(self, question: str) -> None:
         super().__init__()
@@ -258,10 +301,13 @@ class ConfirmScreen(ModalScreen[bool]):
 class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
     """Edit a JSON value (and optionally a node name); dismisses with (value, node) or None."""
 
-    BINDINGS = [
-        Binding("escape", "dismiss(None)", "Cancel"),
-        Binding("ctrl+s", "submit", "Send", priority=True),
-    ]
+    BINDINGS = keyed(
+        "edit",
+        [
+            Binding("escape", "dismiss(None)", "Cancel"),
+            Binding("ctrl+s", "submit", "Send", priority=True),
+        ],
+    )
 
     def __init__(
         self,
@@ -333,16 +379,39 @@ class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
 class HistoryScreen(Screen[None]):
     """A thread's checkpoints as a tree (forks as branches), with time travel from any of them."""
 
-    BINDINGS = [
-        Binding("escape", "app.pop_screen", "Back"),
-        Binding("r", "rerun", "Re-run from here"),
-        Binding("e", "fork", "Fork with edited state"),
-        Binding("i", "resume", "Resume interrupt"),
-        Binding("m", "mark", "Mark for diff"),
-        Binding("w", "watch", "Watch"),
-        Binding("s", "subgraphs", "Subgraph state"),
-        Binding("l", "reload", "Reload"),
-    ]
+    HELP = """\
+## Checkpoint history
+
+A thread's checkpoints as a tree, newest first: a straight line stays flat, a fork opens
+branches. Each shows its step, source, the nodes that wrote it, what runs next,
+interrupts and time; the selected one's **State**, **Diff** (against its parent, or the
+checkpoint marked with **m**) and **Tasks** are on the right.
+
+Time travel from the selected checkpoint: **r** re-runs from it, **e** forks it with
+edited state, **i** resumes a pending interrupt. **s** shows the state of subgraphs
+pending there, **w** watches the thread for runs other clients start. **/** searches the
+checkpoints (`values.messages[-1].content~text`, `node:agent`, words), **n**/**N** move
+between matches, **F** shows only them; **c** copies the state.
+"""
+
+    BINDINGS = keyed(
+        "history",
+        [
+            Binding("escape", "back", "Back"),
+            Binding("r", "rerun", "Re-run from here"),
+            Binding("e", "fork", "Fork with edited state"),
+            Binding("i", "resume", "Resume interrupt"),
+            Binding("m", "mark", "Mark for diff"),
+            Binding("w", "watch", "Watch", show=False),
+            Binding("s", "subgraphs", "Subgraph state", show=False),
+            Binding("l", "reload", "Reload", show=False),
+            Binding("slash", "search", "Search", key_display="/"),
+            Binding("n", "next_match", "Next match", show=False),
+            Binding("N", "prev_match", "Previous match", show=False),
+            Binding("F", "toggle_filter", "Only matches", show=False),
+            Binding("c", "copy", "Copy state", show=False),
+        ],
+    )
 
     def __init__(
         self, thread_id: str, graph_id: str | None = None, *, checkpoint: str | None = None
@@ -356,12 +425,16 @@ class HistoryScreen(Screen[None]):
         self.order: list[str] = []  # newest first, as the server pages them
         self.exhausted = False
         self.marked: str | None = None
+        self.search: Query | None = None
+        self.hits: set[str] = set()  # checkpoints the search matches
+        self.only_matches = False
 
     def compose(self) -> ComposeResult:
         yield Static("", id="history-title")
         yield Static("", id="history-note")
+        yield SearchBar(id="history-search")
         with Horizontal(id="history-body"):
-            yield Tree(Text("checkpoints"), id="history-tree")
+            yield CheckpointTree(Text("checkpoints"), id="history-tree")
             with Vertical(id="history-detail"):
                 yield Static("", id="checkpoint-title")
                 with TabbedContent(id="history-tabs"):
@@ -375,6 +448,7 @@ class HistoryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#history-note").display = False
+        self.query_one(SearchBar).display = False
         tree = self.query_one(Tree)
         tree.show_root = False
         tree.focus()
@@ -424,6 +498,7 @@ class HistoryScreen(Screen[None]):
             if not self.graph_id:
                 self.graph_id = (item.get("metadata") or {}).get("graph_id")
         self.exhausted = len(page) < PAGE * 2
+        self._find_hits()
         self._build_tree()
         self._title()
         if self.wanted and self.wanted in self.checkpoints:
@@ -458,6 +533,8 @@ class HistoryScreen(Screen[None]):
     def _label(self, cid: str, item: dict[str, Any]) -> Text:
         meta = item.get("metadata") or {}
         text = Text()
+        if self.search is not None:
+            text.append(MATCH_MARK if cid in self.hits else " ", style="bold magenta")
         text.append(f"step {meta.get('step', '?')} ", style="bold")
         text.append(safe_text(str(meta.get("source", "")), 12), style="cyan")
         writes = meta.get("writes")
@@ -480,6 +557,15 @@ class HistoryScreen(Screen[None]):
     def _build_tree(self) -> None:
         tree = self.query_one(Tree)
         tree.clear()
+        if self.search is not None and self.only_matches:
+            # only the matches, newest first: their parent links would be broken anyway
+            for cid in self.order:
+                if cid in self.hits:
+                    tree.root.add_leaf(self._label(cid, self.checkpoints[cid]), data=cid)
+            if not self.hits:
+                tree.root.add_leaf(Text("no checkpoint matches (F: show all)", style="italic"))
+            tree.root.expand()
+            return
         children: dict[str | None, list[str]] = {}
         for cid in reversed(self.order):  # oldest first
             parent = self.checkpoints[cid].get("parent_checkpoint_id")
@@ -561,6 +647,105 @@ class HistoryScreen(Screen[None]):
             )
         else:
             diff.show_text("The first checkpoint: no parent to compare with (mark one with m).")
+
+    # -- search ------------------------------------------------------------------------------
+
+    def _find_hits(self) -> None:
+        query = self.search
+        self.hits = set()
+        if query is None:
+            return
+        for cid, item in self.checkpoints.items():
+            try:
+                if query.matches(CheckpointSubject(item)):
+                    self.hits.add(cid)
+            except Exception:  # a hostile state: no match, never a crash
+                continue
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, message: SearchBar.Changed) -> None:
+        self.search = message.query
+        self._find_hits()
+        self._rebuild_keeping_selection()
+        bar = self.query_one(SearchBar)
+        n = len(self.checkpoints)
+        bar.show_progress(len(self.hits), n, n, self.only_matches)
+
+    @on(SearchBar.Done)
+    def _search_done(self) -> None:
+        self.query_one(Tree).focus()
+        if self.search is not None and self.hits:
+            self._jump_match(1)
+
+    def _rebuild_keeping_selection(self) -> None:
+        current = self.current()
+        self._build_tree()
+        if current is not None:
+            self.select(current)
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    def action_back(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.display:
+            bar.action_close()
+            return
+        self.app.pop_screen()
+
+    def action_toggle_filter(self) -> None:
+        if self.search is None:
+            self.notify(
+                "Search first (/): F then shows only the matching checkpoints.", markup=False
+            )
+            return
+        self.only_matches = not self.only_matches
+        self._rebuild_keeping_selection()
+        n = len(self.checkpoints)
+        self.query_one(SearchBar).show_progress(len(self.hits), n, n, self.only_matches)
+
+    def action_next_match(self) -> None:
+        self._jump_match(1)
+
+    def action_prev_match(self) -> None:
+        self._jump_match(-1)
+
+    def _jump_match(self, direction: int) -> None:
+        if self.search is None:
+            self.notify("No search: press / to search.", markup=False)
+            return
+        tree = self.query_one(Tree)
+        lines = tree.last_line + 1
+        if lines <= 0:
+            return
+        start = tree.cursor_line if tree.cursor_line >= 0 else (-1 if direction > 0 else lines)
+        for step in range(1, lines + 1):
+            line = (start + direction * step) % lines
+            node = tree.get_node_at_line(line)
+            if node is not None and node.data in self.hits:
+                tree.move_cursor(node)
+                return
+        self.notify("No checkpoint matches.", markup=False, timeout=3)
+
+    def action_copy(self) -> None:
+        import orjson
+
+        from lgtui.ui.clipboard import copy
+
+        focused = self.focused
+        if isinstance(focused, JsonTree) and focused.cursor_node is not None:
+            label = focused.cursor_node.label.plain.split(":", 1)[0][:40] or "value"
+            what, text = f"the JSON node {label!r}", focused.selected_json()
+        else:
+            cid = self.current()
+            if cid is None:
+                return
+            values = self.checkpoints[cid].get("values")
+            what = f"the state of checkpoint {cid[:13]}"
+            text = orjson.dumps(
+                values, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+            ).decode()
+        self.notify(copy(self.app, text, what, "state").message, markup=False, timeout=6)
 
     # -- time travel -----------------------------------------------------------------------
 

@@ -9,13 +9,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from lgtui.preview import safe_multiline, safe_text
+from lgtui.ui.keys import keyed
 from lgtui.ui.widgets.long_text import LongText
 
 LONG = 100_000  # characters past which a TextArea would take seconds to wrap
 
 
 class ValueScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q", "dismiss", "Close")]
+    BINDINGS = keyed("value", [Binding("escape,q", "dismiss", "Close")])
     DEFAULT_CSS = """
     ValueScreen { align: center middle; }
     ValueScreen > #value-box { width: 90%; height: 90%; border: round $accent; background: $surface; }

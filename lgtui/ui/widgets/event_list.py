@@ -8,7 +8,7 @@ refresh -- never one refresh per event.
 from __future__ import annotations
 
 from array import array
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from rich.segment import Segment
@@ -23,7 +23,9 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from lgtui.preview import safe_text
+from lgtui.query import EventSearch
 from lgtui.session import Session
+from lgtui.ui.keys import keyed
 
 MODE_STYLES = {
     "updates": "bold cyan",
@@ -48,17 +50,37 @@ MODE_SHORT = {
 }
 
 
+MATCH_MARK = "▌"
+
+
 class EventList(ScrollView, can_focus=True):
     """Events of one tab, newest at the bottom, following the tail until the user moves."""
 
-    BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "jump(0)", "First", show=False),
-        Binding("end,G", "jump(-1)", "Last", show=False),
-    ]
+    HELP = """\
+## Events
+
+One row per event: time since the stream opened, stream mode, subgraph namespace, node
+and a one-line summary. The selected event's payload, the state as of it and what it
+changed are on the right (**P**, **S**, **D**).
+
+Live, the list follows the newest event; moving up stops that, **f** follows again.
+In a replay, moving in the list moves the replay's cursor.
+
+Rows matching the search (**/**) are marked with a bar on the left; **n**/**N** jump
+between them, **F** shows only them.
+"""
+
+    BINDINGS = keyed(
+        "list",
+        [
+            Binding("up,k", "cursor(-1)", "Up", show=False, id="list.up"),
+            Binding("down,j", "cursor(1)", "Down", show=False, id="list.down"),
+            Binding("pageup,ctrl+b", "page(-1)", "Page up", show=False, id="list.page_up"),
+            Binding("pagedown,ctrl+f", "page(1)", "Page down", show=False, id="list.page_down"),
+            Binding("home,g", "jump(0)", "First event", show=False, id="list.first"),
+            Binding("end,G", "jump(-1)", "Last event", show=False, id="list.last"),
+        ],
+    )
 
     cursor = reactive(-1, init=False)
     follow = reactive(True, init=False)
@@ -87,7 +109,9 @@ class EventList(ScrollView, can_focus=True):
         self._scanned = 0
         self._known = 0  # rows the screen knows about; the session may already hold more
         self.as_of: int | None = None  # replay: show only events up to this one
-        self._cache: LRUCache[tuple[int, bool, int], Strip] = LRUCache(512)
+        self._cache: LRUCache[tuple[int, bool, int, int, bool], Strip] = LRUCache(512)
+        self.search: EventSearch | None = None  # rows it matches are marked
+        self.only_matches = False  # ...or the only rows shown
 
     # -- data ------------------------------------------------------------------------
 
@@ -104,24 +128,57 @@ class EventList(ScrollView, can_focus=True):
 
     def set_namespace(self, ns: tuple[str, ...] | None) -> None:
         self.ns_filter = ns
+        self._reset_rows()
+
+    def set_search(self, search: EventSearch | None, only_matches: bool) -> None:
+        """Mark the rows ``search`` matches, or show only them."""
+        filtering = only_matches and search is not None
+        changed = filtering != self.filtering or (filtering and search is not self.search)
+        self.search, self.only_matches = search, only_matches
+        if changed:
+            seq = self.seq_at(self.cursor) if 0 <= self.cursor < self.row_count else None
+            self._reset_rows()
+            if seq is not None and not self.follow:
+                row = self.row_of(seq, nearest=True)
+                if row is not None:
+                    self.cursor = row
+                    self.scroll_to_region_row(row)
+        else:
+            self._cache.clear()
+            self.refresh()
+
+    @property
+    def filtering(self) -> bool:
+        return self.only_matches and self.search is not None
+
+    def _reset_rows(self) -> None:
         self._rows, self._scanned, self._known = array("q"), 0, 0
         self._cache.clear()
         self.sync()
-        self.cursor = min(self.cursor, len(self._rows) - 1)
+        self.cursor = min(self.cursor, self.row_count - 1)
         self.refresh()
 
     def sync_rows(self) -> None:
         """Take in the sequence numbers of rows that arrived since the last call."""
         assert self.session is not None
         source = self._source_rows()
-        if source is not None:
-            new = source[self._scanned :]
-            self._scanned += len(new)
-            if self.ns_filter is not None and self.tab != "all":
-                ns_at = self.session.ns_at
-                ns = self.ns_filter
-                new = [s for s in new if ns_at(s) == ns]
-            self._rows.extend(new)
+        if source is None:
+            return
+        search = self.search if self.filtering else None
+        limit = len(source)
+        if search is not None and source is not search.matched:
+            # only events the search has looked at yet can be shown or left out
+            limit = bisect_left(source, search.scanned, lo=min(self._scanned, limit))
+        new = source[self._scanned : limit]
+        self._scanned = max(self._scanned, limit)
+        if self.ns_filter is not None and self.tab != "all":
+            ns_at = self.session.ns_at
+            ns = self.ns_filter
+            new = [s for s in new if ns_at(s) == ns]
+        if search is not None and source is not search.matched:
+            hits = search.hits
+            new = [s for s in new if hits[s]]
+        self._rows.extend(new)
 
     def _source_rows(self) -> Sequence[int] | None:
         """Sequence numbers this tab draws from; None means every event."""
@@ -129,8 +186,29 @@ class EventList(ScrollView, can_focus=True):
         if self.tab == "all":
             if self.ns_filter is not None:
                 return self.session.ns_events.get(self.ns_filter, [])
+            if self.filtering:
+                assert self.search is not None
+                return self.search.matched
             return None
         return self.session.tabs[self.tab]
+
+    @property
+    def _identity(self) -> bool:
+        """Row i is event i (the All tab, unfiltered)."""
+        return self.tab == "all" and self.ns_filter is None and not self.filtering
+
+    def row_of(self, seq: int, nearest: bool = False) -> int | None:
+        """The row showing event ``seq``; with ``nearest``, the last row at or before it."""
+        if self._identity:
+            return seq if seq < self.row_count or nearest else None
+        self.sync_rows()
+        i = bisect_right(self._rows, seq)
+        if i and self._rows[i - 1] == seq:
+            return i - 1
+        return (i - 1 if i else 0) if nearest and len(self._rows) else None
+
+    def selected_seq(self) -> int | None:
+        return self.seq_at(self.cursor) if 0 <= self.cursor < self.row_count else None
 
     @property
     def row_count(self) -> int:
@@ -140,7 +218,7 @@ class EventList(ScrollView, can_focus=True):
     def _available(self) -> int:
         if self.session is None:
             return 0
-        if self.tab == "all" and self.ns_filter is None:
+        if self._identity:
             count = self.session.count
             return count if self.as_of is None else min(count, self.as_of + 1)
         if self.as_of is None:
@@ -148,7 +226,7 @@ class EventList(ScrollView, can_focus=True):
         return bisect_right(self._rows, self.as_of)
 
     def seq_at(self, row: int) -> int:
-        if self.tab == "all" and self.ns_filter is None:
+        if self._identity:
             return row
         return self._rows[row]
 
@@ -180,7 +258,9 @@ class EventList(ScrollView, can_focus=True):
         if self.session is None or row >= self.row_count:
             return Strip.blank(width, self.rich_style)
         selected = row == self.cursor
-        key = (row, selected, width)
+        search = self.search
+        looked = search is not None and self.seq_at(row) < search.scanned
+        key = (row, selected, width, id(search), looked)
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_row(row, selected, width)
@@ -194,6 +274,8 @@ class EventList(ScrollView, can_focus=True):
         event = session.events[seq]
         mode = event.mode
         text = Text(no_wrap=True, overflow="ellipsis", end="")
+        hit = self.search is not None and self.search.is_hit(seq)
+        text.append(MATCH_MARK if hit else " ", "bold magenta")
         text.append(f"{event.t:8.3f}s ", "dim")
         text.append(f"{MODE_SHORT.get(mode, mode)[:11]:<11} ", MODE_STYLES.get(mode, ""))
         if event.ns:
@@ -202,6 +284,9 @@ class EventList(ScrollView, can_focus=True):
         if node:
             text.append(node[:30] + " ", "bold")
         text.append(summary)
+        if hit and self.search is not None:
+            for word in self.search.query.highlights:
+                text.highlight_words([word], "bold black on yellow", case_sensitive=False)
         style = self.rich_style
         if selected:
             style = (
@@ -268,7 +353,7 @@ class EventList(ScrollView, can_focus=True):
 
     def _next_beyond(self, seq: int) -> int | None:
         assert self.session is not None
-        if self.tab == "all" and self.ns_filter is None:
+        if self._identity:
             return seq + 1 if seq + 1 < self.session.count else None
         self.sync_rows()
         i = bisect_right(self._rows, seq)

@@ -10,10 +10,12 @@ from typing import Any
 
 import orjson
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from lgtui.preview import preview, safe_text
+from lgtui.ui.keys import keyed
 
 PAGE = 200  # children added per "more" node
 LABEL_STRING = 120  # characters of a string shown in its label
@@ -55,6 +57,25 @@ def _items(value: Any) -> list[tuple[Any, Any]]:
 
 class JsonTree(Tree[Any]):
     """Shows one JSON value; the root is labelled by the caller."""
+
+    HELP = """\
+## JSON tree
+
+A value, folded: **enter** or **space** opens and closes a node (children are made when
+it opens, 200 at a time for large containers), **enter** on a long string shows it whole.
+**c** copies the node under the cursor as JSON, **ctrl+s** saves it to a file.
+Everything is shown literally: markup and escape codes in values are text.
+"""
+
+    BINDINGS = keyed(
+        "tree",
+        [
+            Binding("j", "cursor_down", "Down", show=False),
+            Binding("k", "cursor_up", "Up", show=False),
+            Binding("g", "scroll_home", "First", show=False),
+            Binding("G", "scroll_end", "Last", show=False),
+        ],
+    )
 
     DEFAULT_CSS = """
     JsonTree { background: $surface; }

@@ -1,0 +1,95 @@
+"""One declaration per key: it binds, shows in the footer and the help, lists in the
+command palette, and can be remapped in config.toml by its id.
+
+Every binding of lgtui gets an id ``scope.name`` (``main.new_run``, ``replay.play``,
+``list.first``), the name `lgtui keys` prints and `[keys]` in config.toml uses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from textual.binding import Binding
+
+if TYPE_CHECKING:
+    from textual.app import App
+    from textual.screen import Screen
+
+_ARGS = re.compile(r"^(?P<name>[\w.]+)\((?P<args>.*)\)$")
+
+
+def binding_id(scope: str, action: str) -> str:
+    """``scope.action``, with an action's arguments as more dotted parts:
+    ``detail('payload')`` -> ``detail.payload``, ``cursor(-1)`` -> ``cursor.up``."""
+    action = action.removeprefix("app.").removeprefix("screen.")
+    match = _ARGS.match(action)
+    if match is None:
+        return f"{scope}.{action}"
+    parts = [match["name"]]
+    for arg in filter(None, (a.strip().strip("'\"") for a in match["args"].split(","))):
+        parts.append({"-1": "prev", "1": "next", "0": "first"}.get(arg, arg))
+    return f"{scope}." + ".".join(parts)
+
+
+def keyed(scope: str, bindings: Iterable[Binding]) -> list[Binding]:
+    """``bindings`` with their ids set (an id given explicitly is kept)."""
+    return [b if b.id else dataclasses.replace(b, id=binding_id(scope, b.action)) for b in bindings]
+
+
+def all_bindings() -> Iterator[tuple[str, Binding]]:
+    """(where, binding) for every binding of lgtui: what `lgtui keys` prints."""
+    from lgtui.ui.app import LgtuiApp
+    from lgtui.ui.screens import graph, main, new_run, replay, threads, value
+    from lgtui.ui.widgets import event_list, json_tree, messages_view, search_bar, timeline_view
+
+    places: list[tuple[str, Any]] = [
+        ("everywhere", LgtuiApp),
+        ("main screen", main.MainScreen),
+        ("event lists", event_list.EventList),
+        ("JSON trees", json_tree.JsonTree),
+        ("messages", messages_view.MessagesView),
+        ("timeline", timeline_view.TimelineView),
+        ("search bar", search_bar.SearchBar),
+        ("replay", replay.ReplayScreen),
+        ("threads", threads.ThreadsScreen),
+        ("history", threads.HistoryScreen),
+        ("new run dialog", new_run.NewRunScreen),
+        ("graph view", graph.GraphScreen),
+        ("value viewer", value.ValueScreen),
+    ]
+    for where, cls in places:
+        for binding in cls.BINDINGS:
+            if isinstance(binding, Binding) and binding.id:
+                yield where, binding
+
+
+def palette_commands(app: App[Any], screen: Screen[Any]) -> Iterator[tuple[str, str, Any]]:
+    """(title, help, callback) for each action the screen offers now, its key in the help.
+
+    What the screen offers depends on where the user is: replay keys in a replay,
+    thread keys in the thread browser, the focused widget's own keys."""
+    seen: set[tuple[int, str]] = set()
+    by_action: dict[tuple[int, str], list[str]] = {}
+    entries: list[tuple[Any, Binding]] = []
+    for key, active in screen.active_bindings.items():
+        node, binding, enabled = active.node, active.binding, active.enabled
+        if not enabled or not binding.description or binding.system:
+            continue
+        if binding.action in ("command_palette", "app.command_palette"):
+            continue
+        ident = (id(node), binding.action)
+        by_action.setdefault(ident, []).append(app.get_key_display(binding) or key)
+        if ident not in seen:
+            seen.add(ident)
+            entries.append((node, binding))
+    for node, binding in entries:
+        keys = ", ".join(dict.fromkeys(by_action[(id(node), binding.action)]))
+        help_text = (binding.tooltip + "  " if binding.tooltip else "") + f"key: {keys}"
+
+        def run(node: Any = node, action: str = binding.action) -> None:
+            app.call_later(app.run_action, action, node)
+
+        yield binding.description, help_text, run
