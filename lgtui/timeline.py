@@ -196,8 +196,11 @@ class Timeline:
         seq = session.count - 1 if as_of is None else min(as_of, session.count - 1)
         return session.events[seq].t
 
-    def steps(self, as_of: int | None = None) -> int:
-        return len({(t.ns, t.step) for t in self.tasks_as_of(as_of)})
+    def steps(self, as_of: int | None = None) -> tuple[int, int]:
+        """(super-steps of the root graph, super-steps inside subgraphs)."""
+        seen = {(t.ns, t.step) for t in self.tasks_as_of(as_of)}
+        root = sum(1 for ns, _ in seen if not ns)
+        return root, len(seen) - root
 
     def llm_by_node(self, as_of: int | None = None) -> dict[tuple[tuple[str, ...], str], float]:
         """Seconds spent in chat models per (namespace, node)."""

@@ -1,6 +1,6 @@
 """Record the example captures in this folder from a real `langgraph dev` server.
 
-    python recordings/make.py
+    python recordings/make.py [NAME ...]     (default: all of them)
 
 Starts `langgraph dev` over tests/graphs (the suite's graphs, API-key auth included) on a
 free loopback port and records, with `lgtui stream -o`:
@@ -11,6 +11,11 @@ free loopback port and records, with `lgtui stream -o`:
   interrupt.msgpack       a run that stops at interrupt()
   resume.msgpack          the same thread resumed with {"resume": "Bob"}
   error.msgpack           a node that raises
+  research.msgpack        the bundled research agent (`lgtui demo`): custom progress, a
+                          subgraph with a tool call, a streamed answer with token usage;
+                          every mode but events, subgraphs on -- the tour of every tab
+  triage-question.msgpack the support desk answering a question
+  triage-refund.msgpack   ...and opening a refund first: `lgtui diff` the two
 """
 
 from __future__ import annotations
@@ -31,6 +36,15 @@ from graphs.auth import TEST_API_KEY  # noqa: E402
 ALL = "updates,values,debug,messages-tuple,custom"
 RUNS = [
     ("chat", "agent", {"topic": "ice cream"}, ALL, []),
+    (
+        "research",
+        "research",
+        {"topic": "LangGraph streaming"},
+        ALL + ",tasks,checkpoints",
+        ["--subgraphs"],
+    ),
+    ("triage-question", "triage", {"request": "When are you open?"}, ALL, []),
+    ("triage-refund", "triage", {"request": "I want a refund for my order"}, ALL, []),
     ("tools", "tools", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, ALL, []),
     ("subgraph", "sub", {"foo": "foo"}, "updates,values,debug", ["--subgraphs"]),
     ("error", "failing", {"topic": "boom"}, "updates,values,debug", []),
@@ -58,11 +72,17 @@ def stream(url: str, out: Path, *args: str) -> list[dict]:
 
 
 def main() -> None:
+    wanted = set(sys.argv[1:])
+    known = {run[0] for run in RUNS} | {"interrupt", "resume"}
+    if wanted - known:
+        raise SystemExit(f"unknown recordings: {', '.join(sorted(wanted - known))}")
     with tempfile.TemporaryDirectory() as tmp:
         with start_dev_server(
             ROOT / "tests" / "graphs" / "langgraph.json", Path(tmp) / "server.log"
         ) as server:
             for name, graph, inp, modes, extra in RUNS:
+                if wanted and name not in wanted:
+                    continue
                 stream(
                     server.url,
                     HERE / f"{name}.msgpack",
@@ -74,6 +94,8 @@ def main() -> None:
                     modes,
                     *extra,
                 )
+            if wanted and not wanted & {"interrupt", "resume"}:
+                return
             # an interrupt, then its resume on the same thread
             thread = "7b0a1c2e-0000-4000-8000-00000000c0de"
             import httpx

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +13,14 @@ import pytest
 from devserver import Server, free_port, quiet_env, start_dev_server
 
 GRAPHS = Path(__file__).parent / "graphs"
-__all__ = ["assert_one_clean_line", "free_port", "quiet_env", "run_cli"]
+RECORDINGS = Path(__file__).parent.parent / "recordings"
+__all__ = ["RECORDINGS", "assert_one_clean_line", "free_port", "quiet_env", "run_cli"]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """The suite never reads or writes the developer's own settings (theme, keys)."""
+    folder = Path(tempfile.mkdtemp(prefix="lgtui-test-config-"))
+    os.environ["LGTUI_CONFIG"] = str(folder / "config.toml")
 
 
 @pytest.fixture(scope="session")

@@ -323,6 +323,9 @@ RECORDINGS = Path(__file__).parent.parent / "recordings"
         ("interrupt", "interrupted", {"updates", "values"}),
         ("resume", "success", {"values"}),
         ("error", "error", {"error"}),
+        ("research", "success", {"messages", "custom", "debug", "tasks", "checkpoints"}),
+        ("triage-question", "success", {"messages", "updates", "values", "debug"}),
+        ("triage-refund", "success", {"messages", "updates", "values", "debug"}),
     ],
 )
 def test_the_bundled_recordings_are_real_and_readable(name, status, modes):

@@ -77,8 +77,13 @@ class _Base(App[int]):
                     f"choose from {', '.join(sorted(self.available_themes))}"
                 )
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        for problem in problems:
-            self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
+
+        def tell() -> None:  # once the first screen is up, so the toasts show on it
+            for problem in problems:
+                self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
+
+        if problems:
+            self.call_after_refresh(tell)
 
     def _remember_theme(self, theme: Any) -> None:
         name = getattr(theme, "name", None)
@@ -90,7 +95,8 @@ class _Base(App[int]):
             self.notify(error, severity="warning", markup=False, timeout=8)
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        builtin = list(super().get_system_commands(screen))
+        # Textual's own, but its key panel: F1 help is ours
+        builtin = [c for c in super().get_system_commands(screen) if c.title != "Keys"]
         yield from builtin
         titles = {command.title.lower() for command in builtin}
         for title, help_text, callback in palette_commands(self, screen):
@@ -157,10 +163,10 @@ class LgtuiApp(_Base):
 
     def on_mount(self) -> None:
         self.start_idle_gc()
-        self.apply_settings()
         self.engine = Engine()
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
+        self.apply_settings()
         self.sub_title = self.source_label
         self.call_after_refresh(self._first_run)
 
@@ -431,9 +437,9 @@ class ReplayApp(_Base):
 
     def on_mount(self) -> None:
         self.start_idle_gc()
-        self.apply_settings()
         self.install_screen(ReplayScreen(), "main")
         self.push_screen("main")
+        self.apply_settings()
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:

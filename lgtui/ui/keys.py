@@ -23,14 +23,15 @@ _ARGS = re.compile(r"^(?P<name>[\w.]+)\((?P<args>.*)\)$")
 
 def binding_id(scope: str, action: str) -> str:
     """``scope.action``, with an action's arguments as more dotted parts:
-    ``detail('payload')`` -> ``detail.payload``, ``cursor(-1)`` -> ``cursor.up``."""
+    ``detail('payload')`` -> ``detail.payload`` (bindings whose arguments are numbers are
+    given readable ids where they are declared)."""
     action = action.removeprefix("app.").removeprefix("screen.")
     match = _ARGS.match(action)
     if match is None:
         return f"{scope}.{action}"
     parts = [match["name"]]
     for arg in filter(None, (a.strip().strip("'\"") for a in match["args"].split(","))):
-        parts.append({"-1": "prev", "1": "next", "0": "first"}.get(arg, arg))
+        parts.append(arg)
     return f"{scope}." + ".".join(parts)
 
 
@@ -76,8 +77,8 @@ def palette_commands(app: App[Any], screen: Screen[Any]) -> Iterator[tuple[str, 
     entries: list[tuple[Any, Binding]] = []
     for key, active in screen.active_bindings.items():
         node, binding, enabled = active.node, active.binding, active.enabled
-        if not enabled or not binding.description or binding.system:
-            continue
+        if not enabled or not binding.description or binding.system or not binding.id:
+            continue  # (Textual's own scrolling and focus keys stay out of the palette)
         if binding.action in ("command_palette", "app.command_palette"):
             continue
         ident = (id(node), binding.action)

@@ -168,6 +168,12 @@ stream modes) that differ or that only one run has.
 
     def action_show(self, tab: str) -> None:
         self.query_one("#rundiff-tabs", TabbedContent).active = f"diff-{tab}"
+        target = {
+            "path": "#rundiff-path",
+            "state": "#rundiff-steps",
+            "messages": "#rundiff-messages",
+        }
+        self.query_one(target[tab]).focus()
 
 
 class RunDiffApp(_Base):
@@ -180,5 +186,5 @@ class RunDiffApp(_Base):
 
     def on_mount(self) -> None:
         self.start_idle_gc()
-        self.apply_settings()
         self.push_screen(RunDiffScreen(self.diff))
+        self.apply_settings()

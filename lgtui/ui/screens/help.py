@@ -42,8 +42,9 @@ def describe(screen: Screen[Any]) -> tuple[str, str]:
     screen_help = getattr(type(screen), "HELP", None)
     if screen_help:
         parts.append(screen_help.strip())
-    if focused is not None:
-        title = f"{type(focused).__name__} in {type(screen).__name__}"
+    headings = [line[3:] for part in parts for line in part.splitlines() if line.startswith("## ")]
+    if headings:
+        title = headings[0] + (f" ({headings[-1]})" if len(headings) > 1 else "")
     # keys: the focused widget's first, then the screen's, then everywhere
     rows: dict[tuple[int, str], tuple[str, str, str]] = {}
     for key, active in screen.active_bindings.items():

@@ -153,22 +153,42 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         "replay",
         [
             Binding("space", "play", "Play/pause", priority=True),
-            Binding("right", "step(1)", "Next event", priority=True, key_display="→"),
-            Binding("left", "step(-1)", "Previous event", priority=True, key_display="←"),
-            Binding("plus,=", "speed(1)", "Faster", key_display="+", show=False),
-            Binding("minus", "speed(-1)", "Slower", key_display="-", show=False),
-            Binding("right_square_bracket", "checkpoint(1)", "Next checkpoint", key_display="]"),
+            Binding(
+                "right", "step(1)", "Next event", priority=True, key_display="→", id="replay.next"
+            ),
+            Binding(
+                "left",
+                "step(-1)",
+                "Previous event",
+                priority=True,
+                key_display="←",
+                id="replay.prev",
+            ),
+            Binding(
+                "plus,=", "speed(1)", "Faster", key_display="+", show=False, id="replay.faster"
+            ),
+            Binding(
+                "minus", "speed(-1)", "Slower", key_display="-", show=False, id="replay.slower"
+            ),
+            Binding(
+                "right_square_bracket",
+                "checkpoint(1)",
+                "Next checkpoint",
+                key_display="]",
+                id="replay.next_checkpoint",
+            ),
             Binding(
                 "left_square_bracket",
                 "checkpoint(-1)",
                 "Previous checkpoint",
                 key_display="[",
                 show=False,
+                id="replay.prev_checkpoint",
             ),
-            Binding("e", "stop(1)", "Next error/interrupt"),
-            Binding("E", "stop(-1)", "Previous error/interrupt", show=False),
-            Binding("home", "edge(0)", "First event", priority=True, show=False),
-            Binding("end", "edge(1)", "Last event", priority=True, show=False),
+            Binding("e", "stop(1)", "Next error/interrupt", id="replay.next_stop"),
+            Binding("E", "stop(-1)", "Previous error/interrupt", show=False, id="replay.prev_stop"),
+            Binding("home", "edge(0)", "First event", priority=True, show=False, id="replay.first"),
+            Binding("end", "edge(1)", "Last event", priority=True, show=False, id="replay.last"),
             Binding("g", "seek", "Go to", priority=True),
         ],
     )

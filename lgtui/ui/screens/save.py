@@ -71,10 +71,12 @@ class SaveScreen(ModalScreen[Path | None]):
             write_new(path, self.text, overwrite=self._confirm == str(path))
         except FileExistsError:
             self._confirm = str(path)
-            error.update(Text(f"{safe_text(str(path), 200)} exists: enter again to replace it"))
+            error.update(
+                Text(f"the file exists: enter again to replace it\n{safe_text(str(path), 200)}")
+            )
             return
         except OSError as exc:
             reason = exc.strerror or str(exc)
-            error.update(Text(f"cannot write {safe_text(str(path), 200)}: {reason}"))
+            error.update(Text(f"cannot write it: {reason}\n{safe_text(str(path), 200)}"))
             return
         self.dismiss(path)

@@ -134,9 +134,9 @@ between them, **F** shows only them.
         """Mark the rows ``search`` matches, or show only them."""
         filtering = only_matches and search is not None
         changed = filtering != self.filtering or (filtering and search is not self.search)
+        seq = self.selected_seq()  # (rows still mean what they meant before)
         self.search, self.only_matches = search, only_matches
         if changed:
-            seq = self.seq_at(self.cursor) if 0 <= self.cursor < self.row_count else None
             self._reset_rows()
             if seq is not None and not self.follow:
                 row = self.row_of(seq, nearest=True)

@@ -108,8 +108,15 @@ as they stood at the cursor: one still streaming is half there.
             "No messages streamed yet (stream mode messages-tuple or messages).", id="no-messages"
         )
 
-    def on_mount(self) -> None:
-        self.anchor()
+    def _follow_bottom(self) -> None:
+        """Follow the newest message once they fill the view; until then they start at the
+        top (an anchored view would push a few messages to the bottom)."""
+        overflowing = self.virtual_size.height > self.container_size.height
+        if overflowing and not self.is_anchored:
+            self.anchor()
+        elif not overflowing and self.is_anchored:
+            self.anchor(False)
+            self.scroll_to(y=0, animate=False, immediate=True)
 
     def attach(self, session: Session | None) -> None:
         self.session = session
@@ -160,3 +167,4 @@ as they stood at the cursor: one still streaming is half there.
                 self._seen[msg.id] = (stamp, seen[1])
         if new_widgets:
             self.mount_all(new_widgets)
+        self.call_after_refresh(self._follow_bottom)

@@ -136,24 +136,28 @@ cursor to it.
         llm_total = sum(s.llm for s in stats)
         head = Text(no_wrap=True, overflow="ellipsis")
         head.append(f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}", style="bold")
-        head.append(f" in {timeline.steps(as_of)} steps", style="bold")
+        root_steps, sub_steps = timeline.steps(as_of)
+        head.append(f" in {root_steps} step{'s' if root_steps != 1 else ''}", style="bold")
+        if sub_steps:
+            head.append(f" (+{sub_steps} in subgraphs)")
         head.append(f" · {_secs(now - tasks[0].start_t)} from the first task")
         if slowest is not None:
             head.append(" · slowest ")
             head.append(safe_text(slowest.name, 40), style="bold red")
             head.append(f" {_secs(slowest.duration(now, as_of))}", style="red")
-        head.append(f" · LLM {_secs(llm_total)}", style="cyan")
-        head.append(f" ({timeline.llm_source()})", style="dim")
-        head.append(" · tokens ")
+        cost = Text(no_wrap=True, overflow="ellipsis")
+        cost.append("tokens ")
         if run_usage.messages:
-            head.append(
+            cost.append(
                 f"{run_usage.tokens_in:,} in / {run_usage.tokens_out:,} out "
                 f"/ {run_usage.total:,} total",
                 style="bold",
             )
         else:
-            head.append("not reported", style="dim")
-        lines = [head]
+            cost.append("not reported by the model", style="dim")
+        cost.append(f" · LLM {_secs(llm_total)}", style="cyan")
+        cost.append(f" ({timeline.llm_source()})", style="dim")
+        lines = [head, cost]
         table = Text(no_wrap=True, overflow="ellipsis", style="dim")
         table.append(
             f"{'node':<{self._node_w}} {'runs':>4} {'total':>8} {'longest':>8} {'LLM':>8} "
