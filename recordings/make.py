@@ -16,6 +16,13 @@ free loopback port and records, with `lgtui stream -o`:
                           every mode but events, subgraphs on -- the tour of every tab
   triage-question.msgpack the support desk answering a question
   triage-refund.msgpack   ...and opening a refund first: `lgtui diff` the two
+
+and, with no server (the bundled examples run in-process on a SQLite checkpointer):
+
+  threads.sqlite          a checkpoint database as an application would leave it: a
+                          research run, a forked copy of it with an edited topic, an
+                          approval waiting at its interrupt and one resumed --
+                          `lgtui open lgtui/examples --checkpointer sqlite:recordings/threads.sqlite`
 """
 
 from __future__ import annotations
@@ -71,8 +78,67 @@ def stream(url: str, out: Path, *args: str) -> list[dict]:
     return [json.loads(line) for line in proc.stdout.splitlines()]
 
 
+async def _threads_db(path: Path) -> None:
+    from lgtui.cli import bundled_examples
+    from lgtui.sources.base import RunHandle, RunRequest
+    from lgtui.sources.embedded import EmbeddedSource
+
+    source = EmbeddedSource(bundled_examples(), checkpointer=f"sqlite:{path}")
+
+    async def run(request: RunRequest) -> str:
+        handle = RunHandle()
+        async for _ in source.stream_run(request, handle):
+            pass
+        return handle.thread_id
+
+    modes = ["updates", "values"]
+    topic = {"topic": "LangGraph streaming"}
+    research = await run(RunRequest("research", topic, stream_mode=modes))
+    # time travel on it: the plan step forked with another topic, run on from there
+    history = await source.get_history(research)
+    planned = next(h for h in history if h["next"] == ["research"])
+    forked = await source.update_state(
+        research, {"topic": "time travel"}, checkpoint_id=planned["checkpoint_id"]
+    )
+    await run(
+        RunRequest(
+            "research",
+            None,
+            thread_id=research,
+            stream_mode=modes,
+            checkpoint_id=forked["checkpoint"]["checkpoint_id"],
+        )
+    )
+    waiting = await run(RunRequest("approval", {"request": "the launch"}, stream_mode=modes))
+    resumed = await run(RunRequest("approval", {"request": "a refund"}, stream_mode=modes))
+    await run(
+        RunRequest(
+            "approval",
+            None,
+            thread_id=resumed,
+            command={"resume": "approved"},
+            stream_mode=modes,
+        )
+    )
+    await source.aclose()
+    print(f"{path.name}: threads {research} (forked), {waiting} (interrupted), {resumed}")
+
+
+def make_threads_db() -> None:
+    import asyncio
+
+    path = HERE / "threads.sqlite"
+    path.unlink(missing_ok=True)
+    asyncio.run(_threads_db(path))
+
+
 def main() -> None:
     wanted = set(sys.argv[1:])
+    if not wanted or "threads" in wanted:
+        make_threads_db()
+        wanted.discard("threads")
+        if not wanted and len(sys.argv) > 1:
+            return
     known = {run[0] for run in RUNS} | {"interrupt", "resume"}
     if wanted - known:
         raise SystemExit(f"unknown recordings: {', '.join(sorted(wanted - known))}")

@@ -299,12 +299,21 @@ class EmbeddedSource:
             meta = dict(latest.metadata or {}) if latest else {}
             ts = latest.checkpoint.get("ts") if latest else None
             graph_id = meta.get("graph_id") if meta.get("graph_id") in self._graphs else first
+            # what the server would say: a pending interrupt or error is in the writes
+            pending = {w[1] for w in (latest.pending_writes or [])} if latest else set()
+            status = (
+                "interrupted"
+                if "__interrupt__" in pending
+                else "error"
+                if "__error__" in pending
+                else "idle"
+            )
             self._threads[str(thread_id)] = {
                 "thread_id": str(thread_id),
                 "created_at": ts,
                 "updated_at": ts,
                 "metadata": {"graph_id": graph_id, "assistant_id": self.assistant_id(graph_id)},
-                "status": "idle",
+                "status": status,
                 "values": None,
             }
 

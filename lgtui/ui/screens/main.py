@@ -113,6 +113,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         yield StatusBar(id="status")
         yield Static("", id="banner")
         yield SearchBar(id="search")
+        yield Static("", id="ns-filter")
         with Horizontal(id="body"):
             yield OptionList(id="namespaces")
             with TabbedContent(id="tabs", initial="tab-all"):
@@ -165,6 +166,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         for lst in self.query(EventList):
             lst.ns_filter = None
             lst.attach(session)
+        self.query_one("#ns-filter").set_class(False, "-active")
         self.query_one(MessagesView).attach(session)
         self.query_one(TimelineView).attach(session)
         ns_list = self.query_one("#namespaces", OptionList)
@@ -477,7 +479,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     @on(EventList.Highlighted)
     def _event_highlighted(self, message: EventList.Highlighted) -> None:
-        self._select_detail(message.seq)
+        if message.event_list.tab == self.active_tab():  # not a hidden tab's list
+            self._select_detail(message.seq)
 
     def _select_detail(self, seq: int) -> None:
         if seq == self._detail_seq:
@@ -548,6 +551,10 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
     def _tab_activated(self, message: TabbedContent.TabActivated) -> None:
         if message.tabbed_content.id == "tabs":
             self._sync_active_tab()
+            lst = self._active_list()
+            seq = lst.selected_seq() if lst is not None else None
+            if seq is not None and self.as_of is None:
+                self._select_detail(seq)  # the detail follows the tab's own selection
             if self.active_tab() == "values":
                 # the Values tab is about state: show the state as of the selected event
                 self.query_one("#detail-tabs", TabbedContent).active = "pane-state"
@@ -566,6 +573,14 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._ns_choice = ns
         for lst in self.query(EventList):
             lst.set_namespace(ns)
+        # where the namespace list is hidden (narrower terminals), a line says what is shown
+        line = self.query_one("#ns-filter", Static)
+        line.set_class(ns is not None, "-active")
+        if ns is not None and self.session is not None:
+            text = Text("namespace ", style="dim")
+            text.append(safe_text(self.session.ns_label(ns) if ns else "root", 60), style="cyan")
+            text.append("  (s: next namespace)", style="dim italic")
+            line.update(text)
 
     # -- actions ---------------------------------------------------------------------------
 
@@ -588,9 +603,6 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             )
             return
         ns_list.highlighted = ((ns_list.highlighted or 0) + 1) % ns_list.option_count
-        if not ns_list.display or self.has_class("-narrow"):  # the list is hidden: say it
-            option = ns_list.get_option_at_index(ns_list.highlighted)
-            self.notify(f"Showing {option.prompt}", markup=False, timeout=2)
 
     def action_zoom(self) -> None:
         """The tab across the whole width (the detail pane hidden), or back."""

@@ -57,7 +57,8 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
     BINDINGS = keyed(
         "new_run",
         [
-            Binding("escape", "cancel", "Cancel"),
+            # (priority: in the input area escape would only move the focus)
+            Binding("escape", "cancel", "Cancel", priority=True),
             Binding("ctrl+s,ctrl+r", "start", "Start run", priority=True),
         ],
     )

@@ -238,12 +238,12 @@ between them, **F** shows only them.
         self.sync_rows()
         after = self._known = self._available()
         if self.as_of is not None and after != before:
-            self.virtual_size = Size(self.size.width, after)
+            self.virtual_size = Size(0, after)  # no sideways scrolling: rows are cut
             self.cursor = after - 1
             self.scroll_to_region_row(after - 1)
             self.refresh()
         elif after != before:
-            self.virtual_size = Size(self.size.width, after)
+            self.virtual_size = Size(0, after)  # no sideways scrolling: rows are cut
             if self.follow:
                 self.cursor = after - 1
                 self.scroll_end(animate=False, immediate=True, x_axis=False)
@@ -254,7 +254,7 @@ between them, **F** shows only them.
 
     def render_line(self, y: int) -> Strip:
         row = self.scroll_offset.y + y
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if self.session is None or row >= self.row_count:
             return Strip.blank(width, self.rich_style)
         selected = row == self.cursor
@@ -317,7 +317,7 @@ between them, **F** shows only them.
 
     def on_resize(self) -> None:
         self._cache.clear()
-        self.virtual_size = Size(self.size.width, self.row_count)
+        self.virtual_size = Size(0, self.row_count)
 
     # -- navigation -------------------------------------------------------------------
 

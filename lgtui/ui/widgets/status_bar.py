@@ -56,9 +56,9 @@ class StatusBar(Static):
             text.append(f"  {self.source_label}  ", "dim")
             if self.note:
                 text.append("✖ " + safe_text(self.note, 300), "bold red")
-                text.append("  press n to try again", "italic")
+                text.append("  press ctrl+n to try again", "italic")
             else:
-                text.append("press n to start a run", "italic")
+                text.append("press ctrl+n to start a run", "italic")
             self._set(text)
             return
         status = session.status

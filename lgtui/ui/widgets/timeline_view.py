@@ -115,7 +115,7 @@ cursor to it.
         self.refresh()
 
     def _set_size(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._summary) + len(self._tasks))
+        self.virtual_size = Size(0, len(self._summary) + len(self._tasks))
 
     def _make_summary(self, timeline: Timeline, as_of: int | None) -> list[Text]:
         session = timeline.session
@@ -140,7 +140,7 @@ cursor to it.
         head.append(f" in {root_steps} step{'s' if root_steps != 1 else ''}", style="bold")
         if sub_steps:
             head.append(f" (+{sub_steps} in subgraphs)")
-        head.append(f" · {_secs(now - tasks[0].start_t)} from the first task")
+        head.append(f" · {_secs(now - tasks[0].start_t)}")
         if slowest is not None:
             head.append(" · slowest ")
             head.append(safe_text(slowest.name, 40), style="bold red")
@@ -194,7 +194,7 @@ cursor to it.
 
     def render_line(self, y: int) -> Strip:
         line = self.scroll_offset.y + y
-        width = self.size.width
+        width = self.scrollable_content_region.width
         style = self.rich_style
         if line < len(self._summary):
             text = self._summary[line].copy()
