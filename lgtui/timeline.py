@@ -74,6 +74,7 @@ class _LLMCall:
     start_t: float
     end_seq: int | None = None
     end_t: float | None = None
+    usage: dict[str, Any] | None = None  # the model's usage_metadata, from its end event
 
 
 @dataclass
@@ -177,6 +178,10 @@ class Timeline:
         call = self._llm.get(run_id)
         if data.get("event") == "on_chat_model_end" and call is not None and call.end_seq is None:
             call.end_seq, call.end_t = seq, event.t
+            inner = data.get("data") if isinstance(data.get("data"), dict) else {}
+            output = inner.get("output") if isinstance(inner.get("output"), dict) else {}
+            if isinstance(output.get("usage_metadata"), dict):
+                call.usage = output["usage_metadata"]
             return True
         return False
 
@@ -234,13 +239,21 @@ class Timeline:
         """Token usage of the run, and per (namespace, node), as the models reported it."""
         run = Usage()
         per: dict[tuple[tuple[str, ...], str], Usage] = {}
-        for msg in self.session.snapshot_messages():
-            if not isinstance(msg.usage, dict) or (as_of is not None and msg.last_seq > as_of):
-                continue
-            u = msg.usage
+        reports: list[tuple[tuple[str, ...], str, dict[str, Any]]] = [
+            (msg.ns, msg.node, msg.usage)
+            for msg in self.session.snapshot_messages()
+            if isinstance(msg.usage, dict) and (as_of is None or msg.last_seq <= as_of)
+        ]
+        if not reports:  # no messages mode: the chat model end events of events mode
+            reports = [
+                (call.ns, call.node, call.usage)
+                for call in self._llm.values()
+                if call.usage is not None and (as_of is None or (call.end_seq or 0) <= as_of)
+            ]
+        for ns, node_name, u in reports:
             tin, tout = _int(u.get("input_tokens")), _int(u.get("output_tokens"))
             total = _int(u.get("total_tokens")) or tin + tout
-            node = per.setdefault((msg.ns, msg.node), Usage())
+            node = per.setdefault((ns, node_name), Usage())
             for target in (run, node):
                 target.tokens_in += tin
                 target.tokens_out += tout

@@ -16,6 +16,8 @@ free loopback port and records, with `lgtui stream -o`:
                           every mode but events, subgraphs on -- the tour of every tab
   triage-question.msgpack the support desk answering a question
   triage-refund.msgpack   ...and opening a refund first: `lgtui diff` the two
+  events.msgpack          the support desk in `events` mode (astream_events): chain and
+                          chat model start/stream/end events, the Timeline's LLM times
 
 and, with no server (the bundled examples run in-process on a SQLite checkpointer):
 
@@ -52,6 +54,7 @@ RUNS = [
     ),
     ("triage-question", "triage", {"request": "When are you open?"}, ALL, []),
     ("triage-refund", "triage", {"request": "I want a refund for my order"}, ALL, []),
+    ("events", "triage", {"request": "When are you open?"}, "events,updates,debug", []),
     ("tools", "tools", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, ALL, []),
     ("subgraph", "sub", {"foo": "foo"}, "updates,values,debug", ["--subgraphs"]),
     ("error", "failing", {"topic": "boom"}, "updates,values,debug", []),

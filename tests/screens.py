@@ -186,6 +186,12 @@ SCREENS: list[Screen] = [
         "tokens assembled into messages, with tool calls and token usage",
     ),
     Screen(
+        "live-events",
+        lambda: _recorded_live("events"),
+        _keys(_live_done, "6", "up", "up"),
+        "astream_events: chains and chat model tokens",
+    ),
+    Screen(
         "live-custom", lambda: _recorded_live("research"), _keys(_live_done, "7"), "custom events"
     ),
     Screen(

@@ -326,6 +326,7 @@ RECORDINGS = Path(__file__).parent.parent / "recordings"
         ("research", "success", {"messages", "custom", "debug", "tasks", "checkpoints"}),
         ("triage-question", "success", {"messages", "updates", "values", "debug"}),
         ("triage-refund", "success", {"messages", "updates", "values", "debug"}),
+        ("events", "success", {"events", "updates", "debug"}),
     ],
 )
 def test_the_bundled_recordings_are_real_and_readable(name, status, modes):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import quiet_env
@@ -30,10 +31,22 @@ def test_core_never_imports_textual(graphs_dir):
     loaded = modules_loaded_by(
         "import lgtui.events, lgtui.session, lgtui.engine, lgtui.preview, lgtui.cli\n"
         "import lgtui.sources.remote, lgtui.sources.embedded, lgtui.sources.loader\n"
+        "import lgtui.store, lgtui.query, lgtui.timeline, lgtui.rundiff, lgtui.config\n"
         "from lgtui.cli import main\n"
         f"main(['stream', {str(graphs_dir)!r}, '-a', 'agent', '-i', '{{\"topic\": \"x\"}}'])"
     )
     assert "langgraph" in loaded  # the run really happened in-process
+    assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
+
+
+def test_headless_diff_never_imports_textual():
+    recordings = Path(__file__).parent.parent / "recordings"
+    loaded = modules_loaded_by(
+        "from lgtui.cli import main\n"
+        f"main(['diff', {str(recordings / 'chat.msgpack')!r}, "
+        f"{str(recordings / 'tools.msgpack')!r}, '--text'])"
+    )
+    assert "lgtui.rundiff" in loaded
     assert not any(m == "textual" or m.startswith("textual.") for m in loaded)
 
 

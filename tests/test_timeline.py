@@ -87,6 +87,20 @@ def test_llm_time_and_token_usage_as_the_model_reported_them():
     assert timeline.llm_source() == "streamed chunks"
 
 
+def test_llm_time_and_usage_from_events_mode():
+    """With astream_events streamed, the chat model's own start and end events time it,
+    and its end event carries the usage (no messages mode needed)."""
+    timeline = timeline_of("events")
+    events = [e for e in timeline.session.events if e.mode == "events"]
+    starts = [e for e in events if e.data["event"] == "on_chat_model_start"]
+    ends = [e for e in events if e.data["event"] == "on_chat_model_end"]
+    assert len(starts) == len(ends) == 1
+    assert timeline.llm_source() == "chat model start→end (events mode)"
+    assert timeline.llm_by_node() == {((), "answer"): ends[0].t - starts[0].t}
+    usage, _ = timeline.usage()
+    assert (usage.tokens_in, usage.tokens_out) == (4, 10)
+
+
 def test_the_timeline_as_of_a_replay_cursor():
     timeline = timeline_of("research")
     session = timeline.session
