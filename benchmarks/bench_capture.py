@@ -98,6 +98,37 @@ def _replay_child(path: str, seeks: int, out) -> None:
                 await pilot.pause(0)
             result["seek_p50"] = statistics.median(times)
             result["seek_p99"] = sorted(times)[int(len(times) * 0.99) - 1]
+
+            # search and the timeline over the whole run: how long until done, and the
+            # longest the app's loop was busy meanwhile (what a key press could have waited)
+            lags: list[float] = []
+
+            async def probe() -> None:
+                while True:
+                    t0 = time.perf_counter()
+                    await asyncio.sleep(0.01)
+                    lags.append(time.perf_counter() - t0 - 0.01)
+
+            watcher = asyncio.ensure_future(probe())
+            screen.seek(app.session.count - 1)
+            await pilot.press("slash", *"sunny")
+            t0 = time.perf_counter()
+            while screen.search is None or not screen.search.done:
+                await pilot.pause(0.05)
+            result["search_s"] = time.perf_counter() - t0
+            result["search_matches"] = len(screen.search.matched)
+            result["search_lag"] = max(lags)
+            await pilot.press("escape", "escape")
+            lags.clear()
+            t0 = time.perf_counter()
+            await pilot.press("8")
+            view = screen.query_one("TimelineView")
+            while view.timeline is None or view.timeline.pending:
+                await pilot.pause(0.05)
+            result["timeline_s"] = time.perf_counter() - t0
+            result["timeline_tasks"] = len(view.timeline.tasks)
+            result["timeline_lag"] = max(lags)
+            watcher.cancel()
         return result
 
     def _timeline(app) -> str:
@@ -140,6 +171,16 @@ def main() -> None:
         print(f"seek p99     {r['seek_p99'] * 1000:>12.1f} ms         [target <= 50 ms]")
         print(
             f"peak memory  {r['peak_rss'] / 2**20:>12,.0f} MiB = {r['peak_rss'] / size:.2f}x the file   [target <= 1.5x]"
+        )
+        print(
+            f"search       {r['search_s']:>12.1f} s          to search every event for a word "
+            f"({r['search_matches']:,} matches); the app was busy at most "
+            f"{r['search_lag'] * 1000:.0f} ms at a time meanwhile"
+        )
+        print(
+            f"timeline     {r['timeline_s']:>12.1f} s          to read every task "
+            f"({r['timeline_tasks']:,} tasks); the app was busy at most "
+            f"{r['timeline_lag'] * 1000:.0f} ms at a time meanwhile"
         )
 
 

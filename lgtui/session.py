@@ -305,14 +305,14 @@ class Session:
 
     def elapsed(self) -> float:
         if self.source_kind == "replay":  # the recorded run's length, not the loading time
-            return self.events[-1].t if self.count else 0.0
+            return self.events.t_at(-1) if self.count else 0.0
         end = self.ended if self.ended is not None else time.monotonic()
         return end - self.started
 
     def events_per_second(self) -> float:
         if not self.events:
             return 0.0
-        span = self.events[-1].t
+        span = self.events.t_at(-1)
         return len(self.events) / span if span > 0 else 0.0
 
     def row(self, seq: int) -> tuple[str, str]:

@@ -12,6 +12,7 @@ usage from the ``usage_metadata`` models report on their messages.
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Any
@@ -89,22 +90,38 @@ class Timeline:
     _step_of_ns: dict[tuple[str, ...], tuple[int, bool]] = field(default_factory=dict)
     _llm: dict[str, _LLMCall] = field(default_factory=dict)
     _has_debug_steps: bool = False
+    _starts: list[int] = field(default_factory=list)  # tasks' start events, in order
 
     # -- building -------------------------------------------------------------------------
 
-    def sync(self) -> bool:
-        """Take in new task and LLM events; True if anything changed."""
+    def sync(self, budget: float | None = None) -> bool:
+        """Take in new task and LLM events, for at most ``budget`` seconds (a long replay's
+        timeline is built over several refreshes); True if anything changed."""
         session = self.session
+        deadline = None if budget is None else time.perf_counter() + budget
         changed = False
-        new = session.tabs["debug"][self._debug_seen :]  # a copy: the run may append meanwhile
-        self._debug_seen += len(new)
-        for seq in new:
-            changed |= self._take(seq, session.events[seq])
-        new = session.tabs["events"][self._events_seen :]
-        self._events_seen += len(new)
-        for seq in new:
-            changed |= self._take_llm(seq, session.events[seq])
+        for tab, take in (("debug", self._take), ("events", self._take_llm)):
+            seen = self._debug_seen if tab == "debug" else self._events_seen
+            new = session.tabs[tab][seen:]  # a copy: the run may append meanwhile
+            done = 0
+            for seq in new:
+                changed |= take(seq, session.events[seq])
+                done += 1
+                if deadline is not None and not done & 255 and time.perf_counter() > deadline:
+                    break
+            if tab == "debug":
+                self._debug_seen += done
+            else:
+                self._events_seen += done
+            if done < len(new):
+                break
         return changed
+
+    @property
+    def pending(self) -> int:
+        """Events of the session not looked at yet."""
+        tabs = self.session.tabs
+        return len(tabs["debug"]) - self._debug_seen + len(tabs["events"]) - self._events_seen
 
     def _take(self, seq: int, event: Any) -> bool:
         mode = event.mode
@@ -140,6 +157,7 @@ class Timeline:
             task = Task(task_id, str(payload.get("name") or "?"), event.ns, step, seq, event.t)
             self._by_id[key] = task
             self.tasks.append(task)
+            self._starts.append(seq)
             return True
         if step is None:
             self._infer_step(event.ns, started=False)
@@ -190,8 +208,7 @@ class Timeline:
     def tasks_as_of(self, as_of: int | None) -> list[Task]:
         if as_of is None:
             return list(self.tasks)
-        starts = [t.start_seq for t in self.tasks]  # in start order: sorted
-        return self.tasks[: bisect_right(starts, as_of)]
+        return self.tasks[: bisect_right(self._starts, as_of)]
 
     def now(self, as_of: int | None) -> float:
         """The time the waterfall ends at: the cursor's event, or the last event."""
@@ -199,7 +216,7 @@ class Timeline:
         if not session.count:
             return 0.0
         seq = session.count - 1 if as_of is None else min(as_of, session.count - 1)
-        return session.events[seq].t
+        return session.events.t_at(seq)
 
     def steps(self, as_of: int | None = None) -> tuple[int, int]:
         """(super-steps of the root graph, super-steps inside subgraphs)."""
@@ -226,7 +243,7 @@ class Timeline:
                 continue
             last = msg.last_seq if as_of is None else min(msg.last_seq, as_of)
             key = (msg.ns, msg.node)
-            span = events[last].t - events[msg.first_seq].t
+            span = events.t_at(last) - events.t_at(msg.first_seq)
             out[key] = out.get(key, 0.0) + max(0.0, span)
         return out
 

@@ -29,7 +29,7 @@ def test_old_events_are_on_disk_and_read_back_the_same():
         store.append(event)
     assert len(store) == 1_000
     assert store.spilled == 900 and store.disk_bytes > 0
-    assert store._events[0] is None  # the object is gone from memory
+    assert store._raw[0] is None  # the payload is gone from memory
     for i in (0, 1, 499, 899, 900, 999, -1, -1_000):
         got, want = store[i], made[i]
         assert (got.seq, got.t, got.event, got.raw, got.id, got.run_id, got.ns) == (

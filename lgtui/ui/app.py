@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import threading
 from collections.abc import Iterable
 from pathlib import Path
@@ -419,6 +420,9 @@ def _json_text(value: Any) -> str:
         return "{}"
 
 
+FREEZE_EVERY = 50_000  # events loaded between two gc.freeze() calls
+
+
 class ReplayApp(_Base):
     """`lgtui replay FILE`: the capture loads on a thread while the first frame is shown."""
 
@@ -463,8 +467,19 @@ class ReplayApp(_Base):
         ).start()
 
     def _load(self, session: Session) -> None:
+        loaded = 0
+
+        def take(event: Any) -> None:
+            nonlocal loaded
+            session.append(event)
+            loaded += 1
+            if not loaded % FREEZE_EVERY:
+                # the events stay for the app's life: out of the garbage collector's sight,
+                # or each full collection would walk a million of them (~0.8 s)
+                gc.freeze()
+
         try:
-            capture = read_capture(self.path, on_event=session.append, keep=False)
+            capture = read_capture(self.path, on_event=take, keep=False)
         except CaptureError as exc:
             session.finish(ERROR, exc.message)
             self.call_from_thread_safe(self._loaded, None)
@@ -472,6 +487,7 @@ class ReplayApp(_Base):
         end = capture.end or {}
         status = end.get("status") if isinstance(end.get("status"), str) else None
         session.finish(status, str(end.get("detail") or ""))
+        gc.freeze()
         self.capture = capture
         self.call_from_thread_safe(self._loaded, capture)
 

@@ -35,6 +35,7 @@ class IdleCollector:
         if self._saved is not None:
             gc.set_threshold(*self._saved)
             self._saved = None
+        gc.unfreeze()  # what a replay froze (see ReplayApp): collectable again
 
     def touched(self) -> None:
         """The user pressed a key or moved the mouse."""

@@ -40,10 +40,26 @@ def keyed(scope: str, bindings: Iterable[Binding]) -> list[Binding]:
     return [b if b.id else dataclasses.replace(b, id=binding_id(scope, b.action)) for b in bindings]
 
 
+def vim_keys(
+    scope: str, down: str = "cursor_down", up: str = "cursor_up", first: str = "", last: str = ""
+) -> list[Binding]:
+    """j k g G for a list, tree or table, bound to the widget's own cursor actions."""
+    return keyed(
+        scope,
+        [
+            Binding("j", down, "Down", show=False),
+            Binding("k", up, "Up", show=False),
+            Binding("g", first or "scroll_home", "First", show=False),
+            Binding("G", last or "scroll_end", "Last", show=False),
+        ],
+    )
+
+
 def all_bindings() -> Iterator[tuple[str, Binding]]:
     """(where, binding) for every binding of lgtui: what `lgtui keys` prints."""
+    from lgtui.ui import rundiff_app
     from lgtui.ui.app import LgtuiApp
-    from lgtui.ui.screens import graph, main, new_run, replay, threads, value
+    from lgtui.ui.screens import graph, help, main, new_run, replay, save, threads, value
     from lgtui.ui.widgets import event_list, json_tree, messages_view, search_bar, timeline_view
 
     places: list[tuple[str, Any]] = [
@@ -55,15 +71,25 @@ def all_bindings() -> Iterator[tuple[str, Binding]]:
         ("timeline", timeline_view.TimelineView),
         ("search bar", search_bar.SearchBar),
         ("replay", replay.ReplayScreen),
+        ("go to (replay)", replay.SeekScreen),
         ("threads", threads.ThreadsScreen),
+        ("thread list", threads.ThreadTable),
         ("history", threads.HistoryScreen),
+        ("checkpoint tree", threads.CheckpointTree),
+        ("confirm dialog", threads.ConfirmScreen),
+        ("edit dialog", threads.EditJsonScreen),
         ("new run dialog", new_run.NewRunScreen),
+        ("save dialog", save.SaveScreen),
         ("graph view", graph.GraphScreen),
         ("value viewer", value.ValueScreen),
+        ("help", help.HelpScreen),
+        ("lgtui diff", rundiff_app.RunDiffScreen),
     ]
+    seen: set[str] = set()
     for where, cls in places:
         for binding in cls.BINDINGS:
-            if isinstance(binding, Binding) and binding.id:
+            if isinstance(binding, Binding) and binding.id and binding.id not in seen:
+                seen.add(binding.id)  # (the replay shares the main screen's keys)
                 yield where, binding
 
 

@@ -196,6 +196,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         searching = self._advance_search()
         version = (session.version, self.as_of)
         if version == self._version and not searching:
+            if self.active_tab() == "timeline":  # it may still be reading a long run
+                self.query_one(TimelineView).sync(self.as_of)
             return
         self._version = version
         self._sync_active_tab()
@@ -257,8 +259,11 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     def _update_banner(self, session: Session) -> None:
         as_of = self.as_of if self.as_of is not None else session.count
-        errors = [e for e in session.errors if e.seq <= as_of]
-        interrupts = [i for i in session.interrupts if i.seq <= as_of]
+        # both lists are in event order: what happened by the cursor is a prefix
+        errors = session.errors[: bisect_right(session.errors, as_of, key=lambda e: e.seq)]
+        interrupts = session.interrupts[
+            : bisect_right(session.interrupts, as_of, key=lambda i: i.seq)
+        ]
         key = (len(errors), len(interrupts), session.status_detail, -1 if self.as_of is None else 0)
         if key == self._banner_key:
             return
@@ -306,6 +311,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         search = self.search
         if search is None:
             return False
+        before = search.scanned
         if not search.done:
             search.advance(self.SEARCH_BUDGET)
         key = (len(search.matched), search.scanned)
@@ -314,8 +320,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._search_key = key
         total = self.session.count if self.session is not None else 0
         self.query_one(SearchBar).show_progress(key[0], key[1], total, self.only_matches)
-        for lst in self.query(EventList):
-            lst.refresh()  # rows newly looked at get their marks
+        lst = self._active_list()
+        if lst is not None:
+            lst.refresh_marks(before, search.scanned)  # rows newly looked at get their marks
         return True
 
     @on(SearchBar.Changed)
@@ -419,9 +426,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         import orjson
 
         focused = self.focused
-        if isinstance(focused, JsonTree) and focused.cursor_node is not None:
-            label = focused.cursor_node.label.plain.split(":", 1)[0][:40] or "value"
-            return f"the JSON node {label!r}", focused.selected_json(), "value"
+        node = focused.copy_target() if isinstance(focused, JsonTree) else None
+        if node is not None:
+            return (*node, "value")
         session, seq = self.session, self.current_seq()
         if session is None or seq is None:
             return None

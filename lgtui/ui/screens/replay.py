@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import time
 from bisect import bisect_left, bisect_right
+from collections.abc import Sequence
 
 from rich.text import Text
 from textual import on
@@ -120,14 +121,15 @@ class SeekScreen(ModalScreen[str | None]):
 _SEEK = re.compile(r"^\s*(\d[\d,_]*|\d+(\.\d*)?s)\s*$", re.IGNORECASE)
 
 
-def parse_seek(value: str, events: list) -> int | None:
-    """An event number, or the first event at or after a time ('3.5s'); None if neither."""
-    if not events or not _SEEK.match(value):
+def parse_seek(value: str, times: Sequence[float]) -> int | None:
+    """An event number, or the first event at or after a time ('3.5s'); None if neither.
+    ``times`` are the events' times, in order."""
+    if not len(times) or not _SEEK.match(value):
         return None
     value = value.strip().lower()
     if value.endswith("s"):
-        return min(len(events) - 1, bisect_left(events, float(value[:-1]), key=lambda e: e.t))
-    return max(0, min(len(events) - 1, int(value.replace(",", "").replace("_", ""))))
+        return min(len(times) - 1, bisect_left(times, float(value[:-1])))
+    return max(0, min(len(times) - 1, int(value.replace(",", "").replace("_", ""))))
 
 
 # the live screen's run keys do not apply to a recording
@@ -277,7 +279,7 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         events = session.events
         steps = 0
         while cursor < last and steps < MAX_STEPS_PER_TICK:
-            gap = min(MAX_GAP, max(0.0, events[cursor + 1].t - events[cursor].t))
+            gap = min(MAX_GAP, max(0.0, events.t_at(cursor + 1) - events.t_at(cursor)))
             if gap > budget:
                 break
             budget -= gap
@@ -349,7 +351,7 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         def done(value: str | None) -> None:
             if value is None or self.session is None:
                 return
-            target = parse_seek(value, self.session.events)
+            target = parse_seek(value, self.session.events.times)
             if target is None:
                 self.notify(
                     f"Not an event number or a time: {value}", markup=False, severity="warning"

@@ -33,7 +33,7 @@ from lgtui.diff import json_diff
 from lgtui.preview import preview, safe_text
 from lgtui.query import CheckpointSubject, Query
 from lgtui.sources.base import RunRequest, SourceError
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, vim_keys
 from lgtui.ui.screens.new_run import json_error
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import MATCH_MARK
@@ -50,27 +50,11 @@ def _when(iso: Any) -> str:
 
 
 class ThreadTable(DataTable[Any]):
-    BINDINGS = keyed(
-        "threads",
-        [
-            Binding("j", "cursor_down", "Down", show=False),
-            Binding("k", "cursor_up", "Up", show=False),
-            Binding("g", "scroll_top", "First", show=False),
-            Binding("G", "scroll_bottom", "Last", show=False),
-        ],
-    )
+    BINDINGS = vim_keys("threads", first="scroll_top", last="scroll_bottom")
 
 
 class CheckpointTree(Tree[Any]):
-    BINDINGS = keyed(
-        "history",
-        [
-            Binding("j", "cursor_down", "Down", show=False),
-            Binding("k", "cursor_up", "Up", show=False),
-            Binding("g", "scroll_home", "First", show=False),
-            Binding("G", "scroll_end", "Last", show=False),
-        ],
-    )
+    BINDINGS = vim_keys("history")
 
 
 class ThreadsScreen(Screen[None]):
@@ -733,9 +717,9 @@ between matches, **F** shows only them; **c** copies the state.
         from lgtui.ui.clipboard import copy
 
         focused = self.focused
-        if isinstance(focused, JsonTree) and focused.cursor_node is not None:
-            label = focused.cursor_node.label.plain.split(":", 1)[0][:40] or "value"
-            what, text = f"the JSON node {label!r}", focused.selected_json()
+        node = focused.copy_target() if isinstance(focused, JsonTree) else None
+        if node is not None:
+            what, text = node
         else:
             cid = self.current()
             if cid is None:

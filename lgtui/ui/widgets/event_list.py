@@ -11,7 +11,6 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -26,6 +25,7 @@ from lgtui.preview import safe_text
 from lgtui.query import EventSearch
 from lgtui.session import Session
 from lgtui.ui.keys import keyed
+from lgtui.ui.widgets.strip import text_strip
 
 MODE_STYLES = {
     "updates": "bold cyan",
@@ -145,6 +145,16 @@ between them, **F** shows only them.
                     self.scroll_to_region_row(row)
         else:
             self._cache.clear()
+            self.refresh()
+
+    def refresh_marks(self, lo: int, hi: int) -> None:
+        """Redraw if a visible row shows an event the search looked at in [lo, hi)."""
+        if self.filtering:
+            self.refresh()  # rows come and go
+            return
+        top = self.scroll_offset.y
+        bottom = min(self.row_count, top + self.size.height) - 1
+        if bottom >= top and self.seq_at(top) < hi and self.seq_at(bottom) >= lo:
             self.refresh()
 
     @property
@@ -294,12 +304,7 @@ between them, **F** shows only them.
                 if not self.has_focus
                 else style + Style(bgcolor="#264f78", color="white")
             )
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [
-            Segment(s.text, style + s.style if s.style else style)
-            for s in text.render(self.app.console)
-        ]
-        return Strip(segments, width)
+        return text_strip(text, width, style, self.app.console)
 
     def watch_cursor(self, old: int, new: int) -> None:
         self._cache.clear()

@@ -10,12 +10,11 @@ from typing import Any
 
 import orjson
 from rich.text import Text
-from textual.binding import Binding
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from lgtui.preview import preview, safe_text
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import vim_keys
 
 PAGE = 200  # children added per "more" node
 LABEL_STRING = 120  # characters of a string shown in its label
@@ -67,15 +66,7 @@ it opens, 200 at a time for large containers), **enter** on a long string shows 
 Everything is shown literally: markup and escape codes in values are text.
 """
 
-    BINDINGS = keyed(
-        "tree",
-        [
-            Binding("j", "cursor_down", "Down", show=False),
-            Binding("k", "cursor_up", "Up", show=False),
-            Binding("g", "scroll_home", "First", show=False),
-            Binding("G", "scroll_end", "Last", show=False),
-        ],
-    )
+    BINDINGS = vim_keys("tree")
 
     DEFAULT_CSS = """
     JsonTree { background: $surface; }
@@ -155,6 +146,14 @@ Everything is shown literally: markup and escape codes in values are text.
 
             self.app.push_screen(ValueScreen(data, title=str(node.label.plain)[:60]))
             event.stop()
+
+    def copy_target(self) -> tuple[str, str] | None:
+        """(what, JSON) of the node under the cursor, for copy and save."""
+        node = self.cursor_node
+        if node is None:
+            return None
+        label = node.label.plain.split(":", 1)[0][:40] or "value"
+        return f"the JSON node {label!r}", self.selected_json()
 
     def selected_json(self) -> str:
         node = self.cursor_node

@@ -5,13 +5,12 @@ from __future__ import annotations
 from rich.console import Group
 from rich.panel import Panel
 from rich.text import Text
-from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from lgtui.preview import safe_multiline, safe_text
 from lgtui.session import Message, Session
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import vim_keys
 
 ROLE_STYLES = {"ai": "blue", "human": "green", "tool": "yellow", "system": "magenta"}
 MAX_TEXT = 20_000  # characters of one message drawn; the full text is in the event payload
@@ -80,15 +79,7 @@ tool results, and the token usage the model reported. In a replay, messages are 
 as they stood at the cursor: one still streaming is half there.
 """
 
-    BINDINGS = keyed(
-        "messages",
-        [
-            Binding("j", "scroll_down", "Down", show=False),
-            Binding("k", "scroll_up", "Up", show=False),
-            Binding("g", "scroll_home", "First", show=False),
-            Binding("G", "scroll_end", "Last", show=False),
-        ],
-    )
+    BINDINGS = vim_keys("messages", down="scroll_down", up="scroll_up")
 
     DEFAULT_CSS = """
     MessagesView > .message { height: auto; margin: 0 0 0 0; }

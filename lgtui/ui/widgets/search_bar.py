@@ -34,7 +34,7 @@ class SearchBar(Horizontal):
     HELP = """\
 ## Search
 
-Type words to find events whose payload or summary contains them, or terms:
+Type words to find events whose payload contains them (any case), or terms:
 
 | term | matches |
 |---|---|

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import time
 
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
@@ -23,6 +22,7 @@ from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.timeline import Task, Timeline
 from lgtui.ui.keys import keyed
+from lgtui.ui.widgets.strip import text_strip
 
 NODES_SHOWN = 8  # node summary lines at most
 SUMMARY_EVERY = 0.25  # seconds between summary rebuilds while a run streams
@@ -94,9 +94,10 @@ cursor to it.
             self._summary = [Text("No run yet.", style="italic")]
             self._set_size()
             return
-        changed = timeline.sync()
+        changed = timeline.sync(budget=0.03)  # never long on the UI thread
+        building = timeline.pending > 0
         session = timeline.session
-        live = as_of is None and session.status == "running"
+        live = (as_of is None and session.status == "running") or building
         now = time.monotonic()
         key = (len(timeline.tasks), as_of, session.status, self.size.width)
         if not changed and key == self._key and not live:
@@ -158,6 +159,10 @@ cursor to it.
         cost.append(f" · LLM {_secs(llm_total)}", style="cyan")
         cost.append(f" ({timeline.llm_source()})", style="dim")
         lines = [head, cost]
+        if timeline.pending:
+            lines.insert(
+                0, Text(f"reading task events… {timeline.pending:,} to go", style="yellow")
+            )
         table = Text(no_wrap=True, overflow="ellipsis", style="dim")
         table.append(
             f"{'node':<{self._node_w}} {'runs':>4} {'total':>8} {'longest':>8} {'LLM':>8} "
@@ -203,12 +208,7 @@ cursor to it.
             if not 0 <= index < len(self._tasks):
                 return Strip.blank(width, style)
             text = self._task_line(index, width)
-        text.truncate(width, overflow="ellipsis", pad=True)
-        segments = [
-            Segment(s.text, style + s.style if s.style else style)
-            for s in text.render(self.app.console)
-        ]
-        return Strip(segments, width)
+        return text_strip(text, width, style, self.app.console)
 
     def _task_line(self, index: int, width: int) -> Text:
         assert self.timeline is not None
