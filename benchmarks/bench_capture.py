@@ -93,6 +93,7 @@ def _replay_child(path: str, seeks: int, out) -> None:
             for _ in range(seeks):
                 target = rng.randrange(app.session.count)
                 t0 = time.perf_counter()
+                app.collector.touched()  # as the key press that would have asked for it
                 screen.seek(target)  # moves the cursor and redraws every view from the Session
                 times.append(time.perf_counter() - t0)
                 await pilot.pause(0)

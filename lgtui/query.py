@@ -29,6 +29,8 @@ from typing import Any
 
 import orjson
 
+from lgtui.events import split_event_name
+
 FIELDS = ("mode", "node", "ns")
 _PATH = re.compile(
     r"""^(?P<path>\$?\.?[A-Za-z_][\w-]*(?:\.[\w-]+|\[-?\d+\]|\["[^"]*"\])*)
@@ -115,29 +117,40 @@ class Subject:
 
 
 class EventSubject(Subject):
-    """Event ``seq`` of a Session; what is costly (decoding, the node's name) is made on demand."""
+    """Event ``seq`` of a Session; what is costly (the event object, decoding, the node's
+    name) is made only when a term asks for it."""
 
     def __init__(self, session: Any, seq: int) -> None:
         self.session = session
         self.seq = seq
-        self.event = session.events[seq]
-        self.mode = self.event.mode
-        self.ns = session.ns_label(self.event.ns) if self.event.ns else "root"
+        self.name = session.events.name_at(seq)
+        self.mode, ns = split_event_name(self.name)
+        self.ns = session.ns_label(ns) if ns else "root"
+
+    @property
+    def event(self) -> Any:
+        found = self._event
+        if found is None:
+            found = self._event = self.session.events[self.seq]
+        return found
+
+    _event: Any = None
 
     @property  # type: ignore[override]
     def node(self) -> str:
         return self.session.row(self.seq)[0]
 
     def text(self) -> str:
-        event = self.event
-        return f"{event.event}\n{event.raw.decode('utf-8', 'replace')}".lower()
+        raw = self.session.events.raw_at(self.seq)
+        return f"{self.name}\n{raw.decode('utf-8', 'replace')}".lower()
 
     def text_bytes(self) -> bytes:
         """The wire name and payload as bytes, ASCII letters lower-cased: searched as is
         for ASCII words, with no decoding (a million events in a few seconds)."""
         found = self._bytes
         if found is None:
-            found = self._bytes = (self.event.event.encode() + b"\n" + self.event.raw).lower()
+            raw = self.session.events.raw_at(self.seq)
+            found = self._bytes = (self.name.encode() + b"\n" + raw).lower()
         return found
 
     _bytes: bytes | None = None

@@ -173,6 +173,10 @@ class EventStore(Sequence[StreamEvent]):
         """Every event's time, in order (for bisecting by time)."""
         return self._t
 
+    def name_at(self, index: int) -> str:
+        """The wire name of event ``index``, without making the event."""
+        return self._names.values[self._name[index]] or ""
+
     def raw_at(self, index: int) -> bytes:
         """The payload bytes of event ``index`` (read from disk if it was moved there)."""
         raw = self._raw[index]

@@ -168,7 +168,7 @@ async def test_huge_hostile_values_are_cut_for_display_and_viewable_whole(embedd
         await pilot.press("3", "end")  # Values: the last state
         screen = await wait_for_text(pilot, "(10,000,104 chars, enter to view)", "many: {10000}")
         assert "\x00" not in screen and "\x1b" not in screen
-        tree = app.screen.query_one("#payload")
+        tree = app.screen.query_one("#state")  # the Values tab shows the state pane
         node = next(n for n in tree.root.children if str(n.label.plain).startswith("big:"))
         tree.focus()
         tree.move_cursor(node)

@@ -54,7 +54,7 @@ class _Base(App[int]):
 
     def start_idle_gc(self) -> None:
         self.collector.install()
-        self.set_interval(1.0, self.collector.tick)
+        self.set_interval(0.25, self.collector.tick)
 
     def apply_settings(self) -> None:
         """The user's theme and keys from config.toml; what is wrong there is said, once."""

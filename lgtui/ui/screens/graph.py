@@ -113,6 +113,15 @@ def render_graph(
 
 
 class GraphScreen(Screen[None]):
+    HELP = """\
+## Graph
+
+The assistant's graph as the server describes it with xray (subgraph nodes included, as
+`parent:child`), one layer per line from `__start__` to `__end__`: each node with its
+edges, `→` a plain edge, `⇢` a conditional one. Nodes running now are highlighted, those
+that ran are ticked and the last one marked -- live, or as of a replay's cursor.
+"""
+
     BINDINGS = keyed("graph", [Binding("escape,v", "app.pop_screen", "Back")])
 
     def __init__(

@@ -12,7 +12,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from lgtui.config import config_path
 from lgtui.ui.keys import keyed
 
 
@@ -62,8 +61,8 @@ def describe(screen: Screen[Any]) -> tuple[str, str]:
     parts.append("## Keys here\n\n" + _keys_table(list(rows.values())))
     parts.append(
         "**ctrl+p** opens the command palette: every action above, by name, plus themes. "
-        f"Keys are remapped in `{config_path()}` (`[keys]`, binding id = keys); "
-        "`lgtui keys` lists every id."
+        "Keys are remapped in `config.toml` (`[keys]`, binding id = keys); "
+        "`lgtui keys` lists every id and says where the file is."
     )
     return title, "\n\n".join(parts)
 

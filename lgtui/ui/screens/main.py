@@ -105,6 +105,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._banner_key: tuple[int, int, str, int] = (0, 0, "", -1)
         self.as_of: int | None = None  # replay: the cursor; None: live, everything
         self._shown: tuple[int, int] | None = None  # (seq, session version) in the detail pane
+        self._panes_shown: set[str] = set()  # the detail panes filled for it
         self.search: EventSearch | None = None
         self.only_matches = False
         self._search_key: tuple[int, int] = (-1, -1)  # (matches, scanned) last shown
@@ -162,6 +163,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._ns_choice = None
         self._detail_seq = -1
         self._shown = None
+        self._panes_shown.clear()
         self._banner_key = (0, 0, "", -1)
         for lst in self.query(EventList):
             lst.ns_filter = None
@@ -520,14 +522,32 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         if event.id:
             title.append(f"  id {safe_text(event.id, 40)}", style="dim")
         self.query_one("#detail-title", Static).update(title)
-        self.query_one("#payload", JsonTree).show(event.data, safe_text(event.event, 100))
-        self._show_state(session, seq, event.ns)
-        change = session.change_at(seq)
-        diff = self.query_one(DiffView)
-        if isinstance(change, str):
-            diff.show_text(change)
+        self._panes_shown.clear()
+        self._fill_pane()
+
+    def _fill_pane(self) -> None:
+        """Fill the detail pane in view (payload, state or diff) for the event shown; the
+        others are filled when they come into view, not on every move of the cursor."""
+        session, shown = self.session, self._shown
+        if session is None or shown is None:
+            return
+        pane = self.query_one("#detail-tabs", TabbedContent).active
+        if pane in self._panes_shown:
+            return
+        self._panes_shown.add(pane)
+        seq = shown[0]
+        event = session.events[seq]
+        if pane == "pane-state":
+            self._show_state(session, seq, event.ns)
+        elif pane == "pane-diff":
+            change = session.change_at(seq)
+            diff = self.query_one(DiffView)
+            if isinstance(change, str):
+                diff.show_text(change)
+            else:
+                diff.show_changes(*change)
         else:
-            diff.show_changes(*change)
+            self.query_one("#payload", JsonTree).show(event.data, safe_text(event.event, 100))
 
     def _show_state(self, session: Session, seq: int, ns: tuple[str, ...]) -> None:
         note = self.query_one("#state-note", Static)
@@ -556,6 +576,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     @on(TabbedContent.TabActivated)
     def _tab_activated(self, message: TabbedContent.TabActivated) -> None:
+        if message.tabbed_content.id == "detail-tabs":
+            self._fill_pane()
         if message.tabbed_content.id == "tabs":
             self._sync_active_tab()
             lst = self._active_list()

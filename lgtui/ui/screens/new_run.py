@@ -54,6 +54,16 @@ def json_error(text: str) -> tuple[Any, str | None, tuple[int, int] | None]:
 class NewRunScreen(ModalScreen[RunRequest | None]):
     """Dismisses with a RunRequest, or None when cancelled."""
 
+    HELP = """\
+## New run
+
+The assistant (graph) to run; the thread (`new`, an existing thread's id, or `none` for
+a stateless run); the input as JSON (an invalid one is pointed out where it breaks and
+nothing is sent); the stream modes; subgraphs; breakpoints (`interrupt_before` /
+`interrupt_after`, comma-separated node names, `*` for all). **ctrl+s** starts the run,
+**escape** cancels.
+"""
+
     BINDINGS = keyed(
         "new_run",
         [
