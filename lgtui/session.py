@@ -227,7 +227,7 @@ class Session:
         self.ns_events: dict[tuple[str, ...], array[int]] = {(): array("q")}
         self._ns_index: dict[tuple[str, ...], int] = {(): 0}
         self._ns_list: list[tuple[str, ...]] = [()]
-        self._ns_of = array("l")  # seq -> index into _ns_list
+        self._ns_of = array("I")  # seq -> index into _ns_list
         self.messages: dict[str, Message] = {}
         self.latest_values: dict[tuple[str, ...], int] = {}  # ns -> seq of latest values event
         # ns -> seqs of events that carry a whole state (values, checkpoints, debug checkpoints)
