@@ -10,9 +10,10 @@
     -TERM                  not TERM
 
 Every term must hold.  A path is read in the event's payload (``data``, as `lgtui stream`
-prints it); a path starting with ``values`` also reaches the state a values event or a
-checkpoint carries, so ``values.messages[-1].content`` works on values events, debug and
-checkpoint events, and a thread's checkpoints alike.  Quote a word to search for it as
+prints it), then in the state the event carries (a values event, a checkpoint; a thread's
+checkpoint in a history), with or without a leading ``values``: so
+``values.messages[-1].content`` and ``messages[-1].content`` work on values events, debug
+and checkpoint events, and a thread's checkpoints alike.  Quote a word to search for it as
 text when it looks like a path (``"gpt-4.1"``).  No Textual here.
 """
 
@@ -189,6 +190,10 @@ class CheckpointSubject(Subject):
     def doc(self) -> Any:
         return self.item
 
+    def state(self) -> Any:
+        values = self.item.get("values")
+        return values if values is not None else _MISSING
+
 
 # -- terms ---------------------------------------------------------------------------------
 
@@ -224,10 +229,11 @@ class Term:
                 return self.value_bytes in s.text_bytes()
             return self.value in s.text()
         found = resolve(s.doc(), self.path)
-        if found is _MISSING and self.path and self.path[0] == "values":
+        if found is _MISSING:  # then in the state the event or checkpoint carries
             state = s.state()
             if state is not _MISSING:
-                found = resolve(state, self.path[1:])
+                inner = self.path[1:] if self.path[0] == "values" else self.path
+                found = resolve(state, inner)
         if found is _MISSING:
             return self.op == "!="
         if self.op == "":

@@ -149,8 +149,8 @@ class Timeline:
         task = self._by_id.get(key)
         if started:
             if task is not None:
-                if task.step is None and step is not None:
-                    task.step = step
+                if step is not None:
+                    task.step = step  # debug's own step over one inferred from tasks mode
                 return False  # the same task seen in both debug and tasks modes
             if step is None:
                 step = self._infer_step(event.ns, started=True)
@@ -173,8 +173,10 @@ class Timeline:
         return True
 
     def _infer_step(self, ns: tuple[str, ...], started: bool) -> int:
-        """tasks mode has no step: a start after a result begins the next super-step."""
-        step, after_result = self._step_of_ns.get(ns, (0, False))
+        """tasks mode has no step: a start after a result begins the next super-step.
+        Numbered as LangGraph does: the first step that runs the graph's nodes is 1 (-1
+        is the input, 0 the hidden __start__ task)."""
+        step, after_result = self._step_of_ns.get(ns, (1, False))
         if started and after_result:
             step += 1
         self._step_of_ns[ns] = (step, not started)

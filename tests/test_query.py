@@ -174,3 +174,7 @@ def test_checkpoints_of_a_history_are_searched_the_same_way():
     assert parse("node:tools mode:loop ns:root").matches(subject)
     assert not parse("mode:input").matches(subject)
     assert parse("SUNNY").matches(subject)
+    # a path is tried in the checkpoint, then in its state
+    assert parse("messages[-1].type=ai").matches(subject)
+    assert parse("metadata.step=2").matches(subject)
+    assert not parse("messages[-1].type=human").matches(subject)

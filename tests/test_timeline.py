@@ -73,7 +73,7 @@ def test_tasks_mode_alone_infers_the_steps():
     timeline = Timeline(session)
     timeline.sync()
     root = [(t.step, t.name) for t in timeline.tasks if not t.ns]
-    assert root == [(0, "plan"), (1, "research"), (2, "write")]
+    assert root == [(1, "plan"), (2, "research"), (3, "write")]  # as debug numbers them
 
 
 def test_llm_time_and_token_usage_as_the_model_reported_them():

@@ -39,7 +39,7 @@ def _run_line(tag: str, run: RunView) -> Text:
 
 
 class RunDiffScreen(Screen[None]):
-    HELP = """\\
+    HELP = """\
 ## Two runs compared
 
 **Path**: the nodes each super-step ran (root graph), aligned like `diff` aligns lines;

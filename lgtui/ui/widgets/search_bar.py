@@ -41,7 +41,7 @@ Type words to find events whose payload contains them (any case), or terms:
 | `mode:updates,values` | events of these stream modes (in a history: the checkpoint's source) |
 | `node:agent` | events of a node whose name contains `agent` |
 | `ns:research` | events in that subgraph namespace; `ns:root` for the root graph |
-| `values.messages[-1].content` | the payload has this JSON path, not null |
+| `values.messages[-1].content` | the payload (or the state it carries) has this JSON path, not null |
 | `PATH=VALUE`, `PATH!=VALUE` | ...equal (or not) to VALUE (JSON or text) |
 | `PATH~text` | ...whose text contains `text` |
 | `"two words"` | the phrase, as text |

@@ -33,7 +33,7 @@ def _secs(value: float) -> str:
 
 
 class TimelineView(ScrollView, can_focus=True):
-    HELP = """\\
+    HELP = """\
 ## Timeline
 
 The run's tasks in time, like a trace view, from the **debug** or **tasks** stream modes.
@@ -99,7 +99,7 @@ cursor to it.
         session = timeline.session
         live = (as_of is None and session.status == "running") or building
         now = time.monotonic()
-        key = (len(timeline.tasks), as_of, session.status, self.size.width)
+        key = (len(timeline.tasks), as_of, session.status, self.size.width, self.size.height)
         if not changed and key == self._key and not live:
             return
         if live and now - self._built_at < SUMMARY_EVERY:
@@ -169,7 +169,9 @@ cursor to it.
             f"{'tokens in/out':>13} {'errors':>6}"
         )
         lines.append(table)
-        for s in stats[:NODES_SHOWN]:
+        # on a short screen, fewer node lines: the waterfall needs the room
+        shown = max(2, min(NODES_SHOWN, self.size.height // 4))
+        for s in stats[:shown]:
             row = Text(no_wrap=True, overflow="ellipsis")
             w = self._node_w
             name = ("  " * len(s.ns)) + safe_text(s.name, w - 2 * len(s.ns))
@@ -182,8 +184,8 @@ cursor to it.
             if s.running:
                 row.append(f"  {s.running} running", style="yellow")
             lines.append(row)
-        if len(stats) > NODES_SHOWN:
-            lines.append(Text(f"… {len(stats) - NODES_SHOWN} more nodes", style="dim italic"))
+        if len(stats) > shown:
+            lines.append(Text(f"… {len(stats) - shown} more nodes", style="dim italic"))
         lines.append(Text(""))
         ns_head = f"{'namespace':<{self._ns_w}} " if self._ns_w else ""
         lines.append(
