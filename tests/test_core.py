@@ -32,6 +32,7 @@ def test_core_never_imports_textual(graphs_dir):
         "import lgtui.events, lgtui.session, lgtui.engine, lgtui.preview, lgtui.cli\n"
         "import lgtui.sources.remote, lgtui.sources.embedded, lgtui.sources.loader\n"
         "import lgtui.store, lgtui.query, lgtui.timeline, lgtui.rundiff, lgtui.config\n"
+        "import lgtui.graph_draw\n"
         "from lgtui.cli import main\n"
         f"main(['stream', {str(graphs_dir)!r}, '-a', 'agent', '-i', '{{\"topic\": \"x\"}}'])"
     )
@@ -220,3 +221,80 @@ def test_graph_layout_follows_edges_and_survives_cycles():
     assert lay.layers[-1] == ["__end__"]
     assert ("tools", True) in lay.edges["model"]
     assert layout({"nodes": "junk", "edges": [1, 2]}).layers == []
+
+
+def _graph(nodes, edges):
+    return {
+        "nodes": [{"id": n} for n in nodes],
+        "edges": [{"source": a, "target": b, "conditional": c} for a, b, c in edges],
+    }
+
+
+AGENT = _graph(
+    ["__start__", "model", "tools", "__end__"],
+    [
+        ("__start__", "model", False),
+        ("model", "tools", True),
+        ("model", "__end__", True),
+        ("tools", "model", False),
+    ],
+)
+
+
+def _box_at(lines: list[str], name: str) -> tuple[int, int, int]:
+    """(row, left, right) of the box whose label line holds ``name``."""
+    for row, line in enumerate(lines):
+        col = line.find(f" {name} ")
+        if col > 0 and line[:col].rstrip()[-1:] in ("│", "┃"):
+            left = line.rindex(line[:col].rstrip()[-1], 0, col)
+            right = min(line.index(c, col) for c in "│┃" if c in line[col:])
+            return row, left, right
+    raise AssertionError(f"no box for {name!r} in\n" + "\n".join(lines))
+
+
+def test_graph_drawing_boxes_edges_and_loops():
+    from lgtui.graph_draw import draw_graph
+
+    text = draw_graph(AGENT, running={"tools"}, finished={"model"})
+    lines = text.plain.splitlines()
+    start, model, tools, end = (_box_at(lines, n) for n in ("start", "model ✓", "tools ▶", "end"))
+    assert start[0] < model[0] < tools[0] < end[0]  # top to bottom, one layer each
+    # an arrow comes down into every box but the start: right above the box's top border
+    for row, left, right in (model, tools, end):
+        assert "▼" in lines[row - 2][left : right + 1]
+    # model -> tools and model -> end are conditional: dashed lines leave model's box
+    assert "╎" in lines[model[0] + 2]
+    # tools -> model goes back up a lane right of every box, with an arrow pointing up
+    lane = max(right for _, _, right in (start, model, tools, end)) + 1
+    assert any("▲" in line[lane:] for line in lines[model[0] : tools[0]])
+    # the running node has a heavy frame; the drawing is plain text, no markup
+    assert "┏" in lines[tools[0] - 1] and "┃ tools ▶ ┃" in lines[tools[0]]
+    styles = {str(span.style) for span in text.spans}
+    assert "bold yellow" in styles and "green" in styles
+
+
+def test_graph_drawing_of_odd_graphs():
+    from lgtui.graph_draw import draw_graph
+
+    hostile = _graph(
+        ["__start__", "[bold]x[/bold]", "\x1b[31mred", "宽字符", "__end__", "island"],
+        [
+            ("__start__", "[bold]x[/bold]", False),
+            ("[bold]x[/bold]", "[bold]x[/bold]", True),  # a self loop
+            ("[bold]x[/bold]", "宽字符", False),
+            ("[bold]x[/bold]", "__end__", True),  # skips a layer
+            ("宽字符", "\x1b[31mred", False),
+            ("\x1b[31mred", "__end__", False),
+            ("[bold]x[/bold]", "nowhere", False),  # an edge to a node that is not there
+        ],
+    )
+    plain = draw_graph(hostile).plain
+    assert "[bold]x[/bold]" in plain and "\\x1b[31mred" in plain and "\x1b" not in plain
+    assert "宽字符" in plain and "island" in plain
+    assert draw_graph({"nodes": [], "edges": []}).plain == "(the graph has no nodes)"
+    # a graph too big to draw says so (the screen lists it instead)
+    many = _graph(
+        ["__start__", *(f"n{i}" for i in range(400))],
+        [("__start__", f"n{i}", False) for i in range(400)],
+    )
+    assert draw_graph(many, max_cells=10_000) is None

@@ -282,9 +282,10 @@ async def test_graph_view_of_a_live_run(server):
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, done(app))
         await pilot.press("v")
-        screen = await wait_for_text(
-            pilot, "Graph of tools", "[ model ]  ✓ last", "[ tools ]  ✓", "⇢ tools"
-        )
+        screen = await wait_for_text(pilot, "Graph of tools", "┃ model ✓ ┃", "│ tools ✓ │", "▲")
+        assert screen.index("│ start │") < screen.index("┃ model ✓ ┃") < screen.index("│ end │")
+        await pilot.press("l")  # the listing names every edge
+        screen = await wait_for_text(pilot, "[ model ]  ✓ last", "[ tools ]  ✓", "⇢ tools")
         assert (
             screen.index("[ __start__ ]") < screen.index("[ model ]") < screen.index("[ __end__ ]")
         )

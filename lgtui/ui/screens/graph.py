@@ -1,4 +1,4 @@
-"""The assistant's graph, drawn in layers, with the running node(s) highlighted."""
+"""The assistant's graph drawn as boxes and edges (or listed), running node(s) highlighted."""
 
 from __future__ import annotations
 
@@ -8,10 +8,11 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Static
 
+from lgtui.graph_draw import draw_graph
 from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
 from lgtui.session import Session
@@ -72,7 +73,7 @@ def _full_name(ns: tuple[str, ...], name: str) -> str:
     return ":".join([*parents, name])
 
 
-def render_graph(
+def render_list(
     graph: dict[str, Any], running: set[str], finished: set[str], last: str | None
 ) -> Text:
     lay = layout(graph)
@@ -112,17 +113,49 @@ def render_graph(
     return text
 
 
+LEGEND = "▼ edge  ╎ conditional  ▲ loops back  ▶ running  ✓ ran  ┏┓ last"
+
+
+def render_graph(
+    graph: dict[str, Any],
+    running: set[str],
+    finished: set[str],
+    last: str | None,
+    as_list: bool = False,
+) -> Text:
+    """The drawing (or, asked for or when the graph is too big to draw, the listing)."""
+    drawing = None if as_list else draw_graph(graph, running, finished, last)
+    if drawing is None:
+        text = render_list(graph, running, finished, last)
+        if not as_list:
+            text = Text("(too big to draw: listed instead)\n\n", style="dim italic") + text
+        return text
+    drawing.append("\n\n" + LEGEND, style="dim italic")
+    return drawing
+
+
 class GraphScreen(Screen[None]):
     HELP = """\
 ## Graph
 
 The assistant's graph as the server describes it with xray (subgraph nodes included, as
-`parent:child`), one layer per line from `__start__` to `__end__`: each node with its
-edges, `→` a plain edge, `⇢` a conditional one. Nodes running now are highlighted, those
-that ran are ticked and the last one marked -- live, or as of a replay's cursor.
+`parent:child`), drawn from `__start__` at the top to `__end__` at the bottom: a box per
+node, `▼` where an edge arrives, dashed lines for conditional edges, and edges that go back
+to an earlier node (loops) run up the lane on the right (`▲`). Nodes running now are
+highlighted (`▶`), those that ran are ticked and the last one has a heavy frame -- live, or
+as of a replay's cursor.
+
+`l` switches to a listing of each node with its edges (`→` plain, `⇢` conditional), handy
+for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow keys.
 """
 
-    BINDINGS = keyed("graph", [Binding("escape,v", "app.pop_screen", "Back")])
+    BINDINGS = keyed(
+        "graph",
+        [
+            Binding("escape,v", "app.pop_screen", "Back"),
+            Binding("l", "toggle_list", "List/Drawing"),
+        ],
+    )
 
     def __init__(
         self, assistant: str, graph: dict[str, Any] | None = None, as_of: Any = None
@@ -131,12 +164,13 @@ that ran are ticked and the last one marked -- live, or as of a replay's cursor.
         self.assistant = assistant
         self.graph = graph
         self.as_of = as_of  # a callable giving the replay cursor, or None for live
+        self.as_list = False
 
     def compose(self) -> ComposeResult:
         yield Static(
             Text(f"Graph of {safe_text(self.assistant, 60)} (xray)", style="bold"), id="graph-title"
         )
-        with VerticalScroll():
+        with ScrollableContainer(id="graph-scroll"):
             yield Static("loading…", id="graph-body")
         yield KeyFooter()
 
@@ -145,6 +179,7 @@ that ran are ticked and the last one marked -- live, or as of a replay's cursor.
             self.fetch()
         self.set_interval(0.25, self.redraw)
         self.redraw()
+        self.query_one("#graph-scroll").focus()
 
     @work(exclusive=True)
     async def fetch(self) -> None:
@@ -156,18 +191,28 @@ that ran are ticked and the last one marked -- live, or as of a replay's cursor.
             return
         self.redraw()
 
-    _drawn: Any = None
+    def action_toggle_list(self) -> None:
+        self.as_list = not self.as_list
+        self.redraw()
+
+    _seen: Any = None  # the session version and cursor the activity was read at
+    _activity: Any = (set(), set(), None)
+    _picture: Any = None  # what is on screen
 
     def redraw(self) -> None:
         if self.graph is None:
             return
         session = getattr(self.app, "session", None)
         as_of = self.as_of() if callable(self.as_of) else None
-        key = (id(session), session.version if session else -1, as_of, id(self.graph))
-        if key == self._drawn:
-            return  # nothing new to show
-        self._drawn = key
-        running, finished, last = node_activity(session, as_of)
+        seen = (id(session), session.version if session else -1, as_of)
+        if seen != self._seen:
+            self._seen = seen
+            self._activity = node_activity(session, as_of)
+        running, finished, last = self._activity
+        picture = (id(self.graph), self.as_list, frozenset(running), frozenset(finished), last)
+        if picture == self._picture:
+            return  # the same nodes ran: nothing new to show
+        self._picture = picture
         self.query_one("#graph-body", Static).update(
-            render_graph(self.graph, running, finished, last)
+            render_graph(self.graph, running, finished, last, self.as_list)
         )
