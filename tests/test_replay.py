@@ -235,8 +235,8 @@ async def test_graph_view_at_the_replay_cursor():
         app.main.seek(start)
         await pilot.press("v")
         screen = await wait_for_text(
-            pilot, "Graph of sub", "[ node_2:subgraph_node_1 ]  ▶ running", "[ node_1 ]  ✓"
+            pilot, "Graph of sub", "┃ node_2:subgraph_node_1 ▶ ┃", "┃ node_1 ✓ ┃"
         )
-        assert "[ node_2:subgraph_node_2 ]  ✓" not in screen
+        assert "node_2:subgraph_node_2 ✓" not in screen
         await pilot.press("escape", "end", "v")
-        await wait_for_text(pilot, "[ node_2:subgraph_node_2 ]  ✓")
+        await wait_for_text(pilot, "┃ node_2:subgraph_node_2 ✓ ┃")
