@@ -239,4 +239,4 @@ async def test_graph_view_at_the_replay_cursor():
         )
         assert "node_2:subgraph_node_2 ✓" not in screen
         await pilot.press("escape", "end", "v")
-        await wait_for_text(pilot, "┃ node_2:subgraph_node_2 ✓ ┃")
+        await wait_for_text(pilot, "node_2:subgraph_node_2 ✓ ")
