@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from bench_stream import DATA, _blocks, free_port, rss_mb  # noqa: E402
+from bench_stream import DATA, _blocks, free_port, read_request, rss_mb, serve_forever  # noqa: E402
 
 MESSAGE_ID = b"lc_run--01a20a1d-923d-7668-bcfc-23088cf6a1d9"  # the recorded run's message
 
@@ -35,10 +35,7 @@ def _serve(port: int, events: int, ready) -> None:
     first, rest = _blocks(DATA / "agent.sse")
 
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                await reader.readexactly(int(line.split(b":")[1]))
+        head, _ = await read_request(reader)
         if not head.startswith(b"POST /runs/stream "):
             # the app also asks for the assistant's graph (to keep it in the capture):
             # this server has none, as a server without the assistant would answer
@@ -69,13 +66,7 @@ def _serve(port: int, events: int, ready) -> None:
                 await writer.drain()
         writer.close()
 
-    async def main() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", port)
-        ready.set()
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(main())
+    serve_forever(handle, port, ready)
 
 
 def _child(url: str, events: int, keep_all: bool, out) -> None:

@@ -51,14 +51,31 @@ def build_body(events: int, kind: str) -> bytes:
     return b"".join(out)
 
 
+async def read_request(reader: asyncio.StreamReader) -> tuple[bytes, bytes]:
+    """(head, body) of one HTTP/1.1 request."""
+    head = await reader.readuntil(b"\r\n\r\n")
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            length = int(line.split(b":")[1])
+    return head, (await reader.readexactly(length) if length else b"")
+
+
+def serve_forever(handle, port: int, ready) -> None:
+    """Serve ``handle`` on 127.0.0.1:``port`` until the process ends; ``ready`` set once up."""
+
+    async def main() -> None:
+        server = await asyncio.start_server(handle, "127.0.0.1", port)
+        ready.set()
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
+
+
 def _serve(port: int, bodies: dict[str, bytes], ready) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        length = 0
-        for line in head.split(b"\r\n"):
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        body_in = await reader.readexactly(length) if length else b""
+        _, body_in = await read_request(reader)
         kind = "mixed" if b'"mixed"' in body_in else "large"
         body = bodies[kind]
         writer.write(
@@ -71,13 +88,7 @@ def _serve(port: int, bodies: dict[str, bytes], ready) -> None:
             await writer.drain()
         writer.close()
 
-    async def main() -> None:
-        server = await asyncio.start_server(handle, "127.0.0.1", port)
-        ready.set()
-        async with server:
-            await server.serve_forever()
-
-    asyncio.run(main())
+    serve_forever(handle, port, ready)
 
 
 def free_port() -> int:
