@@ -67,7 +67,10 @@ class _Node:
     id: str
     layer: int
     width: int
-    dummy: bool = False
+    prefix: str = ""  # the label in its box (see _label)
+    name: str = ""
+    dummy: bool = False  # a one-column stop of an edge that skips this layer
+    cond: bool = False  # (a dummy) the edge it carries is conditional
     x: int = 0
 
     @property
@@ -87,11 +90,8 @@ class _Part:
     dst: str  # ... or the same target
     kind: str  # "down" (box to box), "exit" (box to a lane going up), "entry" (lane to box)
     arrow: bool  # ends in an arrow over a real node (else: a line on through a dummy)
-    track: int = -1
-
-    @property
-    def starts(self) -> bool:
-        return self.kind != "entry"
+    track: int = -1  # its horizontal track in the gap; -1: straight down, no track
+    row: int = -1  # the canvas row of that track
 
     @property
     def span(self) -> tuple[int, int]:
@@ -140,9 +140,9 @@ def draw_graph(
     depth = {n: i for i, layer in enumerate(lay.layers) for n in layer}
     nodes: dict[str, _Node] = {}
     for n, d in depth.items():
-        prefix, name = _label(lay.labels.get(n, n) if ":" not in n else n)
+        prefix, name = _label(n)
         width = cell_len(prefix) + cell_len(name) + (4 if _is_terminal(n) else 6)
-        nodes[n] = _Node(n, d, width)
+        nodes[n] = _Node(n, d, width, prefix, name)
     layers: list[list[str]] = [list(layer) for layer in lay.layers]
 
     # forward edges become chains of one-layer segments through dummies; the rest go back up
@@ -156,7 +156,7 @@ def draw_graph(
             prev = src
             for d in range(depth[src] + 1, depth[dst]):
                 dummy = f"\0{src}\0{dst}\0{d}"
-                nodes[dummy] = _Node(dummy, d, 1, dummy=True)
+                nodes[dummy] = _Node(dummy, d, 1, dummy=True, cond=cond)
                 layers[d].append(dummy)
                 segments.append((prev, dummy, cond))
                 prev = dummy
@@ -178,7 +178,7 @@ def draw_graph(
             _Part(na.center, nb.center, cond, a, b, "down", arrow=not nb.dummy)
         )
     right = max(n.x + n.width for n in nodes.values())
-    lanes: list[tuple[int, _Part, _Part, bool]] = []  # (column, exit part, entry part, cond)
+    lanes: list[tuple[_Part, _Part]] = []  # (exit part, entry part): the lane is exit's xt
     lane_spans: list[list[tuple[int, int]]] = []  # per lane column: the layer spans it holds
     for i, (src, dst, cond) in enumerate(back):
         ns, nd = nodes[src], nodes[dst]
@@ -200,7 +200,7 @@ def draw_graph(
         )
         gaps[ns.layer + 1].parts.append(exit_)
         gaps[nd.layer].parts.append(entry)
-        lanes.append((lane, exit_, entry, cond))
+        lanes.append((exit_, entry))
     for gap in gaps:
         _assign_tracks(gap)
 
@@ -220,7 +220,6 @@ def draw_graph(
     if row * width > max_cells:
         return None
     canvas = _Canvas(row, width)
-    track_row: dict[int, int] = {}  # id(part) -> its row
     for g, gap in enumerate(gaps):
         top, bottom = gap_top[g], gap_top[g] + gap.height - 1  # stub row, arrow row
         for p in gap.parts:
@@ -228,7 +227,7 @@ def draw_graph(
             if p.track < 0:  # straight down
                 canvas.vline(p.xs, top, bottom, p.cond, up=True, down=through)
             else:
-                tr = track_row[id(p)] = top + 1 + p.track
+                tr = p.row = top + 1 + p.track
                 if p.kind == "entry":
                     canvas.bits(tr, p.xs, DOWN, p.cond)  # the lane comes up to here
                 else:
@@ -240,8 +239,8 @@ def draw_graph(
                     canvas.vline(p.xt, tr, bottom, p.cond, down=through)
             if p.arrow:
                 canvas.mark(bottom, p.xt, "▼", COND_STYLE if p.cond else EDGE_STYLE)
-    for lane, exit_, entry, cond in lanes:
-        high, low = track_row[id(entry)], track_row[id(exit_)]
+    for exit_, entry in lanes:
+        lane, cond, high, low = exit_.xt, exit_.cond, entry.row, exit_.row
         canvas.vline(lane, high, low, cond)
         if low - high >= 4:
             canvas.mark((high + low) // 2, lane, "▲", COND_STYLE if cond else EDGE_STYLE)
@@ -250,8 +249,7 @@ def draw_graph(
     for n in nodes.values():
         top = layer_top[n.layer]
         if n.dummy:
-            cond = all(c for a, b, c in segments if b == n.id)
-            canvas.vline(n.center, top, top + 2, cond, up=True, down=True)
+            canvas.vline(n.center, top, top + 2, n.cond, up=True, down=True)
             continue
         status = (
             "running"
@@ -411,12 +409,11 @@ class _Canvas:
             self.cells[(top + 2, node.center)] = (exit_glyph, border)
         self.cells[(top + 1, x)] = (side, border)
         self.cells[(top + 1, x + w - 1)] = (side, border)
-        prefix, name = _label(node.id)
         c = x + 1
         for text, st in (
             (" ", ""),
-            (prefix, "dim"),
-            (name, "dim" if terminal else (style or "bold")),
+            (node.prefix, "dim"),
+            (node.name, "dim" if terminal else (style or "bold")),
             *(() if terminal else ((" ", ""), (mark, style))),
         ):
             for ch in text:
@@ -462,8 +459,8 @@ def _assign_tracks(gap: _Gap) -> None:
     """Horizontal tracks: parts that overlap get different ones unless they share an end."""
     taken: list[list[_Part]] = []
     for p in sorted(gap.parts, key=lambda p: p.span):
-        if p.starts and p.xs == p.xt:
-            continue  # straight down: no track
+        if p.xs == p.xt:
+            continue  # straight down: no track (lanes lie right of every box)
         lo, hi = p.span
         for t, on in enumerate(taken):
             if all(

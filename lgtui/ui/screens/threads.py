@@ -651,9 +651,7 @@ between matches, **F** shows only them; **c** copies the state.
         self.search = message.query
         self._find_hits()
         self._rebuild_keeping_selection()
-        bar = self.query_one(SearchBar)
-        n = len(self.checkpoints)
-        bar.show_progress(len(self.hits), n, n, self.only_matches)
+        self._show_search_progress()
 
     @on(SearchBar.Done)
     def _search_done(self) -> None:
@@ -685,6 +683,10 @@ between matches, **F** shows only them; **c** copies the state.
             return
         self.only_matches = not self.only_matches
         self._rebuild_keeping_selection()
+        self._show_search_progress()
+
+    def _show_search_progress(self) -> None:
+        """Matches out of the checkpoints loaded (all of them looked at: a history is small)."""
         n = len(self.checkpoints)
         self.query_one(SearchBar).show_progress(len(self.hits), n, n, self.only_matches)
 
