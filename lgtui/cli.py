@@ -85,11 +85,15 @@ def make_source(
     api_key: str | None = None,
     checkpointer: str | None = None,
     args: argparse.Namespace | None = None,
+    *,
+    on_log: Any = None,
 ):
     """A remote source for a URL, an embedded one for a path."""
+    store = getattr(args, "store", None)
     if is_url(target):
-        if checkpointer:
-            raise CLIError("--checkpointer is for graphs run in-process (a path), not a server")
+        for flag, value in (("--checkpointer", checkpointer), ("--store", store)):
+            if value:
+                raise CLIError(f"{flag} is for graphs run in-process (a path), not a server")
         from lgtui.sources.remote import RemoteSource
 
         return RemoteSource(
@@ -100,7 +104,13 @@ def make_source(
         )
     from lgtui.sources.embedded import EmbeddedSource
 
-    return EmbeddedSource(target, checkpointer=checkpointer)
+    return EmbeddedSource(
+        target,
+        checkpointer=checkpointer,
+        store=store,
+        python=getattr(args, "python", None),
+        on_log=on_log,
+    )
 
 
 def _add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) -> None:
@@ -113,6 +123,17 @@ def _add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) ->
     )
     p.add_argument(
         "--command", metavar="JSON", help='a command instead of input, e.g. {"resume": "yes"}'
+    )
+    p.add_argument(
+        "--config",
+        metavar="JSON",
+        help='run config as JSON or @file.json: {"configurable": {...}, "recursion_limit": 50, '
+        '"tags": [...]}',
+    )
+    p.add_argument(
+        "--context",
+        metavar="JSON",
+        help="the run's runtime context (langgraph's context_schema) as JSON or @file.json",
     )
     p.add_argument("--mode", "-m", action="append", metavar="MODE", help=MODES_HELP)
     p.add_argument("--subgraphs", "-s", action="store_true", help="stream subgraph events too")
@@ -200,8 +221,23 @@ def build_parser() -> argparse.ArgumentParser:
         "postgresql://... (langgraph-checkpoint-postgres)"
     )
 
+    def add_embedded_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--checkpointer", metavar="DB", help=checkpointer_help)
+        p.add_argument(
+            "--store",
+            metavar="DB",
+            help="the graphs' store (runtime.store): sqlite:PATH or postgresql://... "
+            "(langgraph's SqliteStore / PostgresStore, with langgraph.json's index and ttl); "
+            "default: in memory, as langgraph dev",
+        )
+        p.add_argument(
+            "--python",
+            metavar="PATH",
+            help="the Python that runs the graphs (default: this one); it needs langgraph",
+        )
+
     p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
-    p.add_argument("--checkpointer", metavar="DB", help=checkpointer_help)
+    add_embedded_options(p)
     p.add_argument(
         "path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one"
     )
@@ -224,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("target", help="a server URL, or a graph path as for `open`")
     p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key to a server")
-    p.add_argument("--checkpointer", metavar="DB", help=checkpointer_help)
+    add_embedded_options(p)
     p.add_argument(
         "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
     )
@@ -298,6 +334,8 @@ def build_request(args: argparse.Namespace, assistant: str, *, default_input: An
         run_input = parse_json_arg(args.input, "--input")
     else:
         run_input = default_input
+    config = _json_object(args, "config")
+    context = _json_object(args, "context")
     return RunRequest(
         assistant=assistant,
         input=run_input,
@@ -308,7 +346,19 @@ def build_request(args: argparse.Namespace, assistant: str, *, default_input: An
         interrupt_before=_nodes(args.interrupt_before),
         interrupt_after=_nodes(args.interrupt_after),
         checkpoint_id=args.checkpoint,
+        config=config,
+        context=context,
     )
+
+
+def _json_object(args: argparse.Namespace, name: str) -> dict[str, Any] | None:
+    text = getattr(args, name, None)
+    if text is None:
+        return None
+    value = parse_json_arg(text, f"--{name}")
+    if not isinstance(value, dict):
+        raise CLIError(f"--{name} must be a JSON object, got {type(value).__name__}")
+    return value
 
 
 def _nodes(value: str | None) -> list[str] | None:
@@ -390,12 +440,18 @@ async def _stream(args: argparse.Namespace, out) -> int:
     parse_modes(args.mode)
     if args.input is not None:
         parse_json_arg(args.input, "--input")
+    _json_object(args, "config")
+    _json_object(args, "context")
     source = None
     recorder = None
     status, detail = "cancelled", ""
     try:
         source = make_source(
-            args.target, api_key_from(args), getattr(args, "checkpointer", None), args
+            args.target,
+            api_key_from(args),
+            getattr(args, "checkpointer", None),
+            args,
+            on_log=_print_log,
         )
         assistant = await pick_assistant(source, args.assistant)
         # from a checkpoint, no input means "continue from it" (input: null)
@@ -452,6 +508,18 @@ async def _stream(args: argparse.Namespace, out) -> int:
             await source.aclose()
 
 
+def _print_log(line: str) -> None:
+    """A line the graph's process printed: on stderr, as `langgraph dev` shows it on its
+    console (stdout is for events), never as raw terminal bytes."""
+    from lgtui.preview import safe_text
+
+    try:
+        sys.stderr.write(safe_text(line) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
 def cmd_stream(args: argparse.Namespace) -> int:
     import asyncio
 
@@ -471,14 +539,25 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         parse_modes(args.mode)
     if args.input is not None:
         parse_json_arg(args.input, "--input")
+    _json_object(args, "config")
+    _json_object(args, "context")
+    source: Any = None
     try:
         source = make_source(target, api_key_from(args), getattr(args, "checkpointer", None), args)
+        if hasattr(source, "wait_ready"):
+            # the project loads in its own process; what stops it is said before the screen
+            source.wait_ready()
     except SourceError as exc:
+        if hasattr(source, "close"):
+            source.close()
         raise CLIError(exc.message, exc.exit_code) from None
     if args.checkpoint:
 
         async def check() -> None:
-            probe = make_source(target, api_key_from(args), getattr(args, "checkpointer", None))
+            if source.kind == "embedded":  # the host answers any event loop
+                await check_checkpoint(source, _thread_arg(args.thread), args.checkpoint)
+                return
+            probe = make_source(target, api_key_from(args), None, args)
             try:
                 await check_checkpoint(probe, _thread_arg(args.thread), args.checkpoint)
             finally:
@@ -487,6 +566,8 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         try:
             asyncio.run(check())
         except SourceError as exc:
+            if hasattr(source, "close"):
+                source.close()
             raise CLIError(exc.message, exc.exit_code) from None
     request = None
     if args.assistant or args.input is not None or args.command:

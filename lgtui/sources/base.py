@@ -7,6 +7,7 @@ graph in this process.  Both yield the same `StreamEvent`s.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -15,6 +16,26 @@ from typing import Any, Protocol
 from lgtui.events import DEFAULT_STREAM_MODES, StreamEvent
 
 NEW_THREAD = "new"
+_SECRET_KEY = re.compile(
+    r"(api[_-]?key|token|secret|passw(or)?d|authorization|credential|private[_-]?key)", re.I
+)
+
+
+def redact_secrets(value: Any, depth: int = 0) -> Any:
+    """``value`` with the values of secret-looking keys (``*api_key*``, ``*token*``,
+    ``*secret*``, ``*password*``, ...) replaced, for captures and screens."""
+    if depth > 50:
+        return None
+    if isinstance(value, dict):
+        return {
+            k: "***"
+            if isinstance(k, str) and _SECRET_KEY.search(k) and v
+            else redact_secrets(v, depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [redact_secrets(v, depth + 1) for v in value]
+    return value
 
 
 class SourceError(Exception):
@@ -71,6 +92,8 @@ class RunRequest:
     thread_id: str | None = NEW_THREAD
     command: dict[str, Any] | None = None
     config: dict[str, Any] | None = None
+    context: dict[str, Any] | None = None
+    metadata: dict[str, Any] | None = None
     checkpoint_id: str | None = None
     interrupt_before: list[str] | None = None
     interrupt_after: list[str] | None = None
@@ -85,6 +108,8 @@ class RunRequest:
             "stream_mode": list(self.stream_mode),
             "subgraphs": self.subgraphs,
             "thread_id": self.thread_id,
+            **({"config": redact_secrets(self.config)} if self.config else {}),
+            **({"context": redact_secrets(self.context)} if self.context else {}),
             **({"watch": True} if self.watch else {}),
         }
 
@@ -96,6 +121,7 @@ class RunHandle:
         self.thread_id: str | None = None
         self.run_id: str | None = None
         self.final_status: str | None = None  # set by the source when it knows better
+        self.traceback: str | None = None  # an embedded run's error, as Python printed it
         self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
         # The connection, for the status bar: "connected" or "reconnecting" (with why).
         self.link = "connected"

@@ -1,389 +1,381 @@
-"""Run the user's graph in this process, streaming exactly what a server would send.
+"""The user's graphs, run in an engine host process as `langgraph dev` would run them.
 
-The event names and payload shapes follow the LangGraph API server's stream protocol
-for the same graph and request, so that everything downstream -- the Session, the
-screens and captures -- cannot tell an embedded run from a remote one:
+lgtui never imports the user's code: this source starts the host (`lgtui.host`) in the
+project's Python environment and talks to it over a socket pair.  The host loads the
+project, runs each run with the server's config, context, store and checkpointer, and
+streams the server's event names and JSON payloads; here they become `StreamEvent`s.
 
-- a ``metadata`` event ``{"run_id", "attempt"}`` opens every stream;
-- ``messages-tuple`` arrives as ``messages`` events ``[chunk, metadata]``; ``messages``
-  as ``messages/metadata`` then ``messages/partial`` (accumulated chunks) or
-  ``messages/complete``;
-- ``events`` carries astream_events v2 dicts; the other modes ride on the root's
-  ``on_chain_stream`` events, as the server does it;
-- with subgraphs, event names get ``|node:task_id`` parts;
-- debug checkpoints gain ``checkpoint`` / ``parent_checkpoint``;
-- a node that raises ends the stream with ``error`` ``{"error", "message"}``.  Unlike a
-  server, which hides messages of unexpected exception types, the embedded source
-  shows the real message: the graph is the user's own code.
-
-The one difference is metadata only a server has (``langgraph_api_version``,
-``langgraph_host``, auth keys, ...).
+- The host's stdout and stderr are the user's prints and logs: kept (the last lines),
+  never written to the terminal under the TUI.
+- A crash, ``sys.exit`` or a segfault in user code ends the run with a message saying
+  how the process ended and the last thing it printed; the next request starts a new
+  host (threads kept in memory are lost with the old one).
+- Replies and events are read by one thread and handed to whichever event loop asked.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
+import contextlib
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
 import time
-import uuid
-from collections.abc import AsyncIterator
-from datetime import UTC, datetime
+from collections import deque
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 from lgtui.events import StreamEvent
-from lgtui.sources import serialize
+from lgtui.host import wire
 from lgtui.sources.base import (
-    NEW_THREAD,
     HTTPStatusError,
     LoadError,
     RunHandle,
     RunRequest,
+    SourceError,
     UsageError,
-    resolve_assistant,
 )
+from lgtui.sources.loader import parse_target
 
-# The namespace a LangGraph API server derives default assistant ids from, so that an
-# embedded graph gets the same assistant id as when `langgraph dev` serves it.
-_ASSISTANT_NAMESPACE = uuid.UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat()
+LOG_LINES = 2000  # the host's output kept, newest last
+_LINE_MAX = 4000
+READY_TIMEOUT = 120.0  # importing a big project can take a while
 
 
-def _new_id() -> str:
-    try:
-        from langchain_core.utils.uuid import uuid7
-
-        return str(uuid7())
-    except ImportError:  # older langchain-core
-        return str(uuid.uuid4())
+class HostExited(SourceError):
+    """The engine host process ended (a crash, sys.exit, a signal)."""
 
 
-def _checkpoint_ref(config: dict[str, Any] | None) -> dict[str, Any] | None:
-    """``{"checkpoint_id", "thread_id", "checkpoint_ns"}`` of a checkpoint's config."""
-    conf = (config or {}).get("configurable") or {}
-    if not conf.get("thread_id") or not conf.get("checkpoint_id"):
-        return None
-    ref = {"checkpoint_id": conf["checkpoint_id"], "thread_id": conf["thread_id"]}
-    if "checkpoint_ns" in conf:
-        ref["checkpoint_ns"] = conf["checkpoint_ns"] or ""
-    if "checkpoint_map" in conf:
-        ref["checkpoint_map"] = conf["checkpoint_map"]
-    return ref
-
-
-def _debug_checkpoint(payload: dict[str, Any]) -> dict[str, Any]:
-    tasks = []
-    for task in payload.get("tasks", []):
-        state = task.get("state") if isinstance(task, dict) else None
-        if isinstance(state, dict) and state.get("configurable"):
-            task = {k: v for k, v in task.items() if k != "state"}
-            task["checkpoint"] = state["configurable"]
-        tasks.append(task)
-    return {
-        **payload,
-        "checkpoint": _checkpoint_ref(payload.get("config")),
-        "parent_checkpoint": _checkpoint_ref(payload.get("parent_config")),
-        "tasks": tasks,
-    }
-
-
-def _redact(url: str) -> str:
-    """A database URL without its password, for messages."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
-        return urlunsplit(parts._replace(netloc=netloc))
-    return url
-
-
-def _check_postgres(url: str) -> str:
-    try:
-        import langgraph.checkpoint.postgres.aio  # noqa: F401
-        import psycopg
-    except ImportError:
-        raise LoadError(
-            "PostgreSQL checkpointers need langgraph-checkpoint-postgres: pip install 'lgtui[postgres]'"
-        ) from None
-    try:
-        with psycopg.connect(url, connect_timeout=5) as conn:
-            found = conn.execute("SELECT to_regclass('checkpoints') IS NOT NULL").fetchone()
-    except psycopg.Error as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
-        raise LoadError(f"cannot connect to {_redact(url)}: {reason}") from None
-    if not found or not found[0]:
-        raise LoadError(
-            f"{_redact(url)}: not a LangGraph checkpoint database (no checkpoints table; "
-            "run your application's checkpointer.setup() first)"
+def _error(reply: dict[str, Any]) -> SourceError:
+    kind = reply.get("kind")
+    if kind == "http":
+        return HTTPStatusError(
+            int(reply.get("status") or 500),
+            str(reply.get("detail") or ""),
+            str(reply.get("method") or ""),
+            str(reply.get("path") or ""),
         )
-    return url
+    message = str(reply.get("message") or "the engine host failed")
+    if kind == "load":
+        return LoadError(message)
+    if kind == "usage":
+        return UsageError(message)
+    if kind == "source":
+        return SourceError(message)
+    return SourceError(f"engine host: {message}")
 
 
-def check_checkpointer(spec: str) -> Path | str:
-    """The SQLite file or PostgreSQL URL a ``--checkpointer`` names; LoadError (exit 2) else."""
-    import sqlite3
+def _bootstrap() -> str:
+    here = str(Path(__file__).resolve().parents[2])
+    return (
+        "import importlib.util, sys\n"
+        f"if importlib.util.find_spec('lgtui') is None: sys.path.append({here!r})\n"
+        "from lgtui.host.main import main\n"
+        "main()\n"
+    )
 
-    if spec.startswith(("postgres://", "postgresql://")):
-        return _check_postgres(spec)
-    if not spec.startswith("sqlite:"):
-        raise LoadError(f"--checkpointer {spec!r}: expected sqlite:PATH")
-    try:
-        import langgraph.checkpoint.sqlite.aio  # noqa: F401
-    except ImportError:
-        raise LoadError(
-            "SQLite checkpointers need langgraph-checkpoint-sqlite: pip install 'lgtui[sqlite]'"
-        ) from None
-    path = Path(spec.removeprefix("sqlite:").removeprefix("//")).expanduser()
-    if not path.exists():
-        if not path.parent.is_dir():
-            raise LoadError(f"{path}: folder {path.parent} does not exist")
-        return path  # a new database, created on first use
-    if path.is_dir():
-        raise LoadError(f"{path}: is a folder, not a SQLite database")
-    try:
-        with sqlite3.connect(f"file:{path}?mode=ro", uri=True) as conn:
-            tables = {
-                r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
-            }
-    except sqlite3.DatabaseError as exc:
-        raise LoadError(f"{path}: not a SQLite database ({exc})") from None
-    if "checkpoints" not in tables:
-        found = ", ".join(sorted(tables)) or "none"
-        raise LoadError(
-            f"{path}: not a LangGraph checkpoint database (no checkpoints table; tables: {found})"
+
+class _Stream:
+    """One run's items, handed from the reader thread to the loop that streams it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.queue: asyncio.Queue[tuple[str, Any]] = asyncio.Queue()
+
+    def put(self, kind: str, value: Any) -> None:
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody is listening
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, (kind, value))
+
+
+class Host:
+    """One engine host process and the socket to it."""
+
+    def __init__(self, spec: dict[str, Any], python: str, on_log: Callable[[str], None] | None):
+        self.spec = spec
+        self.logs: deque[str] = deque(maxlen=LOG_LINES)
+        self.on_log = on_log
+        parent, child = socket.socketpair()
+        env = dict(os.environ)
+        env.setdefault("PYTHONBREAKPOINT", "0")  # no pdb on a terminal the TUI owns
+        env["PYTHONUNBUFFERED"] = "1"
+        self.proc = subprocess.Popen(
+            [python, "-P", "-c", _bootstrap(), str(child.fileno())],
+            pass_fds=(child.fileno(),),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            env=env,
+            start_new_session=True,  # ^C in the terminal is the app's, not the graph's
         )
-    return path
+        child.close()
+        self.sock = parent
+        self._send_lock = threading.Lock()
+        self._ids = itertools.count(1)
+        self._pending: dict[int, concurrent.futures.Future[Any]] = {}
+        self._streams: dict[int, _Stream] = {}
+        self.hello: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
+        self.exit_message: str | None = None
+        self._lock = threading.Lock()
+        self._send({"spec": True, **spec})
+        for pipe, name in ((self.proc.stdout, "stdout"), (self.proc.stderr, "stderr")):
+            threading.Thread(
+                target=self._read_log, args=(pipe, name), name=f"lgtui-host-{name}", daemon=True
+            ).start()
+        self._reader = threading.Thread(target=self._read, name="lgtui-host-read", daemon=True)
+        self._reader.start()
 
+    # -- the host's output ----------------------------------------------------------------
 
-def _snapshot(snapshot: Any) -> dict[str, Any]:
-    """A StateSnapshot as the server's thread state / history item."""
+    def _read_log(self, pipe: Any, name: str) -> None:
+        for raw in iter(pipe.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\n")[:_LINE_MAX]
+            self.logs.append(line)
+            if self.on_log is not None:
+                with contextlib.suppress(Exception):
+                    self.on_log(line)
+        pipe.close()
 
-    ref = _checkpoint_ref(snapshot.config)
-    parent = _checkpoint_ref(snapshot.parent_config)
-    tasks = []
-    for t in snapshot.tasks:
-        task: dict[str, Any] = {
-            "id": t.id,
-            "name": t.name,
-            "error": str(t.error) if t.error else None,
-            "interrupts": [serialize.to_jsonable(i) for i in t.interrupts],
-            "checkpoint": t.state.get("configurable") if isinstance(t.state, dict) else None,
-            "state": _snapshot(t.state) if type(t.state).__name__ == "StateSnapshot" else None,
-            "result": serialize.to_jsonable(t.result)
-            if getattr(t, "result", None) is not None
-            else None,
-        }
-        tasks.append(task)
-    return {
-        "values": serialize.to_jsonable(snapshot.values),
-        "next": list(snapshot.next),
-        "tasks": tasks,
-        "metadata": serialize.to_jsonable(snapshot.metadata or {}),
-        "created_at": snapshot.created_at,
-        "checkpoint": ref,
-        "parent_checkpoint": parent,
-        "interrupts": [serialize.to_jsonable(i) for i in snapshot.interrupts],
-        "checkpoint_id": ref["checkpoint_id"] if ref else None,
-        "parent_checkpoint_id": parent["checkpoint_id"] if parent else None,
-    }
+    # -- frames ----------------------------------------------------------------------------
 
+    def _send(self, message: dict[str, Any]) -> None:
+        frame = wire.json_frame(message)
+        with self._send_lock:
+            self.sock.sendall(frame)
 
-class _MessageAccumulator:
-    """``messages`` mode: chunks summed by message id, as the server streams them."""
+    def _read(self) -> None:
+        try:
+            while True:
+                frame = wire.recv_frame(self.sock)
+                if frame is None:
+                    break
+                kind, body = frame
+                if kind == wire.EVENTS:
+                    rid, events = wire.parse_events(body)
+                    stream = self._streams.get(rid)
+                    if stream is not None:
+                        stream.put("events", events)
+                    continue
+                self._dispatch(wire.loads(body))
+        except (OSError, wire.WireError, ValueError) as exc:
+            self.logs.append(f"lgtui: engine host connection failed: {exc}")
+        self._ended()
 
-    def __init__(self) -> None:
-        self._by_id: dict[str, Any] = {}
-
-    def feed(self, chunk: Any) -> list[tuple[str, Any]]:
-        from langchain_core.messages import (
-            AIMessageChunk,
-            BaseMessageChunk,
-            ToolMessageChunk,
-            convert_to_messages,
-            message_chunk_to_message,
-        )
-
-        message, meta = chunk
-        as_chunk = False
-        if isinstance(message, dict):
-            kind = f"{message.get('type', '')} {message.get('role', '')}".lower()
-            if "chunk" in kind:
-                role = str(message.get("role", "")).lower()
-                cls = (
-                    AIMessageChunk
-                    if "ai" in role
-                    else ToolMessageChunk
-                    if "tool" in role
-                    else BaseMessageChunk
-                )
-                message = cls(**message)
-                as_chunk = True
-            else:
-                message = convert_to_messages([message])[0]
-        out: list[tuple[str, Any]] = []
-        if message.id in self._by_id:
-            self._by_id[message.id] += message
+    def _dispatch(self, message: dict[str, Any]) -> None:
+        if "hello" in message:
+            if not self.hello.done():
+                self.hello.set_result(message["hello"])
+            return
+        rid = int(message.get("id", 0))
+        stream = self._streams.get(rid)
+        if stream is not None:
+            for key in ("info", "trace", "end", "err"):
+                if key in message:
+                    stream.put(key, message[key])
+            return
+        future = self._pending.pop(rid, None)
+        if future is None or future.done():
+            return
+        if "err" in message:
+            future.set_exception(_error(message["err"]))
         else:
-            self._by_id[message.id] = message
-            out.append(("messages/metadata", {message.id: {"metadata": meta}}))
-        total = self._by_id[message.id]
-        name = "messages/partial" if isinstance(message, BaseMessageChunk) else "messages/complete"
-        out.append((name, [total if as_chunk else message_chunk_to_message(total)]))
-        return out
+            future.set_result(message.get("ok"))
+
+    def _ended(self) -> None:
+        """The socket closed: say how the process ended to everyone still waiting."""
+        try:
+            code = self.proc.wait(5)
+        except subprocess.TimeoutExpired:
+            code = None
+        self._drain_logs()
+        self.exit_message = describe_exit(code, list(self.logs))
+        error = HostExited(self.exit_message)
+        with self._lock:
+            pending, self._pending = self._pending, {}
+            streams, self._streams = self._streams, {}
+        if not self.hello.done():
+            self.hello.set_exception(error)
+        for future in pending.values():
+            if not future.done():
+                future.set_exception(error)
+        for stream in streams.values():
+            stream.put("exit", self.exit_message)
+
+    def _drain_logs(self) -> None:
+        deadline = time.monotonic() + 1.0
+        for t in threading.enumerate():
+            if t.name.startswith("lgtui-host-std") and t.is_alive():
+                t.join(max(0.0, deadline - time.monotonic()))
+
+    @property
+    def alive(self) -> bool:
+        return self.exit_message is None and self.proc.poll() is None
+
+    # -- requests --------------------------------------------------------------------------
+
+    def request(self, op: str, args: dict[str, Any]) -> concurrent.futures.Future[Any]:
+        future: concurrent.futures.Future[Any] = concurrent.futures.Future()
+        rid = next(self._ids)
+        with self._lock:
+            if self.exit_message is not None:
+                future.set_exception(HostExited(self.exit_message))
+                return future
+            self._pending[rid] = future
+        try:
+            self._send({"id": rid, "op": op, "args": args})
+        except OSError:
+            self._pending.pop(rid, None)
+            future.set_exception(HostExited(self.exit_message or "the engine host is gone"))
+        return future
+
+    def open_stream(self, args: dict[str, Any]) -> tuple[int, _Stream]:
+        rid = next(self._ids)
+        stream = _Stream(asyncio.get_running_loop())
+        with self._lock:
+            if self.exit_message is not None:
+                raise HostExited(self.exit_message)
+            self._streams[rid] = stream
+        try:
+            self._send({"id": rid, "op": "run", "args": args})
+        except OSError:
+            self._streams.pop(rid, None)
+            raise HostExited(self.exit_message or "the engine host is gone") from None
+        return rid, stream
+
+    def close_stream(self, rid: int) -> None:
+        self._streams.pop(rid, None)
+
+    def close(self, timeout: float = 2.0) -> None:
+        with contextlib.suppress(OSError):
+            self._send({"op": "shutdown"})
+        with contextlib.suppress(OSError):
+            self.sock.shutdown(socket.SHUT_RDWR)
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.proc.wait(timeout)
+        self.sock.close()
+
+
+def describe_exit(code: int | None, logs: list[str]) -> str:
+    """How the host ended, in a line, with what it printed last that says why."""
+    if code is None:
+        how = "stopped answering"
+    elif code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            name = f"signal {-code}"
+        what = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed", "SIGABRT": "aborted"}
+        how = f"died of {name}" + (f" ({what[name]})" if name in what else "")
+    elif code == 0:
+        how = "exited (status 0: sys.exit() in the graph's code?)"
+    else:
+        how = f"exited with status {code} (sys.exit({code})?)"
+    message = f"the graph's process {how}"
+    where = [line.strip() for line in logs if line.strip().startswith('File "')]
+    if where:
+        message += f"; last at {where[0] if code is not None and code < 0 else where[-1]}"
+    else:
+        tail = [line.strip() for line in logs if line.strip()]
+        if tail:
+            message += f"; it printed last: {tail[-1][:300]}"
+    return message
 
 
 class EmbeddedSource:
-    """Graphs imported from the user's files, run with an in-memory checkpointer."""
+    """Graphs from the user's files, run in an engine host process."""
 
     kind = "embedded"
 
     def __init__(
-        self, target: str, graphs: dict[str, Any] | None = None, *, checkpointer: str | None = None
+        self,
+        target: str,
+        *,
+        checkpointer: str | None = None,
+        store: str | None = None,
+        python: str | None = None,
+        on_log: Callable[[str], None] | None = None,
     ) -> None:
-        from langgraph.checkpoint.memory import InMemorySaver
-
+        parse_target(target)  # a wrong path or a broken langgraph.json: said at once
         self.target = target
-        if graphs is None:
-            from lgtui.sources.loader import load_graphs
-
-            graphs = load_graphs(target)
-        self._raw_graphs = graphs
-        self._db_path = check_checkpointer(checkpointer) if checkpointer else None
-        self._saver: Any = None if self._db_path else InMemorySaver()
-        self._graphs = self._bind(self._saver) if self._saver is not None else {}
-        self._threads: dict[str, dict[str, Any]] = {}
-        self._running: dict[str, Any] = {}  # run_id -> asyncio.Task being cancelled
-
-    def _bind(self, saver: Any) -> dict[str, Any]:
-        return {
-            name: g.copy(update={"checkpointer": saver, "name": name})
-            for name, g in self._raw_graphs.items()
+        self.spec = {
+            "target": str(Path(target).expanduser()) if ":" not in target else target,
+            "checkpointer": checkpointer,
+            "store": store,
         }
+        self.python = python or sys.executable
+        self.on_log = on_log
+        self._host: Host | None = None
+        self._host_lock = threading.Lock()
+        self.info: dict[str, Any] = {}
+        self.restarts = 0
 
-    async def _ready(self) -> None:
-        """Open the user's database on the loop that will use it, and read its threads."""
-        if self._saver is not None:
-            return
-        query = "SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = ''"
-        if isinstance(self._db_path, Path):
-            import aiosqlite
-            from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+    # -- the host ------------------------------------------------------------------------
 
-            conn: Any = await aiosqlite.connect(str(self._db_path))
-            saver: Any = AsyncSqliteSaver(conn)
-            await saver.setup()
-            async with conn.execute(query) as cursor:
-                rows = await cursor.fetchall()
-        else:
-            from langgraph.checkpoint.postgres.aio import AsyncPostgresSaver
-            from psycopg import AsyncConnection
-            from psycopg.rows import dict_row
+    def _current(self) -> Host:
+        with self._host_lock:
+            if self._host is None or (self._host.exit_message is not None):
+                if self._host is not None:
+                    self.restarts += 1
+                self._host = Host(self.spec, self.python, self.on_log)
+            return self._host
 
-            conn = await AsyncConnection.connect(
-                self._db_path, autocommit=True, prepare_threshold=0, row_factory=dict_row
-            )
-            saver = AsyncPostgresSaver(conn)
-            await saver.setup()
-            async with conn.cursor() as cursor:
-                await cursor.execute(query)
-                rows = [(r["thread_id"],) for r in await cursor.fetchall()]
-        self._graphs = self._bind(saver)
-        self._saver = saver
-        first = next(iter(self._graphs))
-        for (thread_id,) in rows:
-            latest = await saver.aget_tuple(
-                {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
-            )
-            meta = dict(latest.metadata or {}) if latest else {}
-            ts = latest.checkpoint.get("ts") if latest else None
-            graph_id = meta.get("graph_id") if meta.get("graph_id") in self._graphs else first
-            # what the server would say: a pending interrupt or error is in the writes
-            pending = {w[1] for w in (latest.pending_writes or [])} if latest else set()
-            status = (
-                "interrupted"
-                if "__interrupt__" in pending
-                else "error"
-                if "__error__" in pending
-                else "idle"
-            )
-            self._threads[str(thread_id)] = {
-                "thread_id": str(thread_id),
-                "created_at": ts,
-                "updated_at": ts,
-                "metadata": {"graph_id": graph_id, "assistant_id": self.assistant_id(graph_id)},
-                "status": status,
-                "values": None,
-            }
+    def start(self) -> None:
+        """Start the host now (the project loads while the app draws)."""
+        self._current()
 
-    # -- assistants and threads ------------------------------------------------------
+    def wait_ready(self, timeout: float = READY_TIMEOUT) -> dict[str, Any]:
+        """Block until the project is loaded; LoadError (exit 2) when it does not load."""
+        host = self._current()
+        try:
+            hello = host.hello.result(timeout)
+        except concurrent.futures.TimeoutError:
+            raise LoadError(f"{self.target}: the project did not load in {timeout:.0f}s") from None
+        except HostExited as exc:
+            raise LoadError(f"{self.target}: {exc.message}") from None
+        if "error" in hello:
+            raise _error(hello["error"])
+        self.info = hello
+        return hello
 
-    def assistant_id(self, graph_id: str) -> str:
-        return str(uuid.uuid5(_ASSISTANT_NAMESPACE, graph_id))
+    async def ready(self) -> Host:
+        host = self._current()
+        try:
+            hello = await asyncio.wrap_future(host.hello)
+        except HostExited as exc:
+            raise LoadError(f"{self.target}: {exc.message}") from None
+        if "error" in hello:
+            raise _error(hello["error"])
+        self.info = hello
+        return host
+
+    @property
+    def logs(self) -> list[str]:
+        return list(self._host.logs) if self._host is not None else []
+
+    async def _call(self, op: str, **args: Any) -> Any:
+        host = await self.ready()
+        return await asyncio.wrap_future(host.request(op, args))
+
+    # -- assistants and threads ----------------------------------------------------------
 
     async def list_assistants(self) -> list[dict[str, Any]]:
-        return [
-            {
-                "assistant_id": self.assistant_id(name),
-                "graph_id": name,
-                "name": name,
-                "config": {},
-                "metadata": {"created_by": "system"},
-            }
-            for name in self._raw_graphs
-        ]
+        await self.ready()
+        return list(self.info.get("assistants") or [])
 
-    def graph(self, assistant: str) -> tuple[str, Any]:
-        found = resolve_assistant(
-            [
-                {"assistant_id": self.assistant_id(n), "graph_id": n, "name": n}
-                for n in self._graphs
-            ],
-            assistant,
-        )
-        return found["graph_id"], self._graphs[found["graph_id"]]
-
-    async def create_thread(self) -> dict[str, Any]:
-        await self._ready()
-        thread_id = str(uuid.uuid4())
-        now = _now()
-        thread = {
-            "thread_id": thread_id,
-            "created_at": now,
-            "updated_at": now,
-            "metadata": {},
-            "status": "idle",
-            "values": None,
-        }
-        self._threads[thread_id] = thread
-        return thread
+    async def create_thread(self, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+        return await self._call("create_thread", metadata=metadata)
 
     async def get_thread(self, thread_id: str) -> dict[str, Any]:
-        await self._ready()
-        if thread_id not in self._threads:
-            raise HTTPStatusError(
-                404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}"
-            )
-        return self._threads[thread_id]
-
-    # -- threads, checkpoints, graphs (the server's shapes) ------------------------------
-
-    def _thread_graph(self, thread_id: str) -> tuple[str, Any]:
-        thread = self._threads.get(thread_id)
-        if thread is None:
-            raise HTTPStatusError(
-                404, f"Thread with ID {thread_id} not found", "GET", f"/threads/{thread_id}"
-            )
-        graph_id = (thread.get("metadata") or {}).get("graph_id")
-        if graph_id not in self._graphs:
-            raise HTTPStatusError(
-                409,
-                f"Thread {thread_id} has not run a graph yet",
-                "GET",
-                f"/threads/{thread_id}/state",
-            )
-        return graph_id, self._graphs[graph_id]
+        return await self._call("get_thread", thread_id=thread_id)
 
     async def search_threads(
         self,
@@ -393,48 +385,21 @@ class EmbeddedSource:
         status: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        await self._ready()
-        threads = sorted(self._threads.values(), key=lambda t: t["updated_at"], reverse=True)
-        if status:
-            threads = [t for t in threads if t.get("status") == status]
-        if metadata:
-            threads = [
-                t
-                for t in threads
-                if all((t.get("metadata") or {}).get(k) == v for k, v in metadata.items())
-            ]
-        return [
-            {k: v for k, v in t.items() if k != "values"} for t in threads[offset : offset + limit]
-        ]
+        return await self._call(
+            "search_threads", limit=limit, offset=offset, status=status, metadata=metadata
+        )
 
     async def get_history(
         self, thread_id: str, *, limit: int = 100, before: str | None = None
     ) -> list[dict[str, Any]]:
-        await self._ready()
-        _, graph = self._thread_graph(thread_id)
-        config: dict[str, Any] = {"configurable": {"thread_id": thread_id}}
-        kwargs: dict[str, Any] = {"limit": limit}
-        if before:
-            kwargs["before"] = {"configurable": {"checkpoint_id": before}}
-        return [_snapshot(s) async for s in graph.aget_state_history(config, **kwargs)]
+        return await self._call("history", thread_id=thread_id, limit=limit, before=before)
 
     async def get_state(
         self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
     ) -> dict[str, Any]:
-        await self._ready()
-        _, graph = self._thread_graph(thread_id)
-        conf: dict[str, Any] = {"thread_id": thread_id}
-        if checkpoint_id:
-            conf["checkpoint_id"] = checkpoint_id
-        snapshot = await graph.aget_state({"configurable": conf}, subgraphs=subgraphs)
-        if checkpoint_id and not snapshot.created_at:
-            raise HTTPStatusError(
-                404,
-                f"Checkpoint {checkpoint_id} not found",
-                "GET",
-                f"/threads/{thread_id}/state/{checkpoint_id}",
-            )
-        return _snapshot(snapshot)
+        return await self._call(
+            "state", thread_id=thread_id, checkpoint_id=checkpoint_id, subgraphs=subgraphs
+        )
 
     async def update_state(
         self,
@@ -444,239 +409,93 @@ class EmbeddedSource:
         as_node: str | None = None,
         checkpoint_id: str | None = None,
     ) -> dict[str, Any]:
-        await self._ready()
-        _, graph = self._thread_graph(thread_id)
-        conf: dict[str, Any] = {"thread_id": thread_id, "checkpoint_ns": ""}
-        if checkpoint_id:
-            conf["checkpoint_id"] = checkpoint_id
-        try:
-            config = await graph.aupdate_state({"configurable": conf}, values, as_node=as_node)
-        except Exception as exc:  # the graph refuses the update: what a server answers with 400
-            raise HTTPStatusError(
-                400, f"{type(exc).__name__}: {exc}", "POST", f"/threads/{thread_id}/state"
-            ) from None
-        self._threads[thread_id]["updated_at"] = _now()
-        return {"checkpoint": _checkpoint_ref(config)}
+        return await self._call(
+            "update_state",
+            thread_id=thread_id,
+            values=values,
+            as_node=as_node,
+            checkpoint_id=checkpoint_id,
+        )
 
     async def delete_thread(self, thread_id: str) -> None:
-        await self._ready()
-        if self._threads.pop(thread_id, None) is None:
-            raise HTTPStatusError(
-                404, f"Thread with ID {thread_id} not found", "DELETE", f"/threads/{thread_id}"
-            )
-        await self._saver.adelete_thread(thread_id)
+        await self._call("delete_thread", thread_id=thread_id)
 
     async def copy_thread(self, thread_id: str) -> dict[str, Any]:
-        await self._ready()
-        if thread_id not in self._threads:
-            raise HTTPStatusError(
-                404, f"Thread with ID {thread_id} not found", "POST", f"/threads/{thread_id}/copy"
-            )
-        new = await self.create_thread()
-        await self._saver.acopy_thread(thread_id, new["thread_id"])
-        new["metadata"] = dict(self._threads[thread_id].get("metadata") or {})
-        return new
+        return await self._call("copy_thread", thread_id=thread_id)
 
     async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]:
-        await self._ready()
-        _, graph = self.graph(assistant)
-        return serialize.to_jsonable(graph.get_graph(xray=xray).to_json())
+        return await self._call("graph", assistant=assistant, xray=xray)
 
     async def state_keys(self, assistant: str) -> list[str] | None:
-        await self._ready()
-        _, graph = self.graph(assistant)
-        builder = getattr(graph, "builder", None)
-        schema = getattr(builder, "state_schema", None)
-        hints = getattr(schema, "__annotations__", None)
-        if isinstance(hints, dict) and hints:
-            return sorted(hints)
-        return sorted(k for k in graph.channels if not k.startswith(("__", "branch:")))
+        return await self._call("state_keys", assistant=assistant)
 
     async def cancel_run(self, thread_id: str | None, run_id: str) -> None:
-        task = self._running.get(run_id)
-        if task is not None:
-            task.cancel()
+        host = self._host
+        if host is not None and host.alive:
+            with contextlib.suppress(SourceError):
+                await asyncio.wrap_future(host.request("cancel", {"run_id": run_id}))
 
     async def aclose(self) -> None:
-        conn = getattr(self._saver, "conn", None)
-        if self._db_path is not None and conn is not None:
-            await conn.close()
+        host, self._host = self._host, None
+        if host is not None:
+            await asyncio.get_running_loop().run_in_executor(None, host.close)
 
-    # -- streaming ----------------------------------------------------------------------
+    def close(self) -> None:
+        host, self._host = self._host, None
+        if host is not None:
+            host.close()
+
+    # -- streaming ------------------------------------------------------------------------
 
     async def stream_run(
         self, request: RunRequest, handle: RunHandle
     ) -> AsyncIterator[StreamEvent]:
-        import asyncio
-
-        import langgraph.version
-        from langgraph.types import Command
-
-        if request.watch:
-            raise UsageError(
-                "watching a thread follows runs other clients start: it needs a server"
-            )
-        await self._ready()
-        graph_id, graph = self.graph(request.assistant)
-        thread_id = request.thread_id
-        temporary = thread_id is None
-        if thread_id == NEW_THREAD or temporary:
-            thread_id = (await self.create_thread())["thread_id"]
-        elif thread_id not in self._threads:
-            raise HTTPStatusError(
-                404, "Thread or assistant not found.", "POST", f"/threads/{thread_id}/runs/stream"
-            )
-        handle.thread_id = None if temporary else thread_id
-        self._threads[thread_id].setdefault("metadata", {}).update(
-            {"graph_id": graph_id, "assistant_id": self.assistant_id(graph_id)}
-        )
-        run_id = _new_id()
-        handle.run_id = run_id
-        assistant_id = self.assistant_id(graph_id)
-        metadata = {
-            "created_by": "system",
-            "graph_id": graph_id,
-            "assistant_id": assistant_id,
-            "run_attempt": 1,
-            "langgraph_version": langgraph.version.__version__,
-            "run_id": run_id,
+        host = await self.ready()
+        args = {
+            "assistant": request.assistant,
+            "input": request.input,
+            "command": request.command,
+            "stream_mode": list(request.stream_mode),
+            "subgraphs": request.subgraphs,
+            "thread_id": request.thread_id,
+            "config": request.config,
+            "context": request.context,
+            "metadata": request.metadata,
+            "checkpoint_id": request.checkpoint_id,
+            "interrupt_before": request.interrupt_before,
+            "interrupt_after": request.interrupt_after,
+            "watch": request.watch,
         }
-        user_config = request.config or {}
-        configurable = {
-            **(user_config.get("configurable") or {}),
-            "thread_id": thread_id,
-            "run_id": run_id,
-            "graph_id": graph_id,
-            "assistant_id": assistant_id,
-        }
-        if request.checkpoint_id:
-            configurable["checkpoint_id"] = request.checkpoint_id
-        config: dict[str, Any] = {
-            **{k: v for k, v in user_config.items() if k not in ("configurable", "metadata")},
-            "configurable": configurable,
-            "metadata": {**(user_config.get("metadata") or {}), **metadata},
-            "run_id": uuid.UUID(run_id),
-        }
-        if request.command is not None:
-            if not isinstance(request.command, dict):
-                raise UsageError('command must be a JSON object such as {"resume": ...}')
-            graph_input: Any = Command(
-                resume=request.command.get("resume"),
-                update=request.command.get("update"),
-                goto=request.command.get("goto") or (),
-            )
-        else:
-            graph_input = request.input
-
-        requested = list(request.stream_mode)
-        modes = {m for m in requested if m != "events"}
-        if "messages-tuple" in modes:
-            modes.discard("messages-tuple")
-            modes.add("messages")
-        use_events = "events" in requested
-        kwargs: dict[str, Any] = {"subgraphs": request.subgraphs}
-        if request.interrupt_before:
-            kwargs["interrupt_before"] = request.interrupt_before
-        if request.interrupt_after:
-            kwargs["interrupt_after"] = request.interrupt_after
-
-        start = time.monotonic()
+        rid, stream = host.open_stream(args)
         seq = 0
-
-        def make(name: str, data: Any) -> StreamEvent:
-            nonlocal seq
-            ev = StreamEvent(
-                seq, time.monotonic() - start, name, serialize.dumps(data), run_id=run_id
-            )
-            seq += 1
-            return ev
-
-        yield make("metadata", {"run_id": run_id, "attempt": 1})
-        thread = self._threads[thread_id]
-        thread["status"] = "busy"
-        accumulator = _MessageAccumulator()
-        self._running[run_id] = asyncio.current_task()
-        status = "success"
+        finished = False
         try:
-            if use_events:
-                modes.add("debug")  # the server always streams debug internally
-                stream = graph.astream_events(
-                    graph_input, config, version="v2", stream_mode=list(modes), **kwargs
-                )
-            else:
-                stream = graph.astream(graph_input, config, stream_mode=list(modes), **kwargs)
-            try:
-                async for item in stream:
-                    if use_events:
-                        item_events = self._from_event(
-                            item, run_id, request, requested, accumulator
-                        )
-                    else:
-                        item_events = self._from_chunk(item, request, requested, accumulator)
-                    for name, data in item_events:
-                        yield make(name, data)
-            finally:
-                await stream.aclose()
-        except asyncio.CancelledError:
-            status = "interrupted"
-            handle.final_status = "cancelled"
-            raise
-        except Exception as exc:  # the graph raised: the server's error event
-            status = "error"
-            yield make("error", {"error": type(exc).__name__, "message": str(exc)})
+            while True:
+                kind, value = await stream.queue.get()
+                if kind == "events":
+                    for name, t, payload in value:
+                        event = StreamEvent(seq, t, name, payload, run_id=handle.run_id)
+                        seq += 1
+                        yield event
+                elif kind == "info":
+                    handle.run_id = value.get("run_id")
+                    handle.thread_id = value.get("thread_id")
+                elif kind == "trace":
+                    handle.traceback = str(value)
+                elif kind == "end":
+                    finished = True
+                    handle.final_status = value.get("status") or None
+                    if value.get("detail") == "cancelled":
+                        handle.final_status = "cancelled"
+                    return
+                elif kind == "err":
+                    finished = True
+                    raise _error(value)
+                elif kind == "exit":
+                    finished = True
+                    raise HostExited(str(value))
         finally:
-            self._running.pop(run_id, None)
-            thread["updated_at"] = _now()
-            if status == "success":
-                try:
-                    state = await graph.aget_state({"configurable": {"thread_id": thread_id}})
-                    if state.next or any(t.interrupts for t in state.tasks):
-                        status = "interrupted"
-                    thread["values"] = serialize.to_jsonable(state.values)
-                except Exception:
-                    pass
-            thread["status"] = {"success": "idle"}.get(status, status)
-            if handle.final_status is None:
-                handle.final_status = status
-            if temporary:
-                self._threads.pop(thread_id, None)
-                await self._saver.adelete_thread(thread_id)
-
-    def _shape(
-        self,
-        ns: tuple[str, ...] | None,
-        mode: str,
-        chunk: Any,
-        request: RunRequest,
-        requested: list[str],
-        accumulator: _MessageAccumulator,
-    ) -> list[tuple[str, Any]]:
-        suffix = "|" + "|".join(ns) if request.subgraphs and ns else ""
-        if mode == "debug" and isinstance(chunk, dict) and chunk.get("type") == "checkpoint":
-            chunk = {**chunk, "payload": _debug_checkpoint(chunk.get("payload") or {})}
-        if mode == "messages":
-            if "messages-tuple" in requested:
-                return [("messages" + suffix, chunk)]
-            return accumulator.feed(chunk)
-        if mode in requested:
-            return [(mode + suffix, chunk)]
-        return []
-
-    def _from_chunk(self, item, request, requested, accumulator):
-        if request.subgraphs:
-            ns, mode, chunk = item
-        else:
-            (mode, chunk), ns = item, None
-        return self._shape(ns, mode, chunk, request, requested, accumulator)
-
-    def _from_event(self, event, run_id, request, requested, accumulator):
-        if "langsmith:hidden" in (event.get("tags") or ()):
-            return []
-        if event.get("event") == "on_chain_stream" and str(event.get("run_id")) == run_id:
-            chunk = event["data"]["chunk"]
-            if request.subgraphs:
-                ns, mode, data = chunk
-            else:
-                (mode, data), ns = chunk, None
-            return self._shape(ns, mode, data, request, requested, accumulator)
-        return [("events", event)]
+            host.close_stream(rid)
+            if not finished and handle.run_id and host.alive:
+                with contextlib.suppress(Exception):
+                    host.request("cancel", {"run_id": handle.run_id})

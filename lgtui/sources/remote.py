@@ -335,6 +335,10 @@ class RemoteSource:
             body["input"] = request.input
         if request.config:
             body["config"] = request.config
+        if request.context:
+            body["context"] = request.context
+        if request.metadata:
+            body["metadata"] = request.metadata
         if request.checkpoint_id:
             body["checkpoint_id"] = request.checkpoint_id
         if request.interrupt_before:

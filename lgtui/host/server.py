@@ -1,0 +1,368 @@
+"""The host's side of the socket: requests in, replies and event batches out.
+
+Every request runs as a task of its own; a run's events wait in one ordered outbox
+that a single writer drains, so events batch up while the socket is busy and go out
+one by one when it is not.  The outbox is bounded: a graph faster than the app waits
+for it, as a server's run waits for its stream to be published.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import traceback
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from lgtui.host import wire
+from lgtui.host.runtime import Engine, merge, new_id, now_iso
+from lgtui.host.threads import Threads
+from lgtui.sources import serialize
+from lgtui.sources.base import HTTPStatusError, LoadError, SourceError, UsageError
+
+OUTBOX_BYTES = 32 * 1024 * 1024  # events waiting for the socket before a run waits
+
+
+def error_reply(exc: BaseException) -> dict[str, Any]:
+    """An exception as the app re-raises it: a SourceError kind and its message."""
+    if isinstance(exc, HTTPStatusError):
+        return {
+            "kind": "http",
+            "status": exc.status,
+            "detail": exc.detail,
+            "method": getattr(exc, "method", ""),
+            "path": getattr(exc, "path", ""),
+        }
+    if isinstance(exc, LoadError):
+        return {"kind": "load", "message": exc.message}
+    if isinstance(exc, UsageError):
+        return {"kind": "usage", "message": exc.message}
+    if isinstance(exc, SourceError):
+        return {"kind": "source", "message": exc.message}
+    return {
+        "kind": "internal",
+        "message": f"{type(exc).__name__}: {exc}",
+        "traceback": traceback.format_exc(limit=30),
+    }
+
+
+class Outbox:
+    """Frames waiting for the socket, in order; consecutive events of one stream batch."""
+
+    def __init__(self, writer: asyncio.StreamWriter) -> None:
+        self._writer = writer
+        self._items: list[Any] = []  # bytes (a JSON frame) or [request id, events, size]
+        self._bytes = 0
+        self._wake = asyncio.Event()
+        self._room = asyncio.Event()
+        self._room.set()
+        self.closed = False
+
+    def send(self, message: dict[str, Any]) -> None:
+        frame = wire.json_frame(message)
+        self._items.append(frame)
+        self._bytes += len(frame)
+        self._wake.set()
+
+    async def event(self, request_id: int, name: str, t: float, payload: bytes) -> None:
+        items = self._items
+        size = len(payload) + len(name) + 14
+        last = items[-1] if items else None
+        if isinstance(last, list) and last[0] == request_id and last[2] < wire.BATCH_BYTES:
+            last[1].append((name, t, payload))
+            last[2] += size
+        else:
+            items.append([request_id, [(name, t, payload)], size])
+        self._bytes += size
+        self._wake.set()
+        if self._bytes > OUTBOX_BYTES:
+            self._room.clear()
+            await self._room.wait()
+
+    async def run(self) -> None:
+        writer = self._writer
+        while True:
+            await self._wake.wait()
+            self._wake.clear()
+            items, self._items = self._items, []
+            self._bytes = 0
+            self._room.set()
+            for item in items:
+                if isinstance(item, bytes):
+                    writer.write(item)
+                else:
+                    writer.write(wire.events_frame(item[0], item[1]))
+            try:
+                await writer.drain()
+            except (ConnectionError, OSError):
+                self.closed = True
+                return
+
+
+class HostServer:
+    def __init__(
+        self,
+        engine: Engine,
+        threads: Threads,
+        reader: asyncio.StreamReader,
+        writer: asyncio.StreamWriter,
+    ) -> None:
+        self.engine = engine
+        self.threads = threads
+        self.reader = reader
+        self.outbox = Outbox(writer)
+        self.running: dict[str, asyncio.Task[Any]] = {}  # run id -> its task
+        self.cancelled: set[str] = set()
+        self.tasks: set[asyncio.Task[Any]] = set()
+        self.ops: dict[str, Callable[..., Any]] = {
+            "assistants": self.op_assistants,
+            "graph": self.op_graph,
+            "state_keys": self.op_state_keys,
+            "create_thread": self.op_create_thread,
+            "get_thread": self.op_get_thread,
+            "search_threads": self.op_search_threads,
+            "history": self.op_history,
+            "state": self.op_state,
+            "update_state": self.op_update_state,
+            "delete_thread": self.op_delete_thread,
+            "copy_thread": self.op_copy_thread,
+            "cancel": self.op_cancel,
+        }
+
+    async def serve(self) -> None:
+        writer_task = asyncio.ensure_future(self.outbox.run())
+        frames = wire.FrameReader()
+        try:
+            while True:
+                data = await self.reader.read(1 << 16)
+                if not data:
+                    return  # the app went away
+                for kind, body in frames.feed(data):
+                    if kind != wire.JSON:
+                        continue
+                    message = wire.loads(body)
+                    if message.get("op") == "shutdown":
+                        return
+                    task = asyncio.ensure_future(self.handle(message))
+                    self.tasks.add(task)
+                    task.add_done_callback(self.tasks.discard)
+        finally:
+            for task in list(self.tasks):
+                task.cancel()
+            if self.tasks:
+                await asyncio.wait(self.tasks, timeout=2)
+            writer_task.cancel()
+
+    async def handle(self, message: dict[str, Any]) -> None:
+        rid = int(message.get("id", 0))
+        op = str(message.get("op"))
+        args = message.get("args") or {}
+        try:
+            if op == "run":
+                await self.run(rid, args)
+                return
+            fn = self.ops.get(op)
+            if fn is None:
+                raise UsageError(f"the engine host does not know {op!r}")
+            result = await fn(**args)
+            self.outbox.send({"id": rid, "ok": serialize.to_jsonable(result)})
+        except asyncio.CancelledError:
+            raise
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt | SystemExit):
+                raise
+            self.outbox.send({"id": rid, "err": error_reply(exc)})
+
+    # -- queries ---------------------------------------------------------------------------
+
+    async def op_assistants(self) -> list[dict[str, Any]]:
+        return list(self.engine.assistants.values())
+
+    async def op_graph(self, assistant: str, xray: bool = True) -> Any:
+        graph_id = self.engine.resolve(assistant)
+        config = self.engine.assistants[graph_id]["config"]
+        async with self.engine.graph(graph_id, config, access="assistants.read") as graph:
+            return graph.get_graph(xray=xray).to_json()
+
+    async def op_state_keys(self, assistant: str) -> list[str] | None:
+        graph_id = self.engine.resolve(assistant)
+        config = self.engine.assistants[graph_id]["config"]
+        async with self.engine.graph(graph_id, config, access="assistants.read") as graph:
+            builder = getattr(graph, "builder", None)
+            schema = getattr(builder, "state_schema", None)
+            hints = getattr(schema, "__annotations__", None)
+            if isinstance(hints, dict) and hints:
+                return sorted(hints)
+            return sorted(k for k in graph.channels if not k.startswith(("__", "branch:")))
+
+    async def op_create_thread(self, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
+        return Threads.public(self.threads.new(str(uuid.uuid4()), metadata=metadata))
+
+    async def op_get_thread(self, thread_id: str) -> dict[str, Any]:
+        return Threads.public(self.threads.get(thread_id))
+
+    async def op_search_threads(self, **kwargs: Any) -> list[dict[str, Any]]:
+        return self.threads.search(**kwargs)
+
+    async def op_history(self, thread_id: str, **kwargs: Any) -> list[dict[str, Any]]:
+        return await self.threads.history(thread_id, **kwargs)
+
+    async def op_state(self, thread_id: str, **kwargs: Any) -> dict[str, Any]:
+        return await self.threads.state(thread_id, **kwargs)
+
+    async def op_update_state(self, thread_id: str, values: Any, **kwargs: Any) -> dict[str, Any]:
+        return await self.threads.update(thread_id, values, **kwargs)
+
+    async def op_delete_thread(self, thread_id: str) -> None:
+        await self.threads.delete(thread_id)
+
+    async def op_copy_thread(self, thread_id: str) -> dict[str, Any]:
+        return Threads.public(await self.threads.copy(thread_id, str(uuid.uuid4())))
+
+    async def op_cancel(self, run_id: str) -> bool:
+        task = self.running.get(run_id)
+        if task is None:
+            return False
+        self.cancelled.add(run_id)
+        task.cancel()
+        return True
+
+    # -- runs ------------------------------------------------------------------------------
+
+    def _thread_for_run(
+        self, graph_id: str, request: dict[str, Any], thread_id: str | None
+    ) -> tuple[str, dict[str, Any] | None, bool]:
+        """``(thread id, the thread as it was before this run or None, temporary)``;
+        creates or updates the thread as the server does when a run is put."""
+        engine = self.engine
+        assistant = engine.assistants[graph_id]
+        config = request.get("config") or {}
+        temporary = thread_id is None
+        if thread_id in (None, "new"):
+            existing = None
+            thread_id = new_id() if temporary else str(uuid.uuid4())
+        else:
+            existing = self.threads.threads.get(thread_id)
+            if existing is None:
+                raise HTTPStatusError(
+                    404,
+                    "Thread or assistant not found.",
+                    "POST",
+                    f"/threads/{thread_id}/runs/stream",
+                )
+            if existing.get("status") == "busy":
+                raise HTTPStatusError(
+                    409,
+                    "Thread is already running a task. Wait for it to finish or choose a "
+                    "different multitask strategy.",
+                    "POST",
+                    f"/threads/{thread_id}/runs/stream",
+                )
+        if existing is None:
+            thread = self.threads.new(
+                thread_id,
+                metadata={
+                    "graph_id": graph_id,
+                    "assistant_id": assistant["assistant_id"],
+                    **(config.get("metadata") or {}),
+                    **(request.get("metadata") or {}),
+                },
+                config=merge(
+                    assistant["config"],
+                    config,
+                    {"configurable": merge(assistant["config"].get("configurable"))},
+                ),
+            )
+        else:
+            thread = existing
+            thread["metadata"] = merge(
+                thread["metadata"],
+                {"graph_id": graph_id, "assistant_id": assistant["assistant_id"]},
+            )
+            thread["config"] = merge(
+                assistant["config"],
+                thread.get("config"),
+                config,
+                {
+                    "configurable": merge(
+                        assistant["config"].get("configurable"),
+                        (thread.get("config") or {}).get("configurable"),
+                    )
+                },
+            )
+            thread["updated_at"] = now_iso()
+        thread["status"] = "busy"
+        return thread_id, existing, temporary
+
+    async def run(self, rid: int, request: dict[str, Any]) -> None:
+        engine = self.engine
+        graph_id = engine.resolve(str(request.get("assistant") or ""))
+        if request.get("watch"):
+            raise UsageError(
+                "watching a thread follows runs other clients start: it needs a server"
+            )
+        thread_id, existing, temporary = self._thread_for_run(
+            graph_id, request, request.get("thread_id")
+        )
+        thread = self.threads.threads[thread_id]
+        run_id = new_id()
+        try:
+            config, context = engine.run_config(graph_id, request, existing, run_id, thread_id)
+        except BaseException:
+            thread["status"] = "idle"
+            raise
+        self.outbox.send(
+            {"id": rid, "info": {"run_id": run_id, "thread_id": None if temporary else thread_id}}
+        )
+        self.running[run_id] = asyncio.current_task()  # type: ignore[assignment]
+        loop = asyncio.get_running_loop()
+        start = time.monotonic()
+        status, detail = "success", ""
+        last_checkpoint: dict[str, Any] | None = None
+        try:
+            async for name, data in engine.stream(
+                graph_id, request, config, context, temporary=temporary
+            ):
+                if name == "debug" and isinstance(data, dict) and data.get("type") == "checkpoint":
+                    last_checkpoint = data.get("payload")
+                payload = await loop.run_in_executor(None, serialize.dumps, data)
+                await self.outbox.event(rid, name, time.monotonic() - start, payload)
+        except asyncio.CancelledError:
+            if run_id not in self.cancelled:
+                raise
+            status, detail = "interrupted", "cancelled"
+        except BaseException as exc:  # the graph raised: the server's error event
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            status = "error"
+            error = exc.exceptions[0] if isinstance(exc, BaseExceptionGroup) else exc
+            original = getattr(error, "original", None)
+            shown = original if isinstance(original, BaseException) else error
+            detail = f"{type(shown).__name__}: {shown}"
+            payload = serialize.dumps({"error": type(shown).__name__, "message": str(shown)})
+            self.outbox.send(
+                {
+                    "id": rid,
+                    "trace": "".join(traceback.format_exception(shown, limit=40)),
+                }
+            )
+            await self.outbox.event(rid, "error", time.monotonic() - start, payload)
+        finally:
+            self.running.pop(run_id, None)
+            self.cancelled.discard(run_id)
+        has_next = bool(last_checkpoint and last_checkpoint.get("next"))
+        thread_status = "error" if status == "error" else "interrupted" if has_next else "idle"
+        if status == "success" and has_next:
+            status = "interrupted"
+        thread.update(status=thread_status, updated_at=now_iso())
+        if last_checkpoint is not None:
+            thread["values"] = serialize.to_jsonable(last_checkpoint.get("values"))
+            thread["interrupts"] = {
+                t["id"]: serialize.to_jsonable(t.get("interrupts"))
+                for t in last_checkpoint.get("tasks") or []
+                if isinstance(t, dict) and t.get("interrupts")
+            }
+        if temporary:
+            self.threads.threads.pop(thread_id, None)
+        self.outbox.send({"id": rid, "end": {"status": status, "detail": detail}})

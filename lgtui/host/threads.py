@@ -1,0 +1,197 @@
+"""Threads in the host: the registry the server keeps, and state/history through the graph.
+
+A thread is the server's object (``thread_id``, ``created_at``, ``updated_at``,
+``metadata``, ``status``, ``config``, ``values``, ``interrupts``).  With the user's own
+checkpoint database, the threads are read from its checkpoints table at start.
+State, history and updates run through the thread's graph (a factory is called with
+the thread's config, as ``threads.read`` / ``threads.update``), so subgraph state and
+pending tasks come out as the server shows them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lgtui.host import shape
+from lgtui.host.runtime import Engine, now_iso
+from lgtui.sources.base import HTTPStatusError
+
+_QUERY = "SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = ''"
+
+
+def _not_found(thread_id: str, method: str = "GET", path: str = "") -> HTTPStatusError:
+    return HTTPStatusError(
+        404, f"Thread with ID {thread_id} not found", method, path or f"/threads/{thread_id}"
+    )
+
+
+class Threads:
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.threads: dict[str, dict[str, Any]] = {}
+
+    def new(
+        self, thread_id: str, *, metadata: dict[str, Any] | None = None, config: Any = None
+    ) -> dict[str, Any]:
+        ts = now_iso()
+        thread = {
+            "thread_id": thread_id,
+            "created_at": ts,
+            "updated_at": ts,
+            "metadata": dict(metadata or {}),
+            "status": "idle",
+            "config": dict(config or {}),
+            "values": None,
+            "interrupts": {},
+        }
+        self.threads[thread_id] = thread
+        return thread
+
+    def get(self, thread_id: str, method: str = "GET", path: str = "") -> dict[str, Any]:
+        thread = self.threads.get(thread_id)
+        if thread is None:
+            raise _not_found(thread_id, method, path)
+        return thread
+
+    @staticmethod
+    def public(thread: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in thread.items() if k != "config"} | {
+            "config": thread.get("config") or {}
+        }
+
+    async def discover(self) -> None:
+        """Threads of the user's database (their latest checkpoint says their status)."""
+        saver = self.engine.saver
+        conn = getattr(saver, "conn", None)
+        if conn is None:
+            return
+        if hasattr(conn, "execute") and type(conn).__module__.startswith("aiosqlite"):
+            async with conn.execute(_QUERY) as cursor:
+                rows = [r[0] for r in await cursor.fetchall()]
+        else:
+            async with conn.cursor() as cursor:
+                await cursor.execute(_QUERY)
+                rows = [r["thread_id"] for r in await cursor.fetchall()]
+        graphs = list(self.engine.project.graphs)
+        for thread_id in rows:
+            latest = await saver.aget_tuple(
+                {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+            )
+            meta = dict(latest.metadata or {}) if latest else {}
+            ts = latest.checkpoint.get("ts") if latest else None
+            graph_id = meta.get("graph_id") if meta.get("graph_id") in graphs else graphs[0]
+            pending = {w[1] for w in (latest.pending_writes or [])} if latest else set()
+            status = (
+                "interrupted"
+                if "__interrupt__" in pending
+                else "error"
+                if "__error__" in pending
+                else "idle"
+            )
+            thread = self.new(
+                str(thread_id),
+                metadata={
+                    "graph_id": graph_id,
+                    "assistant_id": self.engine.assistants[graph_id]["assistant_id"],
+                },
+            )
+            thread.update(created_at=ts, updated_at=ts, status=status)
+
+    # -- the API's thread endpoints ---------------------------------------------------------
+
+    def search(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        status: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]:
+        threads = sorted(self.threads.values(), key=lambda t: t["updated_at"] or "", reverse=True)
+        if status:
+            threads = [t for t in threads if t.get("status") == status]
+        if metadata:
+            threads = [
+                t
+                for t in threads
+                if all((t.get("metadata") or {}).get(k) == v for k, v in metadata.items())
+            ]
+        return [
+            {k: v for k, v in t.items() if k not in ("values", "config")}
+            for t in threads[offset : offset + limit]
+        ]
+
+    async def delete(self, thread_id: str) -> None:
+        if self.threads.pop(thread_id, None) is None:
+            raise _not_found(thread_id, "DELETE")
+        await self.engine.saver.adelete_thread(thread_id)
+
+    async def copy(self, thread_id: str, new_id: str) -> dict[str, Any]:
+        old = self.get(thread_id, "POST", f"/threads/{thread_id}/copy")
+        new = self.new(new_id, metadata=old.get("metadata"), config=old.get("config"))
+        saver = self.engine.saver
+        if hasattr(saver, "acopy_thread"):
+            await saver.acopy_thread(thread_id, new_id)
+        else:
+            async for item in saver.alist({"configurable": {"thread_id": thread_id}}):
+                config = {"configurable": {**item.config["configurable"], "thread_id": new_id}}
+                await saver.aput(config, item.checkpoint, item.metadata, {})
+        new["values"], new["status"] = old.get("values"), old.get("status")
+        return new
+
+    def _graph_of(self, thread_id: str, path: str) -> str:
+        thread = self.get(thread_id, "GET", path)
+        graph_id = (thread.get("metadata") or {}).get("graph_id")
+        if graph_id not in self.engine.project.graphs:
+            raise HTTPStatusError(409, f"Thread {thread_id} has not run a graph yet", "GET", path)
+        return graph_id
+
+    def _config(self, thread_id: str, **configurable: Any) -> dict[str, Any]:
+        thread = self.threads[thread_id]
+        base = dict(thread.get("config") or {})
+        conf = {**(base.get("configurable") or {}), "thread_id": thread_id, **configurable}
+        return {**base, "configurable": conf}
+
+    async def history(
+        self, thread_id: str, *, limit: int = 100, before: str | None = None
+    ) -> list[dict[str, Any]]:
+        graph_id = self._graph_of(thread_id, f"/threads/{thread_id}/history")
+        config = self._config(thread_id, checkpoint_ns="")
+        kwargs: dict[str, Any] = {"limit": limit}
+        if before:
+            kwargs["before"] = {"configurable": {"checkpoint_id": before}}
+        async with self.engine.graph(graph_id, config, access="threads.read") as graph:
+            return [shape.thread_state(s) async for s in graph.aget_state_history(config, **kwargs)]
+
+    async def state(
+        self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
+    ) -> dict[str, Any]:
+        path = f"/threads/{thread_id}/state" + (f"/{checkpoint_id}" if checkpoint_id else "")
+        graph_id = self._graph_of(thread_id, path)
+        extra = {"checkpoint_id": checkpoint_id} if checkpoint_id else {}
+        config = self._config(thread_id, **extra)
+        async with self.engine.graph(graph_id, config, access="threads.read") as graph:
+            snapshot = await graph.aget_state(config, subgraphs=subgraphs)
+        if checkpoint_id and not snapshot.created_at:
+            raise HTTPStatusError(404, f"Checkpoint {checkpoint_id} not found", "GET", path)
+        return shape.thread_state(snapshot)
+
+    async def update(
+        self,
+        thread_id: str,
+        values: Any,
+        *,
+        as_node: str | None = None,
+        checkpoint_id: str | None = None,
+    ) -> dict[str, Any]:
+        path = f"/threads/{thread_id}/state"
+        graph_id = self._graph_of(thread_id, path)
+        extra = {"checkpoint_ns": "", **({"checkpoint_id": checkpoint_id} if checkpoint_id else {})}
+        config = self._config(thread_id, **extra)
+        async with self.engine.graph(graph_id, config, access="threads.update") as graph:
+            try:
+                result = await graph.aupdate_state(config, values, as_node=as_node)
+            except Exception as exc:  # the graph refuses the update: the server's 400
+                raise HTTPStatusError(400, f"{type(exc).__name__}: {exc}", "POST", path) from None
+        self.threads[thread_id]["updated_at"] = now_iso()
+        return {"checkpoint": shape.checkpoint_ref(result)}

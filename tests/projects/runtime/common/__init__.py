@@ -1,0 +1,1 @@
+"""Project-level helpers: importable because langgraph dev puts the project folder on the path."""
