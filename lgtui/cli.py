@@ -492,9 +492,11 @@ async def _stream(args: argparse.Namespace, out) -> int:
         out.flush()
         session.finish(handle.final_status)
         status = session.status
-        return (
-            EXIT_RUN_ERROR if any(not session.events[e.seq].ns for e in session.errors) else EXIT_OK
-        )
+        failed = [e for e in session.errors if not session.events[e.seq].ns]
+        if failed:
+            print(f"lgtui: {run_failure(failed[-1], handle)}", file=sys.stderr)
+            return EXIT_RUN_ERROR
+        return EXIT_OK
     except SourceError as exc:
         out.flush()
         status, detail = "error", exc.message
@@ -506,6 +508,20 @@ async def _stream(args: argparse.Namespace, out) -> int:
                 print(f"lgtui: {recorder.error}", file=sys.stderr)
         if source is not None:
             await source.aclose()
+
+
+def run_failure(error: Any, handle: Any) -> str:
+    """One line for a run that ended with an error event: the error, and where it
+    happened when the source knows (an embedded run names the node and the line)."""
+    from lgtui.preview import safe_text
+
+    where = []
+    if getattr(handle, "error_node", None):
+        where.append(f"in node {handle.error_node!r}")
+    if getattr(handle, "error_where", None):
+        where.append(f"at {handle.error_where}")
+    place = f" {' '.join(where)}" if where else ""
+    return safe_text(f"the run failed{place}: {error.type}: {error.message}", 2000)
 
 
 def _print_log(line: str) -> None:
@@ -779,7 +795,9 @@ def main(argv: list[str] | None = None) -> int:
                 )
             return cmd_tui(args, bundled_examples())
     except CLIError as exc:
-        print(f"lgtui: {exc.message}", file=sys.stderr)
+        from lgtui.preview import safe_text
+
+        print(f"lgtui: {safe_text(exc.message)}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         print("lgtui: interrupted", file=sys.stderr)

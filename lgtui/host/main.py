@@ -15,6 +15,7 @@ import os
 import socket
 import sys
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from typing import Any
 
@@ -45,11 +46,40 @@ def main(argv: list[str] | None = None) -> None:
     if first is None:
         return
     spec = wire.loads(first[1])
+    code = 0
     try:
         asyncio.run(_serve(sock, spec))
+    except SystemExit as exc:  # sys.exit() in an async node stops the loop: say so, go
+        code = exc.code if isinstance(exc.code, int) else 1
+        print(f"lgtui: the graph's code called sys.exit({exc.code!r})", file=sys.stderr)
     finally:
+        sys.stdout.flush()
+        sys.stderr.flush()
         # a node still blocking in a thread must not keep the process alive
-        threading.Timer(2.0, os._exit, args=(0,)).start()
+        timer = threading.Timer(2.0, os._exit, args=(code,))
+        timer.daemon = True
+        timer.start()
+    sys.exit(code)
+
+
+class GraphExit(Exception):
+    """``sys.exit()`` called in a sync node: an error of the run, not the host's end."""
+
+    error_name = "SystemExit"
+
+
+class _Executor(ThreadPoolExecutor):
+    """The loop's default executor (langgraph runs sync nodes there): a ``SystemExit``
+    raised in a node becomes an error of that run, and the host keeps serving."""
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
+        def guarded() -> Any:
+            try:
+                return fn(*args, **kwargs)
+            except SystemExit as exc:
+                raise GraphExit(f"the graph's code called sys.exit({exc.code!r})") from None
+
+        return super().submit(guarded)
 
 
 async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
@@ -60,12 +90,15 @@ async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
     from lgtui.host.server import HostServer, error_reply
     from lgtui.host.threads import Threads
 
+    asyncio.get_running_loop().set_default_executor(_Executor(thread_name_prefix="lgtui-node"))
     sock.setblocking(False)
     reader, writer = await asyncio.open_unix_connection(sock=sock)
     async with AsyncExitStack() as stack:
         try:
             project = load_project(str(spec["target"]))
-            saver = await open_checkpointer(spec.get("checkpointer"), stack)
+            saver = await open_checkpointer(
+                spec.get("checkpointer"), stack, (project.checkpointer_config or {}).get("serde")
+            )
             store = await open_store(spec.get("store"), project.store_config, stack)
             engine = Engine(project, saver, store)
             threads = Threads(engine)

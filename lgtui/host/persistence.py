@@ -67,12 +67,60 @@ def _need(module: str, extra: str, what: str) -> None:
         raise LoadError(f"{what} need {module}: pip install 'lgtui[{extra}]'") from None
 
 
-async def open_checkpointer(spec: str | None, stack: AsyncExitStack) -> Any:
+_NOT_IN_METADATA = {"checkpoint_ns", "checkpoint_id", "run_id", "thread_id"}
+_TRANSIENT = {
+    "langgraph_request_id",
+    "langgraph_auth_user",
+    "langgraph_auth_user_id",
+    "langgraph_auth_permissions",
+}
+
+
+def memory_saver(serde_config: dict[str, Any] | None = None) -> Any:
+    """An in-memory checkpointer that keeps what `langgraph dev`'s keeps.
+
+    Its serializer falls back to pickle for objects msgpack cannot hold (langgraph.json's
+    ``checkpointer.serde.pickle_fallback``, default on, as the server), and a checkpoint's
+    metadata gathers the run's plain ``configurable`` values and its config ``metadata``
+    (``thread_id`` included), as the server's saver writes it.
+    """
+    from langgraph.checkpoint.memory import InMemorySaver
+    from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+
+    serde_config = serde_config or {}
+    allowed = serde_config.get("allowed_json_modules")
+    serde = JsonPlusSerializer(
+        pickle_fallback=bool(serde_config.get("pickle_fallback", True)),
+        allowed_json_modules=allowed
+        if allowed is True or allowed is None
+        else [tuple(x) for x in allowed],
+    )
+
+    class ServerMemorySaver(InMemorySaver):
+        def put(self, config: Any, checkpoint: Any, metadata: Any, new_versions: Any) -> Any:
+            conf = config.get("configurable") or {}
+            metadata = {
+                **{
+                    k: v
+                    for k, v in conf.items()
+                    if not k.startswith("__") and k not in _NOT_IN_METADATA and k not in _TRANSIENT
+                },
+                **{k: v for k, v in (config.get("metadata") or {}).items() if k not in _TRANSIENT},
+                **{k: v for k, v in metadata.items() if k not in _TRANSIENT},
+            }
+            if not isinstance(checkpoint["id"], str):
+                checkpoint = {**checkpoint, "id": str(checkpoint["id"])}
+            return super().put(config, checkpoint, metadata, new_versions)
+
+    return ServerMemorySaver(serde=serde)
+
+
+async def open_checkpointer(
+    spec: str | None, stack: AsyncExitStack, serde_config: dict[str, Any] | None = None
+) -> Any:
     """The checkpointer runs use; its connection closes with ``stack``."""
     if not spec:
-        from langgraph.checkpoint.memory import InMemorySaver
-
-        return InMemorySaver()
+        return memory_saver(serde_config)
     if _is_postgres(spec):
         _need(
             "langgraph.checkpoint.postgres.aio",

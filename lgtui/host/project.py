@@ -69,6 +69,7 @@ class Project:
     config_path: Path | None
     graphs: dict[str, Graph]
     store_config: dict[str, Any] | None = None
+    checkpointer_config: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)
     env_keys: list[str] = field(default_factory=list)  # names only: values may be secrets
 
@@ -389,8 +390,16 @@ def load_project(target: str) -> Project:
         graph = _graph_value(vars(module)[variable], where, refuse_own_persistence=True)
         graph.graph_id, graph.description = spec.name, spec.description
         graphs[spec.name] = graph
-    store = config.get("store")
-    return Project(root, config_path, graphs, store, warnings, env_keys)
+    checkpointer = config.get("checkpointer")
+    return Project(
+        root,
+        config_path,
+        graphs,
+        config.get("store"),
+        checkpointer if isinstance(checkpointer, dict) else None,
+        warnings,
+        env_keys,
+    )
 
 
 def _load_bare(spec: GraphSpec, cache: dict[str, Any]) -> Project:

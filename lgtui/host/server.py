@@ -9,6 +9,8 @@ for it, as a server's run waits for its stream to be published.
 from __future__ import annotations
 
 import asyncio
+import os
+import re
 import time
 import traceback
 import uuid
@@ -21,6 +23,7 @@ from lgtui.host.threads import Threads
 from lgtui.sources import serialize
 from lgtui.sources.base import HTTPStatusError, LoadError, SourceError, UsageError
 
+_TASK_NOTE = re.compile(r"During task with name '(.*)' and id")
 OUTBOX_BYTES = 32 * 1024 * 1024  # events waiting for the socket before a run waits
 
 
@@ -295,6 +298,26 @@ class HostServer:
         thread["status"] = "busy"
         return thread_id, existing, temporary
 
+    def _trace(self, exc: BaseException) -> dict[str, Any]:
+        """What the app shows of a graph's error: the traceback, the node it happened in
+        (langgraph notes it), and the innermost frame of the user's own code."""
+        node = None
+        for note in getattr(exc, "__notes__", None) or ():
+            match = _TASK_NOTE.match(str(note))
+            if match:
+                node = match.group(1)
+        root = str(self.engine.project.root)
+        where = None
+        for frame in traceback.extract_tb(exc.__traceback__):
+            path = frame.filename
+            if path.startswith(root) and "site-packages" not in path:
+                where = f"{os.path.relpath(path, root)}:{frame.lineno}"
+        return {
+            "text": "".join(traceback.format_exception(exc, limit=60)),
+            "node": node,
+            "where": where,
+        }
+
     async def run(self, rid: int, request: dict[str, Any]) -> None:
         engine = self.engine
         graph_id = engine.resolve(str(request.get("assistant") or ""))
@@ -340,13 +363,10 @@ class HostServer:
             original = getattr(error, "original", None)
             shown = original if isinstance(original, BaseException) else error
             detail = f"{type(shown).__name__}: {shown}"
-            payload = serialize.dumps({"error": type(shown).__name__, "message": str(shown)})
-            self.outbox.send(
-                {
-                    "id": rid,
-                    "trace": "".join(traceback.format_exception(shown, limit=40)),
-                }
-            )
+            name = getattr(shown, "error_name", None) or type(shown).__name__
+            detail = f"{name}: {shown}"
+            payload = serialize.dumps({"error": name, "message": str(shown)})
+            self.outbox.send({"id": rid, "trace": self._trace(shown)})
             await self.outbox.event(rid, "error", time.monotonic() - start, payload)
         finally:
             self.running.pop(run_id, None)

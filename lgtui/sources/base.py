@@ -121,7 +121,11 @@ class RunHandle:
         self.thread_id: str | None = None
         self.run_id: str | None = None
         self.final_status: str | None = None  # set by the source when it knows better
-        self.traceback: str | None = None  # an embedded run's error, as Python printed it
+        # An embedded run's error: Python's traceback, the node it was raised in and the
+        # innermost line of the user's own code (``graph.py:31``).
+        self.traceback: str | None = None
+        self.error_node: str | None = None
+        self.error_where: str | None = None
         self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
         # The connection, for the status bar: "connected" or "reconnecting" (with why).
         self.link = "connected"

@@ -49,7 +49,9 @@ READY_TIMEOUT = 120.0  # importing a big project can take a while
 
 
 class HostExited(SourceError):
-    """The engine host process ended (a crash, sys.exit, a signal)."""
+    """The engine host process ended (a crash, sys.exit, a signal): the run failed."""
+
+    exit_code = 1
 
 
 def _error(reply: dict[str, Any]) -> SourceError:
@@ -265,7 +267,10 @@ class Host:
 
 
 def describe_exit(code: int | None, logs: list[str]) -> str:
-    """How the host ended, in a line, with what it printed last that says why."""
+    """How the host ended, in a line, with what it printed last that says why: for a
+    crash, the innermost frame of the user's own code in Python's fault report."""
+    from lgtui.preview import safe_text
+
     if code is None:
         how = "stopped answering"
     elif code < 0:
@@ -276,18 +281,35 @@ def describe_exit(code: int | None, logs: list[str]) -> str:
         what = {"SIGSEGV": "a segmentation fault", "SIGKILL": "killed", "SIGABRT": "aborted"}
         how = f"died of {name}" + (f" ({what[name]})" if name in what else "")
     elif code == 0:
-        how = "exited (status 0: sys.exit() in the graph's code?)"
+        how = "exited (status 0)"
     else:
-        how = f"exited with status {code} (sys.exit({code})?)"
+        how = f"exited with status {code}"
     message = f"the graph's process {how}"
-    where = [line.strip() for line in logs if line.strip().startswith('File "')]
-    if where:
-        message += f"; last at {where[0] if code is not None and code < 0 else where[-1]}"
+    frames = [line.strip() for line in logs if line.strip().startswith('File "')]
+    own = [f for f in frames if not _library_frame(f)]
+    said = [line.strip() for line in logs if line.strip().startswith("lgtui: ")]
+    if code is not None and code < 0 and (own or frames):
+        message += f"; last at {(own or frames)[0]}"
+    elif said:
+        message += f"; {said[-1].removeprefix('lgtui: ')}"
     else:
         tail = [line.strip() for line in logs if line.strip()]
         if tail:
             message += f"; it printed last: {tail[-1][:300]}"
-    return message
+    return safe_text(message, 1000)
+
+
+def _library_frame(line: str) -> bool:
+    """A fault-report frame outside the user's code (Python itself, an installed package)."""
+    path = line.split('"', 2)[1] if line.count('"') >= 2 else ""
+    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
+    return (
+        "site-packages" in path
+        or "/lib/python3" in path
+        or path.startswith("<")
+        or any(path.startswith(p + "/lib") for p in prefixes)
+        or path.startswith(str(Path(__file__).resolve().parents[1]))
+    )
 
 
 class EmbeddedSource:
@@ -480,8 +502,10 @@ class EmbeddedSource:
                 elif kind == "info":
                     handle.run_id = value.get("run_id")
                     handle.thread_id = value.get("thread_id")
-                elif kind == "trace":
-                    handle.traceback = str(value)
+                elif kind == "trace" and isinstance(value, dict):
+                    handle.traceback = str(value.get("text") or "")
+                    handle.error_node = value.get("node")
+                    handle.error_where = value.get("where")
                 elif kind == "end":
                     finished = True
                     handle.final_status = value.get("status") or None

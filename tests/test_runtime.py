@@ -1,0 +1,166 @@
+"""`lgtui open` is `langgraph dev`'s runtime: tests/projects/runtime (a project for each class
+of real graph: runtime context, the store with an index, dependencies and env, factories,
+input/output schemas, in-place mutation, supervisor and swarm handoffs, a prebuilt ReAct
+agent) run embedded and under a real `langgraph dev`, compared event by event."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+from devserver import start_dev_server
+from normalize import norm_events
+
+from lgtui.sources.base import RunHandle, RunRequest
+from lgtui.sources.embedded import EmbeddedSource
+from lgtui.sources.remote import RemoteSource
+
+PROJECT = Path(__file__).parent / "projects" / "runtime"
+ALL_BUT_EVENTS = ["values", "updates", "debug", "messages-tuple", "custom", "tasks", "checkpoints"]
+MODE_SETS = {
+    "all": (ALL_BUT_EVENTS, True),
+    "messages": (["messages", "updates"], True),
+    "events": (["events"], False),
+}
+CHAT = {"messages": [{"role": "user", "content": "research langgraph, then add 2 and 3"}]}
+GRAPHS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    ("context", {"question": "why?"}, {"context": {"user_name": "Ada"}}),
+    ("context", {"question": "why?"}, {"config": {"configurable": {"user_name": "Bo"}}}),
+    ("context", {"question": "why?"}, {}),
+    ("memory", {"user": "u1", "fact": "cats like cat food"}, {}),
+    ("deps", {"name": "ada lovelace"}, {}),
+    ("factory", {"text": "Hi"}, {"config": {"configurable": {"style": "loud"}}}),
+    ("factory_async", {"text": "Hi"}, {}),
+    ("factory_cm", {"text": "Hi"}, {"config": {"configurable": {"style": "loud"}}}),
+    ("factory_runtime", {"text": "Hi"}, {}),
+    ("io", {"question": "life"}, {}),
+    ("mutation", {}, {}),
+    ("supervisor", CHAT, {}),
+    ("swarm", CHAT, {}),
+    ("react", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, {}),
+]
+
+
+@pytest.fixture(scope="module")
+def runtime_server(tmp_path_factory):
+    log = tmp_path_factory.mktemp("runtime-dev") / "server.log"
+    with start_dev_server(PROJECT / "langgraph.json", log) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def embedded():
+    source = EmbeddedSource(str(PROJECT))
+    source.wait_ready()
+    yield source
+    source.close()
+
+
+async def stream(source, request: RunRequest) -> tuple[list[tuple[str, Any]], RunHandle]:
+    handle = RunHandle()
+    events = [(e.event, e.data) async for e in source.stream_run(request, handle)]
+    return events, handle
+
+
+def same(remote: list, local: list) -> bool:
+    """Equal after normalizing; a Send fan-out may order its tasks differently."""
+    a, b = norm_events(remote), norm_events(local)
+    if a == b:
+        return True
+    dump = lambda events: Counter(json.dumps(e, sort_keys=True) for e in events)  # noqa: E731
+    return dump(a) == dump(b)
+
+
+def first_difference(remote: list, local: list) -> str:
+    a, b = norm_events(remote), norm_events(local)
+    for i, (x, y) in enumerate(zip(a, b, strict=False)):
+        if x != y:
+            return f"event {i}: server {json.dumps(x)[:900]}\n  embedded {json.dumps(y)[:900]}"
+    return f"{len(a)} events from the server, {len(b)} embedded"
+
+
+@pytest.mark.parametrize("modes", list(MODE_SETS))
+@pytest.mark.parametrize(
+    ("graph", "inp", "extra"),
+    GRAPHS,
+    ids=[f"{g}-{'+'.join(e) or 'plain'}" for g, _, e in GRAPHS],
+)
+async def test_embedded_runs_the_project_as_langgraph_dev(
+    runtime_server, embedded, graph, inp, extra, modes
+):
+    stream_mode, subgraphs = MODE_SETS[modes]
+    remote = RemoteSource(runtime_server.url)
+    try:
+
+        def request() -> RunRequest:
+            return RunRequest(graph, inp, stream_mode=stream_mode, subgraphs=subgraphs, **extra)
+
+        remote_events, remote_handle = await stream(remote, request())
+        local_events, local_handle = await stream(embedded, request())
+    finally:
+        await remote.aclose()
+    assert remote_events[0][0] == "metadata"
+    assert not any(name == "error" for name, _ in remote_events), remote_events[-1]
+    assert same(remote_events, local_events), first_difference(remote_events, local_events)
+    assert local_handle.final_status == (remote_handle.final_status or "success")
+
+
+async def test_what_the_graphs_computed(embedded):
+    """The runs above compare equal because both sides computed this (not two Nones)."""
+
+    async def last_values(graph: str, inp: dict, **extra: Any) -> Any:
+        events, _ = await stream(embedded, RunRequest(graph, inp, stream_mode=["values"], **extra))
+        return events[-1][1]
+
+    assert (await last_values("context", {"question": "q"}, context={"user_name": "Ada"}))[
+        "answer"
+    ] == "fake-small answers Ada: q"
+    assert (
+        await last_values(
+            "context",
+            {"question": "q"},
+            config={"configurable": {"model": "m2", "user_name": "Bo"}},
+        )
+    )["answer"] == "m2 answers Bo: q"
+    assert (await last_values("context", {"question": "q"}))[
+        "answer"
+    ] == "fake-small answers anon: q"
+    memory = await last_values("memory", {"user": "u2", "fact": "cats like cat food"})
+    assert memory["recalled"][0] == "cats like cat food" and memory["count"] == 2
+    deps = await last_values("deps", {"name": "ada lovelace"})
+    assert deps["out"] == "ADA LOVELACE! hello from .env / hello from .env"
+    out = await last_values("factory", {"text": "Hi"}, config={"configurable": {"style": "loud"}})
+    assert out["out"] == "sync:HI"
+    assert (await last_values("factory_cm", {"text": "Hi"}))["out"] == "cm:hi"
+    rt = await last_values("factory_runtime", {"text": "Hi"})
+    assert rt["out"] == "rt-_ExecutionRuntime-threads.create_run:hi"
+    assert await last_values("io", {"question": "life"}) == {"answer": "the answer to life"}
+
+
+async def test_a_thread_of_several_runs(runtime_server, embedded):
+    """Run 2 on a thread gets the thread's metadata (graph_id) as the server gives it; the
+    store keeps what run 1 put; the thread's state reads back the same."""
+    remote = RemoteSource(runtime_server.url)
+    try:
+        results = []
+        for source in (remote, embedded):
+            runs = []
+            thread_id = "new"
+            for inp in ({"user": "t1", "fact": "first"}, {"user": "t1", "fact": "second"}):
+                request = RunRequest("memory", inp, stream_mode=ALL_BUT_EVENTS, thread_id=thread_id)
+                events, handle = await stream(source, request)
+                thread_id = handle.thread_id
+                runs.append(events)
+            state = await source.get_state(thread_id)
+            history = await source.get_history(thread_id)
+            results.append((runs, state, history))
+    finally:
+        await remote.aclose()
+    (r_runs, r_state, r_hist), (l_runs, l_state, l_hist) = results
+    for r, loc in zip(r_runs, l_runs, strict=True):
+        assert same(r, loc), first_difference(r, loc)
+    assert norm_events([("state", r_state)]) == norm_events([("state", l_state)])
+    assert norm_events([("h", r_hist)]) == norm_events([("h", l_hist)])
