@@ -41,6 +41,7 @@ GRAPHS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("supervisor", CHAT, {}),
     ("swarm", CHAT, {}),
     ("react", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, {}),
+    ("fanout", {"topic": "streaming"}, {}),
 ]
 
 
@@ -164,3 +165,74 @@ async def test_a_thread_of_several_runs(runtime_server, embedded):
         assert same(r, loc), first_difference(r, loc)
     assert norm_events([("state", r_state)]) == norm_events([("state", l_state)])
     assert norm_events([("h", r_hist)]) == norm_events([("h", l_hist)])
+
+
+async def test_an_interrupt_in_a_subgraph_resumed(runtime_server, embedded):
+    """Interrupted in a subgraph, then resumed with a command: both runs, the pending
+    state (with the subgraph's) and the history match the server's, checkpoint_map and all."""
+    remote = RemoteSource(runtime_server.url)
+    try:
+        results = []
+        for source in (remote, embedded):
+            first, handle = await stream(
+                source, RunRequest("approval", {}, stream_mode=ALL_BUT_EVENTS, subgraphs=True)
+            )
+            thread_id = handle.thread_id
+            pending = await source.get_state(thread_id, subgraphs=True)
+            second, handle2 = await stream(
+                source,
+                RunRequest(
+                    "approval",
+                    None,
+                    command={"resume": "yes"},
+                    stream_mode=ALL_BUT_EVENTS,
+                    subgraphs=True,
+                    thread_id=thread_id,
+                ),
+            )
+            history = await source.get_history(thread_id)
+            results.append(
+                (first, pending, second, history, handle.final_status, handle2.final_status)
+            )
+    finally:
+        await remote.aclose()
+    server, local = results
+    assert server[1]["next"] == ["review"] and server[1]["tasks"][0]["state"]["next"] == ["ask"]
+    assert any("checkpoint_map" in json.dumps(e) for e in server[2])
+    for r, loc in zip(server[:4], local[:4], strict=True):
+        assert same([("x", r)], [("x", loc)]), first_difference([("x", r)], [("x", loc)])
+    assert local[4] == "interrupted" and local[5] == "success"
+
+
+async def test_context_and_config_from_the_new_run_dialog(embedded):
+    from ui_helpers import wait_for, wait_for_text
+
+    from lgtui.ui.app import LgtuiApp
+    from lgtui.ui.screens.new_run import NewRunScreen
+
+    app = LgtuiApp(embedded)
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_for(
+            pilot,
+            lambda: (
+                isinstance(app.screen, NewRunScreen)
+                and app.screen.query("#context")
+                and app.screen.query("SelectCurrent #label")
+            ),
+            what="the New run dialog",
+        )
+        screen = app.screen
+        screen.query_one("#assistant").value = "context"
+        screen.query_one("#input").text = '{"question": "why?"}'
+        screen.query_one("#context").value = '["not", "an object"]'
+        await pilot.press("ctrl+s")
+        await wait_for_text(pilot, "Context: must be a JSON object, not list — nothing was sent")
+        assert app.session is None
+        screen.query_one("#context").value = '{"user_name": "Ada"}'
+        screen.query_one("#config").value = '{"recursion_limit": 7, "tags": ["dialog"]}'
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        await wait_for_text(pilot, "fake-small answers Ada: why?")
+        assert app.last_request.context == {"user_name": "Ada"}
+        assert app.last_request.config == {"recursion_limit": 7, "tags": ["dialog"]}
+        assert app.form.context_text == '{"user_name": "Ada"}'

@@ -225,6 +225,8 @@ class LgtuiApp(_Base):
             subgraphs=request.subgraphs,
             interrupt_before=", ".join(request.interrupt_before or ()),
             interrupt_after=", ".join(request.interrupt_after or ()),
+            config_text=_compact_json(request.config),
+            context_text=_compact_json(request.context),
         )
         session = Session(
             source_kind=self.source.kind,
@@ -409,6 +411,17 @@ class LgtuiApp(_Base):
             except Exception:
                 pass
             engine.stop()
+
+
+def _compact_json(value: Any) -> str:
+    import json
+
+    if not value:
+        return ""
+    try:
+        return json.dumps(value, ensure_ascii=False)
+    except (TypeError, ValueError):
+        return ""
 
 
 def _json_text(value: Any) -> str:

@@ -31,6 +31,8 @@ class RunForm:
     subgraphs: bool = False
     interrupt_before: str = ""
     interrupt_after: str = ""
+    config_text: str = ""
+    context_text: str = ""
 
 
 def node_list(text: str) -> list[str] | None:
@@ -59,9 +61,11 @@ class NewRunScreen(ModalScreen[RunRequest | None]):
 
 The assistant (graph) to run; the thread (`new`, an existing thread's id, or `none` for
 a stateless run); the input as JSON (an invalid one is pointed out where it breaks and
-nothing is sent); the stream modes; subgraphs; breakpoints (`interrupt_before` /
-`interrupt_after`, comma-separated node names, `*` for all). **ctrl+s** starts the run,
-**escape** cancels.
+nothing is sent); the run's **config** (`{"configurable": {...}, "recursion_limit": 50,
+"tags": [...]}`) and **context** (the graph's `context_schema`: what `runtime.context`
+holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
+(`interrupt_before` / `interrupt_after`, comma-separated node names, `*` for all).
+**ctrl+s** starts the run, **escape** cancels.
 """
 
     BINDINGS = keyed(
@@ -77,6 +81,7 @@ nothing is sent); the stream modes; subgraphs; breakpoints (`interrupt_before` /
         super().__init__()
         self.assistants = assistants
         self.form = form
+        self._input_invalid = False
 
     def compose(self) -> ComposeResult:
         options = []
@@ -105,6 +110,10 @@ nothing is sent); the stream modes; subgraphs; breakpoints (`interrupt_before` /
                     self.form.input_text, id="input", show_line_numbers=True, tab_behavior="indent"
                 )
                 yield Static("", id="input-error")
+                yield Label('Config (JSON object): {"configurable": {...}, "recursion_limit": 50}')
+                yield Input(self.form.config_text, placeholder="{}", id="config")
+                yield Label("Context (JSON object): the graph's runtime context")
+                yield Input(self.form.context_text, placeholder="{}", id="context")
                 with Horizontal(id="modes-row"):
                     with Vertical():
                         yield Label("Stream modes")
@@ -140,7 +149,10 @@ nothing is sent); the stream modes; subgraphs; breakpoints (`interrupt_before` /
     def _validate(self) -> None:
         text = self.query_one("#input", TextArea).text
         _, message, _ = json_error(text) if text.strip() else (None, None, None)
-        self.query_one("#input-error", Static).update(Text(message or "", style="bold red"))
+        # only the input's own message: a word about another field stays until it is fixed
+        if message or self._input_invalid:
+            self.query_one("#input-error", Static).update(Text(message or "", style="bold red"))
+        self._input_invalid = bool(message)
 
     @on(Button.Pressed, "#start")
     def _start_pressed(self) -> None:
@@ -172,6 +184,23 @@ nothing is sent); the stream modes; subgraphs; breakpoints (`interrupt_before` /
         if not modes:
             error.update(Text("choose at least one stream mode", style="bold red"))
             return
+        objects: dict[str, Any] = {}
+        for name in ("config", "context"):
+            field = self.query_one(f"#{name}", Input)
+            raw = field.value.strip()
+            if not raw:
+                objects[name] = None
+                continue
+            parsed, problem, _ = json_error(raw)
+            if problem is None and not isinstance(parsed, dict):
+                problem = f"must be a JSON object, not {type(parsed).__name__}"
+            if problem is not None:
+                error.update(
+                    Text(f"{name.capitalize()}: {problem} — nothing was sent", style="bold red")
+                )
+                field.focus()
+                return
+            objects[name] = parsed or None
         thread = self.query_one("#thread", Input).value.strip() or NEW_THREAD
         request = RunRequest(
             assistant=str(assistant),
@@ -181,5 +210,7 @@ nothing is sent); the stream modes; subgraphs; breakpoints (`interrupt_before` /
             thread_id=None if thread.lower() in ("none", "stateless") else thread,
             interrupt_before=node_list(self.query_one("#interrupt-before", Input).value),
             interrupt_after=node_list(self.query_one("#interrupt-after", Input).value),
+            config=objects["config"],
+            context=objects["context"],
         )
         self.dismiss(request)
