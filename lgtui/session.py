@@ -224,6 +224,7 @@ class Session:
         self._rows: OrderedDict[int, tuple[str, str]] = OrderedDict()
         self.tabs: dict[str, array[int]] = {tab: array("q") for tab in TABS if tab != "all"}
         self.namespaces: dict[tuple[str, ...], str] = {(): "root"}  # ns -> short label
+        self._labels: set[str] = {"root"}  # every label given, so a new one is never the same
         self.ns_events: dict[tuple[str, ...], array[int]] = {(): array("q")}
         self._ns_index: dict[tuple[str, ...], int] = {(): 0}
         self._ns_list: list[tuple[str, ...]] = [()]
@@ -330,7 +331,16 @@ class Session:
         return self._ns_list[self._ns_of[seq]]
 
     def ns_label(self, ns: tuple[str, ...]) -> str:
-        return self.namespaces.get(ns, "|".join(ns))
+        """A short, unambiguous label (control characters escaped: it is shown as is)."""
+        return self.namespaces.get(ns) or safe_text("|".join(ns))
+
+    def ns_label_fit(self, ns: tuple[str, ...], width: int) -> str:
+        """``ns_label`` in ``width`` characters, cut at the front: the innermost part,
+        which tells namespaces apart, stays (``…/agent:c649``)."""
+        label = self.ns_label(ns)
+        if len(label) <= width:
+            return label
+        return "…" + label[len(label) - width + 1 :] if width > 1 else label[:width]
 
     def snapshot_messages(self) -> list[Message]:
         with self._lock:
@@ -432,13 +442,20 @@ class Session:
 
     def _add_namespace(self, ns: tuple[str, ...]) -> None:
         """A short label for ``ns``: task ids cut to the shortest unambiguous prefix (≥ 4)."""
-        taken = set(self.namespaces.values())
+        taken = self._labels
         for width in (4, 8, 12, 36):
-            label = "/".join(
-                f"{ns_node(p)}:{p.partition(':')[2][:width]}" if ":" in p else p for p in ns
+            label = safe_text(
+                "/".join(
+                    f"{ns_node(p)}:{p.partition(':')[2][:width]}" if ":" in p else p for p in ns
+                )
             )
             if label not in taken:
                 break
+        else:  # the same text for another namespace (ids longer than 36, or hostile names)
+            base, n = label, 2
+            while label in taken:
+                label, n = f"{base}#{n}", n + 1
+        taken.add(label)
         self.namespaces[ns] = label
         self.ns_events[ns] = array("q")
         self._ns_index[ns] = len(self._ns_list)
@@ -487,12 +504,13 @@ class Session:
         if not isinstance(items, list):
             return
         before = len(self.interrupts)
-        known = {(i.id, i.ns) for i in self.interrupts}
+        known = {i.id for i in self.interrupts if i.id is not None}
         for item in items:
             if isinstance(item, dict):
-                key = (item.get("id"), ns)
-                if item.get("id") is not None and key in known:
-                    continue  # the same interrupt, seen in both updates and values
+                if item.get("id") is not None and item.get("id") in known:
+                    # the same interrupt, seen in both updates and values, or raised in a
+                    # subgraph and passed up to its parents: once, where it was raised
+                    continue
                 self.interrupts.append(Interrupt(seq, ns, item.get("value"), item.get("id")))
         if not items and not any(i.seq == seq for i in self.interrupts):
             # interrupt_before/after breakpoints: an empty __interrupt__ list

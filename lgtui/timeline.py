@@ -24,6 +24,15 @@ _CHAT_START = b'"on_chat_model_start"'
 _CHAT_END = b'"on_chat_model_end"'
 
 
+def child_ns(ns: tuple[str, ...], name: str, task_id: str) -> tuple[str, ...]:
+    """The namespace of what a task runs inside it (a subgraph): ``ns + ("name:id",)``."""
+    return (*ns, f"{name}:{task_id}")
+
+
+def inside(ns: tuple[str, ...], prefix: tuple[str, ...]) -> bool:
+    return len(ns) >= len(prefix) and ns[: len(prefix)] == prefix
+
+
 @dataclass
 class Task:
     id: str
@@ -36,6 +45,9 @@ class Task:
     end_t: float | None = None
     error: str = ""
     interrupted: bool = False
+    # ended without a result of its own: the task that ran its subgraph ended (a handoff,
+    # Command(graph=Command.PARENT), leaves the subgraph's last task without one)
+    handed_off: bool = False
 
     def ended_by(self, seq: int | None) -> bool:
         return self.end_seq is not None and (seq is None or self.end_seq <= seq)
@@ -91,6 +103,7 @@ class Timeline:
     _llm: dict[str, _LLMCall] = field(default_factory=dict)
     _has_debug_steps: bool = False
     _starts: list[int] = field(default_factory=list)  # tasks' start events, in order
+    _open: dict[tuple[tuple[str, ...], str], Task] = field(default_factory=dict)
 
     # -- building -------------------------------------------------------------------------
 
@@ -156,6 +169,7 @@ class Timeline:
                 step = self._infer_step(event.ns, started=True)
             task = Task(task_id, str(payload.get("name") or "?"), event.ns, step, seq, event.t)
             self._by_id[key] = task
+            self._open[key] = task
             self.tasks.append(task)
             self._starts.append(seq)
             return True
@@ -170,7 +184,16 @@ class Timeline:
         elif error:
             task.error = preview(error, 200)
         task.interrupted = bool(payload.get("interrupts"))
+        self._open.pop(key, None)
+        self._close_inside(child_ns(task.ns, task.name, task.id), seq, event.t)
         return True
+
+    def _close_inside(self, prefix: tuple[str, ...], seq: int, t: float) -> None:
+        """A task ended: what still runs in its subgraph ended with it."""
+        for key, task in list(self._open.items()):
+            if inside(task.ns, prefix):
+                task.end_seq, task.end_t, task.handed_off = seq, t, True
+                del self._open[key]
 
     def _infer_step(self, ns: tuple[str, ...], started: bool) -> int:
         """tasks mode has no step: a start after a result begins the next super-step.

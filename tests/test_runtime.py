@@ -236,3 +236,49 @@ async def test_context_and_config_from_the_new_run_dialog(embedded):
         assert app.last_request.context == {"user_name": "Ada"}
         assert app.last_request.config == {"recursion_limit": 7, "tags": ["dialog"]}
         assert app.form.context_text == '{"user_name": "Ada"}'
+
+
+async def test_handoffs_close_their_tasks_in_the_timeline_and_the_graph_view(embedded):
+    """A handoff ends its task with Command(graph=Command.PARENT): no result of its own, so
+    the task ends with the agent task it ran in, and nothing shows as running after the run."""
+    from lgtui.events import StreamEvent
+    from lgtui.session import Session
+    from lgtui.timeline import Timeline
+    from lgtui.ui.screens.graph import node_activity
+
+    events, _ = await stream(
+        embedded, RunRequest("supervisor", CHAT, stream_mode=["tasks"], subgraphs=True)
+    )
+    session = Session()
+    for i, (name, data) in enumerate(events):
+        session.append(StreamEvent.from_data(i, i * 0.01, name, data))
+    timeline = Timeline(session)
+    timeline.sync()
+    handoffs = [t for t in timeline.tasks if t.handed_off]
+    assert [(t.name, t.ns[0].split(":")[0]) for t in handoffs] == [
+        ("tools", "supervisor"),
+        ("tools", "supervisor"),
+    ]
+    assert all(t.end_seq is not None for t in timeline.tasks)
+    assert not any(s.running for s in timeline.node_stats())
+    running, finished, _ = node_activity(session, None)
+    assert running == set()
+    assert {"supervisor:tools", "research_expert:tools", "math_expert:tools"} <= finished
+
+
+async def test_an_interrupt_in_a_subgraph_is_shown_once(embedded):
+    from lgtui.events import StreamEvent
+    from lgtui.session import Session
+
+    events, _ = await stream(
+        embedded,
+        RunRequest("approval", {}, stream_mode=["updates", "values"], subgraphs=True),
+    )
+    carriers = [n for n, d in events if isinstance(d, dict) and d.get("__interrupt__")]
+    assert len(carriers) >= 2  # raised in the subgraph, passed up to the root
+    session = Session()
+    for i, (name, data) in enumerate(events):
+        session.append(StreamEvent.from_data(i, i * 0.01, name, data))
+    assert len(session.interrupts) == 1
+    assert session.interrupts[0].ns and session.interrupts[0].ns[0].startswith("review:")
+    assert session.interrupts[0].value == {"question": "publish 'a post about streaming'?"}

@@ -557,3 +557,27 @@ async def test_connect_with_a_checkpoint_opens_the_history_on_it(server):
         screen = await history_shown(pilot, app)
         await wait_for(pilot, lambda: screen.current() == target)
         await wait_for_text(pilot, f"checkpoint {target}")
+
+
+async def test_rerun_fork_and_resume_stream_as_the_last_run_did(graphs_dir):
+    """Time travel from the history keeps how the user streams: modes, subgraphs, config."""
+    request = RunRequest(
+        "sub",
+        {"foo": "foo"},
+        stream_mode=["updates", "debug"],
+        subgraphs=True,
+        config={"tags": ["mine"]},
+    )
+    app = LgtuiApp(EmbeddedSource(str(graphs_dir)), request=request)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, done(app))
+        first = app.session
+        await pilot.press("h")
+        screen = await history_shown(pilot, app)
+        screen.select(screen.order[-1])
+        await pilot.press("r")
+        await wait_for(pilot, lambda: app.session is not first and done(app)())
+        again = app.last_request
+        assert again.checkpoint_id and again.subgraphs is True
+        assert again.stream_mode == ["updates", "debug"] and again.config == {"tags": ["mine"]}
+        assert any(e.ns for e in app.session.events)  # subgraph events streamed again

@@ -17,6 +17,7 @@ from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.sources.base import SourceError
+from lgtui.timeline import child_ns, inside
 from lgtui.ui.keys import keyed
 from lgtui.ui.widgets.footer import KeyFooter
 
@@ -32,7 +33,7 @@ def node_activity(
     if session is None or not session.count:
         return set(), set(), None
     end = session.count - 1 if as_of is None else as_of
-    running: dict[str, str] = {}
+    running: dict[tuple[tuple[str, ...], str], str] = {}
     finished: set[str] = set()
     last = None
     for seq in session.tabs["debug"]:
@@ -51,10 +52,15 @@ def node_activity(
         if event.mode == "checkpoints" or kind == "checkpoint" or not isinstance(payload, dict):
             continue
         name = _full_name(event.ns, str(payload.get("name", "")))
+        task_id = str(payload.get("id"))
         if kind == "task":
-            running[str(payload.get("id"))] = name
+            running[(event.ns, task_id)] = name
         elif kind == "task_result":
-            running.pop(str(payload.get("id")), None)
+            running.pop((event.ns, task_id), None)
+            # what ran inside it ended with it (a handoff leaves its task without a result)
+            inner = child_ns(event.ns, str(payload.get("name", "")), task_id)
+            for key in [k for k in running if inside(k[0], inner)]:
+                finished.add(running.pop(key))
             finished.add(name)
             last = name
     if last is None:

@@ -252,8 +252,10 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         ns_list.clear_options()
         ns_list.add_option(Option(Text("all namespaces"), id="*"))
         for ns, label, count in sorted(entries, key=lambda e: e[0]):
-            text = Text("  " * len(ns))
-            text.append(safe_text(label if ns else "root", 40), style="bold" if not ns else "cyan")
+            # a tree: each entry shows its own part, under its parent; never wrapped
+            text = Text("  " * len(ns), no_wrap=True, overflow="ellipsis")
+            own = label.split("/")[-1] if ns else "root"
+            text.append(safe_text(own, 40), style="bold" if not ns else "cyan")
             text.append(f" {count}", style="dim")
             ns_list.add_option(Option(text, id="|".join(ns) or "<root>"))
         ns_list.highlighted = highlighted if highlighted is not None else 0

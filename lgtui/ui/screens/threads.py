@@ -746,12 +746,29 @@ between matches, **F** shows only them; **c** copies the state.
             app.pop_screen()
         app.start_run(request)
 
+    def _follow_up(self, assistant: str, **changes: Any) -> RunRequest:
+        """A run on this thread streamed as the user streams runs: the stream modes,
+        subgraphs, config, context and breakpoints of the last run (or the form's)."""
+        app: Any = self.app
+        last: RunRequest | None = app.last_request
+        form = app.form
+        return RunRequest(
+            assistant,
+            None,
+            stream_mode=list(last.stream_mode if last else form.modes),
+            subgraphs=last.subgraphs if last else form.subgraphs,
+            thread_id=self.thread_id,
+            config=last.config if last else None,
+            context=last.context if last else None,
+            interrupt_before=last.interrupt_before if last else None,
+            interrupt_after=last.interrupt_after if last else None,
+            **changes,
+        )
+
     def action_rerun(self) -> None:
         cid, assistant = self.current(), self._assistant()
         if cid and assistant:
-            req = RunRequest(assistant, None, thread_id=self.thread_id, checkpoint_id=cid)
-            req.stream_mode = list(self.app.form.modes)  # type: ignore[attr-defined]
-            self._run(req)
+            self._run(self._follow_up(assistant, checkpoint_id=cid))
 
     def action_watch(self) -> None:
         self.app.watch_thread(self.thread_id, self.graph_id)  # type: ignore[attr-defined]
@@ -823,9 +840,7 @@ between matches, **F** shows only them; **c** copies the state.
             self.say(f"State not updated: {exc.message}", error=True)
             return
         new_id = str(((answer or {}).get("checkpoint") or {}).get("checkpoint_id") or "")
-        req = RunRequest(assistant, None, thread_id=self.thread_id, checkpoint_id=new_id or None)
-        req.stream_mode = list(app.form.modes)
-        self._run(req)
+        self._run(self._follow_up(assistant, checkpoint_id=new_id or None))
 
     @work(group="history-edit")
     async def action_resume(self) -> None:
@@ -857,6 +872,4 @@ between matches, **F** shows only them; **c** copies the state.
         if result is None:
             return
         value, _ = result
-        req = RunRequest(assistant, None, thread_id=self.thread_id, command={"resume": value})
-        req.stream_mode = list(app.form.modes)
-        self._run(req)
+        self._run(self._follow_up(assistant, command={"resume": value}))

@@ -21,7 +21,6 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from lgtui.preview import safe_text
 from lgtui.query import EventSearch
 from lgtui.session import Session
 from lgtui.ui.keys import keyed
@@ -289,7 +288,7 @@ between them, **F** shows only them.
         text.append(f"{event.t:8.3f}s ", "dim")
         text.append(f"{MODE_SHORT.get(mode, mode)[:11]:<11} ", MODE_STYLES.get(mode, ""))
         if event.ns:
-            text.append(safe_text(session.ns_label(event.ns), 30) + " ", "italic cyan")
+            text.append(session.ns_label_fit(event.ns, 30) + " ", "italic cyan")
         node, summary = session.row(seq)
         if node:
             text.append(node[:30] + " ", "bold")

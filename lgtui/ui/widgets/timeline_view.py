@@ -238,8 +238,8 @@ cursor to it.
         name = ("  " * len(task.ns)) + safe_text(task.name, node_w - 2 * len(task.ns))
         text.append(f"{name:<{node_w}} ", style="bold")
         if ns_w:
-            label = session.ns_label(task.ns) if task.ns else ""
-            text.append(f"{safe_text(label, ns_w):<{ns_w}} ", style="italic cyan")
+            label = session.ns_label_fit(task.ns, ns_w) if task.ns else ""
+            text.append(f"{label:<{ns_w}} ", style="italic cyan")
         text.append(f"{'+' + _secs(task.start_t):>8} ", style="dim")
         star = task is slowest and len(self._tasks) > 1
         text.append(f"{_secs(duration):>8}", style="bold red" if star else "")
@@ -256,6 +256,8 @@ cursor to it.
             text.append(" ✖ " + safe_text(task.error, 80), style="red")
         elif task.interrupted and done:
             text.append(" ⏸ interrupt", style="magenta")
+        elif task.handed_off and done:
+            text.append(" ↗ handed off (ended with its parent task)", style="dim")
         if index == self.cursor:
             text.stylize(
                 Style(reverse=not self.has_focus, bgcolor="#264f78" if self.has_focus else None)
