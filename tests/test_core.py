@@ -173,7 +173,7 @@ def test_namespace_labels_never_look_alike_nor_drive_the_terminal():
     s.append(ev(1, f"updates|n:{long_id}e", {"x": {}}))
     s.append(ev(2, "updates|evil\x1b]0;pwned\x07:1", {"x": {}}))
     s.append(ev(3, "updates|evil\x1b]0;pwned\x07:1|deep:2|deeper:3", {"x": {}}))
-    *alike, evil, deep = (s.ns_label(e.ns) for e in s.events)
+    *alike, evil, _deep = (s.ns_label(e.ns) for e in s.events)
     assert len(set(alike)) == 5 and alike[-1] == "n:" + "x" * 36 + "#2"
     assert "\x1b" not in evil and "\\x1b]0;pwned\\x07" in evil
     fit = s.ns_label_fit(s.events[-1].ns, 14)  # cut at the front: the inner part stays
