@@ -454,6 +454,10 @@ async def _stream(args: argparse.Namespace, out) -> int:
             on_log=_print_log,
         )
         assistant = await pick_assistant(source, args.assistant)
+        for warning in getattr(source, "warnings", ()):
+            from lgtui.preview import safe_text
+
+            print(f"lgtui: warning: {safe_text(warning)}", file=sys.stderr)
         # from a checkpoint, no input means "continue from it" (input: null)
         request = build_request(args, assistant, default_input=None if args.checkpoint else {})
         await check_checkpoint(source, request.thread_id, request.checkpoint_id)

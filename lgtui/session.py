@@ -53,6 +53,7 @@ def _role(kind: str) -> str:
     k = kind.lower()
     for prefix, role in (
         ("ai", "ai"),
+        ("assistant", "ai"),
         ("human", "human"),
         ("user", "human"),
         ("tool", "tool"),

@@ -216,3 +216,18 @@ app = StateGraph(S).add_node("inner", inner).add_edge(START, "inner").compile()
     proc = run_cli("stream", str(tmp_path / "graph.py"), "-m", "updates")
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout.splitlines()[-1])["data"] == {"inner": {"x": 1}}
+
+
+def test_a_missing_env_file_sets_nothing_and_says_so(tmp_path):
+    """Projects ship a .env.example: langgraph dev starts without the .env, and so does lgtui."""
+    path = project(
+        tmp_path,
+        {"graph.py": GRAPH.format(imports="", compile="")},
+        {"dependencies": ["."], "env": ".env", "graphs": {"g": "./graph.py:graph"}},
+    )
+    proc = run_cli("stream", str(path), "-m", "values", "-i", '{"x": 1}')
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.splitlines()[-1])["data"] == {"x": 2}
+    assert proc.stderr.strip() == (
+        "lgtui: warning: env file .env of langgraph.json does not exist: nothing set"
+    )

@@ -96,15 +96,18 @@ def _dotenv(path: Path) -> dict[str, str]:
     return {k: v for k, v in (DotEnv(dotenv_path=path).dict() or {}).items() if v is not None}
 
 
-def apply_env(config: dict[str, Any], root: Path) -> list[str]:
-    """Set ``env`` before anything of the project is imported; the names set."""
+def apply_env(config: dict[str, Any], root: Path, warnings: list[str] | None = None) -> list[str]:
+    """Set ``env`` before anything of the project is imported; the names set.  A missing
+    .env file sets nothing, as under `langgraph dev` (projects ship a .env.example)."""
     env = config.get("env")
     if not env:
         return []
     if isinstance(env, str):
         path = (root / env).resolve()
         if not path.is_file():
-            raise LoadError(f"{root / CONFIG_NAME}: env file {env} does not exist")
+            if warnings is not None:
+                warnings.append(f"env file {env} of langgraph.json does not exist: nothing set")
+            return []
         try:
             values = _dotenv(path)
         except (OSError, UnicodeDecodeError) as exc:
@@ -373,8 +376,9 @@ def load_project(target: str) -> Project:
     root = config_path.parent
     os.chdir(root)
     config = read_config(config_path)
-    env_keys = apply_env(config, root)
-    warnings = apply_dependencies(config, root)
+    warnings: list[str] = []
+    env_keys = apply_env(config, root, warnings)
+    warnings += apply_dependencies(config, root)
     for spec in specs:
         ref = spec.ref or ""
         path_part, _, variable = ref.rpartition(":")

@@ -380,6 +380,11 @@ class EmbeddedSource:
         return host
 
     @property
+    def warnings(self) -> list[str]:
+        """What loading the project noticed and did not stop for (a missing .env, ...)."""
+        return [str(w) for w in self.info.get("warnings") or ()]
+
+    @property
     def logs(self) -> list[str]:
         return list(self._host.logs) if self._host is not None else []
 

@@ -155,6 +155,7 @@ class LgtuiApp(_Base):
         self._run_future: concurrent.futures.Future[None] | None = None
         self._handle: RunHandle | None = None
         self.assistants: list[dict[str, Any]] | None = None
+        self._warned = False  # the project's load warnings said once
         kind = "server" if source.kind == "remote" else "in-process"
         self.source_label = f"{kind} {source.target}"
 
@@ -307,6 +308,10 @@ class LgtuiApp(_Base):
             self._report(f"{type(exc).__name__}: {exc}")
             return None
         self.main.query_one(StatusBar).note = ""
+        if not self._warned:
+            self._warned = True
+            for warning in getattr(self.source, "warnings", ()):
+                self.notify(warning, title="Project", severity="warning", markup=False, timeout=10)
         return self.assistants
 
     def _report(self, message: str) -> None:

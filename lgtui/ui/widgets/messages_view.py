@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from lgtui.conversation import conversation
 from lgtui.preview import safe_multiline, safe_text
 from lgtui.session import Message, Session
 from lgtui.ui.keys import vim_keys
@@ -17,7 +18,9 @@ MAX_TEXT = 20_000  # characters of one message drawn; the full text is in the ev
 WINDOW = 300  # messages drawn at most: the newest (as of the cursor, in a replay)
 
 
-def render_message(msg: Message, ns_label: str, streaming: bool) -> Panel:
+def render_message(
+    msg: Message, ns_label: str, streaming: bool, first_new: bool = False
+) -> Panel | Group:
     role_style = ROLE_STYLES.get(msg.role, "white")
     title = Text()
     title.append(safe_text(msg.role, 20), style=f"bold {role_style}")
@@ -55,8 +58,11 @@ def render_message(msg: Message, ns_label: str, streaming: bool) -> Panel:
         )
     if not body:
         body.append(Text("(empty)", style="dim italic"))
-    subtitle = Text(f"{msg.chunks} chunk{'s' if msg.chunks != 1 else ''}", style="dim")
-    return Panel(
+    subtitle = Text(
+        f"{msg.chunks} chunk{'s' if msg.chunks != 1 else ''}" if msg.chunks else "in the state",
+        style="dim",
+    )
+    panel = Panel(
         Group(*body),
         title=title,
         title_align="left",
@@ -65,6 +71,9 @@ def render_message(msg: Message, ns_label: str, streaming: bool) -> Panel:
         border_style=role_style,
         padding=(0, 1),
     )
+    if first_new:
+        return Group(Text("── this run ──", style="bold green", justify="center"), panel)
+    return panel
 
 
 class MessagesView(VerticalScroll):
@@ -73,10 +82,12 @@ class MessagesView(VerticalScroll):
     HELP = """\
 ## Messages
 
-LLM token chunks (messages-tuple or messages mode) assembled by message id into
-readable messages as they stream: role, node, text, tool calls with their arguments,
-tool results, and the token usage the model reported. In a replay, messages are shown
-as they stood at the cursor: one still streaming is half there.
+The conversation: the state's `messages` (your input, earlier turns of the thread,
+tool results) with the LLM token chunks (messages-tuple or messages mode) assembled
+by message id as they stream: role, node, text, tool calls with their arguments, tool
+results, and the token usage the model reported. **── this run ──** marks where this
+run's messages begin. In a replay, messages are shown as they stood at the cursor: one
+still streaming is half there.
 """
 
     BINDINGS = vim_keys("messages", down="scroll_down", up="scroll_up")
@@ -90,13 +101,16 @@ as they stood at the cursor: one still streaming is half there.
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.session: Session | None = None
-        self._seen: dict[str, tuple[tuple[int, int, bool], Static]] = {}
+        self._seen: dict[str, tuple[tuple[int, int, bool, bool], Static]] = {}
+        self._order: list[str] = []
         self.can_focus = True
 
     def compose(self):
         yield Static("", id="earlier")
         yield Static(
-            "No messages streamed yet (stream mode messages-tuple or messages).", id="no-messages"
+            "No messages yet (a state with messages: values or debug mode; tokens as they "
+            "stream: messages-tuple or messages).",
+            id="no-messages",
         )
 
     def _follow_bottom(self) -> None:
@@ -112,17 +126,20 @@ as they stood at the cursor: one still streaming is half there.
     def attach(self, session: Session | None) -> None:
         self.session = session
         self._seen.clear()
+        self._order = []
         self.query(".message").remove()
         self.query_one("#no-messages").display = True
         self.query_one("#earlier").display = False
 
     def sync(self, as_of: int | None = None) -> None:
-        """Show the session's messages; in a replay, as they stood after event ``as_of``."""
+        """Show the conversation; in a replay, as it stood after event ``as_of``."""
         if self.session is None:
             return
         session = self.session
         running = session.status == "running"
-        messages = session.snapshot_messages() if as_of is None else session.messages_at(as_of)
+        talk = conversation(session, as_of)
+        messages = talk.messages
+        first_new = messages[talk.first_new].id if talk.first_new is not None else None
         self.query_one("#no-messages").display = not messages
         earlier = self.query_one("#earlier", Static)
         earlier.display = len(messages) > WINDOW
@@ -136,25 +153,32 @@ as they stood at the cursor: one still streaming is half there.
                     style="italic",
                 )
             )
-        shown = {m.id for m in messages}
-        for mid in [mid for mid in self._seen if mid not in shown]:
-            self._seen.pop(mid)[1].remove()
+        order = [m.id for m in messages]
+        if order[: len(self._order)] != self._order:
+            # a message of the state came in between (an input, a tool result): redraw
+            for _, widget in self._seen.values():
+                widget.remove()
+            self._seen.clear()
+        self._order = order
         new_widgets = []
         for msg in messages:
             if as_of is None:
-                streaming = running and not msg.complete
+                streaming = running and bool(msg.chunks) and not msg.complete
             else:  # cut by the replay cursor: still streaming at that point
-                streaming = msg.chunks < session.messages[msg.id].chunks
-            stamp = (msg.last_seq, msg.chunks, streaming)
+                live = session.messages.get(msg.id)
+                streaming = live is not None and msg.chunks < live.chunks
+            mark = msg.id == first_new
+            stamp = (msg.last_seq, msg.chunks, streaming, mark)
             seen = self._seen.get(msg.id)
+            picture = lambda: render_message(  # noqa: E731
+                msg, session.ns_label(msg.ns), streaming, mark
+            )
             if seen is None:
-                widget = Static(
-                    render_message(msg, session.ns_label(msg.ns), streaming), classes="message"
-                )
+                widget = Static(picture(), classes="message")
                 self._seen[msg.id] = (stamp, widget)
                 new_widgets.append(widget)
             elif seen[0] != stamp:
-                seen[1].update(render_message(msg, session.ns_label(msg.ns), streaming))
+                seen[1].update(picture())
                 self._seen[msg.id] = (stamp, seen[1])
         if new_widgets:
             self.mount_all(new_widgets)
