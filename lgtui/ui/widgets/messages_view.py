@@ -170,16 +170,16 @@ still streaming is half there.
             mark = msg.id == first_new
             stamp = (msg.last_seq, msg.chunks, streaming, mark)
             seen = self._seen.get(msg.id)
-            picture = lambda: render_message(  # noqa: E731
-                msg, session.ns_label(msg.ns), streaming, mark
-            )
+            if seen is not None and seen[0] == stamp:
+                continue
+            picture = render_message(msg, session.ns_label(msg.ns), streaming, mark)
             if seen is None:
-                widget = Static(picture(), classes="message")
-                self._seen[msg.id] = (stamp, widget)
+                widget = Static(picture, classes="message")
                 new_widgets.append(widget)
-            elif seen[0] != stamp:
-                seen[1].update(picture())
-                self._seen[msg.id] = (stamp, seen[1])
+            else:
+                widget = seen[1]
+                widget.update(picture)
+            self._seen[msg.id] = (stamp, widget)
         if new_widgets:
             self.mount_all(new_widgets)
         self.call_after_refresh(self._follow_bottom)
