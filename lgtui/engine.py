@@ -15,7 +15,7 @@ from collections.abc import Coroutine
 from typing import Any, TypeVar
 
 from lgtui.capture import Recorder
-from lgtui.session import CANCELLED, DISCONNECTED, ERROR, Session
+from lgtui.session import CANCELLED, DISCONNECTED, ERROR, INTERRUPTED, Session
 from lgtui.sources.base import ConnectError, RunHandle, RunRequest, SourceError
 
 T = TypeVar("T")
@@ -76,9 +76,12 @@ async def stream_into(
                 session.capture_path = str(recorder.path) if recorder.path else None
                 session.capture_error = recorder.error
         session.thread_id = handle.thread_id
+        session.cancelled = handle.cancel_requested
         session.finish(handle.final_status)
     except asyncio.CancelledError:
-        session.finish(CANCELLED)
+        session.cancelled = handle.cancel_requested
+        # the source was asked to stop the run: a server says "interrupted" of it
+        session.finish(INTERRUPTED if handle.cancel_requested else CANCELLED)
         raise
     except ConnectError as exc:
         session.finish(DISCONNECTED if session.count else ERROR, exc.message)

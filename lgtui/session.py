@@ -208,6 +208,7 @@ class Session:
         self.assistant = assistant
         self.thread_id = thread_id
         self.request = request or {}
+        self.cancelled = False  # the user stopped the run (x); the status is the source's word
         self.run_id: str | None = None
         self.status = RUNNING
         self.status_detail = ""

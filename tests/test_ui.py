@@ -249,8 +249,20 @@ async def test_cancel_a_running_run(embedded):
         await wait_for(pilot, lambda: app.session is not None and app.session.count > 100)
         await pilot.press("x")
         await wait_for(pilot, done(app), timeout=30)
-        assert app.session.status == "cancelled"
-        await wait_for_text(pilot, " cancelled ")
+        # what a server says of a cancelled run, and that it was the user
+        assert app.session.status == "interrupted" and app.session.cancelled
+        await wait_for_text(pilot, " interrupted ", "cancelled by you")
+
+
+async def test_cancel_a_server_run_shows_the_servers_status(server):
+    request = RunRequest("firehose", {"count": 3_000_000, "size": 60}, stream_mode=["custom"])
+    app = LgtuiApp(remote(server), request=request)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.count > 100)
+        await pilot.press("x")
+        await wait_for(pilot, done(app), timeout=30)
+        assert app.session.status == "interrupted" and app.session.cancelled
+        await wait_for_text(pilot, " interrupted ", "cancelled by you")
 
 
 async def test_breakpoints_from_the_new_run_dialog(embedded):

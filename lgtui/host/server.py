@@ -117,6 +117,8 @@ class HostServer:
         self.outbox = Outbox(writer)
         self.running: dict[str, asyncio.Task[Any]] = {}  # run id -> its task
         self.cancelled: set[str] = set()
+        self.stream_of: dict[str, int] = {}  # run id -> the request streaming it
+        self.ended: set[int] = set()  # streams already told they ended
         self.tasks: set[asyncio.Task[Any]] = set()
         self.ops: dict[str, Callable[..., Any]] = {
             "assistants": self.op_assistants,
@@ -224,10 +226,16 @@ class HostServer:
         return Threads.public(await self.threads.copy(thread_id, str(uuid.uuid4())))
 
     async def op_cancel(self, run_id: str) -> bool:
+        """Stop a run: its stream ends now (as a server's does), while the graph winds
+        down behind it -- a sync node runs to its end in its thread."""
         task = self.running.get(run_id)
         if task is None:
             return False
         self.cancelled.add(run_id)
+        rid = self.stream_of.get(run_id)
+        if rid is not None and rid not in self.ended:
+            self.ended.add(rid)
+            self.outbox.send({"id": rid, "end": {"status": "interrupted", "detail": "cancelled"}})
         task.cancel()
         return True
 
@@ -339,6 +347,7 @@ class HostServer:
             {"id": rid, "info": {"run_id": run_id, "thread_id": None if temporary else thread_id}}
         )
         self.running[run_id] = asyncio.current_task()  # type: ignore[assignment]
+        self.stream_of[run_id] = rid
         loop = asyncio.get_running_loop()
         start = time.monotonic()
         status, detail = "success", ""
@@ -350,7 +359,8 @@ class HostServer:
                 if name == "debug" and isinstance(data, dict) and data.get("type") == "checkpoint":
                     last_checkpoint = data.get("payload")
                 payload = await loop.run_in_executor(None, serialize.dumps, data)
-                await self.outbox.event(rid, name, time.monotonic() - start, payload)
+                if rid not in self.ended:
+                    await self.outbox.event(rid, name, time.monotonic() - start, payload)
         except asyncio.CancelledError:
             if run_id not in self.cancelled:
                 raise
@@ -370,6 +380,7 @@ class HostServer:
             await self.outbox.event(rid, "error", time.monotonic() - start, payload)
         finally:
             self.running.pop(run_id, None)
+            self.stream_of.pop(run_id, None)
             self.cancelled.discard(run_id)
         has_next = bool(last_checkpoint and last_checkpoint.get("next"))
         thread_status = "error" if status == "error" else "interrupted" if has_next else "idle"
@@ -385,4 +396,6 @@ class HostServer:
             }
         if temporary:
             self.threads.threads.pop(thread_id, None)
-        self.outbox.send({"id": rid, "end": {"status": status, "detail": detail}})
+        if rid not in self.ended:
+            self.outbox.send({"id": rid, "end": {"status": status, "detail": detail}})
+        self.ended.discard(rid)

@@ -126,6 +126,7 @@ class RunHandle:
         self.traceback: str | None = None
         self.error_node: str | None = None
         self.error_where: str | None = None
+        self.cancel_requested = False  # the user asked to stop the run
         self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
         # The connection, for the status bar: "connected" or "reconnecting" (with why).
         self.link = "connected"

@@ -514,8 +514,6 @@ class EmbeddedSource:
                 elif kind == "end":
                     finished = True
                     handle.final_status = value.get("status") or None
-                    if value.get("detail") == "cancelled":
-                        handle.final_status = "cancelled"
                     return
                 elif kind == "err":
                     finished = True

@@ -380,6 +380,7 @@ class RemoteSource:
         try:
             async for event in self._events("POST", path, stream, handle, json=body):
                 yield event
+            await self._status_after_cancel(thread_id, handle)
             return
         except _Dropped as drop:
             if not (thread_id and handle.run_id and stream.last_id):
@@ -390,6 +391,20 @@ class RemoteSource:
             reason = drop.reason
         async for event in self._rejoin(thread_id, stream, handle, reason):
             yield event
+
+    async def _status_after_cancel(self, thread_id: str | None, handle: RunHandle) -> None:
+        """A cancelled run's stream just ends: its status is the server's word for it."""
+        if not (handle.cancel_requested and thread_id and handle.run_id):
+            return
+        try:
+            run = await self.get_run(thread_id, handle.run_id)
+        except SourceError:
+            handle.final_status = "interrupted"
+            return
+        status = run.get("status") if isinstance(run, dict) else None
+        handle.final_status = status if isinstance(status, str) and status else "interrupted"
+        if handle.final_status == "pending":  # still winding down: it will be interrupted
+            handle.final_status = "interrupted"
 
     async def _watch(self, thread_id: str, handle: RunHandle) -> AsyncIterator[StreamEvent]:
         """Follow a thread; a dropped watch is taken up again (backing off while the server

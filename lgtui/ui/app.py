@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import concurrent.futures
 import gc
 import threading
@@ -359,17 +360,33 @@ class LgtuiApp(_Base):
 
         watching = self.session is not None and bool(self.session.request.get("watch"))
 
+        session = self.session
+        source = self.source
+
         async def cancel() -> None:
+            streaming = asyncio.wrap_future(future)
             if handle.run_id and not watching:  # stopping a watch leaves other clients' runs alone
+                handle.cancel_requested = True
                 try:
-                    await self.source.cancel_run(handle.thread_id, handle.run_id)
+                    await source.cancel_run(handle.thread_id, handle.run_id)
                 except Exception:
                     pass  # closing the stream below still stops what we show
-
-        def then(_f: concurrent.futures.Future[None]) -> None:
+                # the source ends the stream and says how the run ended; give it a moment
+                done, _ = await asyncio.wait([streaming], timeout=CANCEL_GRACE)
+                if done:
+                    return
             future.cancel()
+            await asyncio.wait([streaming])
+            if handle.cancel_requested and handle.thread_id and hasattr(source, "get_run"):
+                try:  # cut before the server said it: ask how the run ended
+                    run = await source.get_run(handle.thread_id, handle.run_id)
+                except Exception:
+                    return
+                status = run.get("status") if isinstance(run, dict) else None
+                if session is not None and status in ("success", "error", "timeout"):
+                    session.finish(status)  # it ended before the cancel reached it
 
-        engine.submit(cancel()).add_done_callback(then)
+        engine.submit(cancel())
         self.notify("Cancelling the run…", markup=False)
 
     def action_threads(self) -> None:
@@ -438,6 +455,7 @@ def _json_text(value: Any) -> str:
         return "{}"
 
 
+CANCEL_GRACE = 10.0  # seconds a cancelled run's stream has to end before it is cut
 FREEZE_EVERY = 50_000  # events loaded between two gc.freeze() calls
 
 

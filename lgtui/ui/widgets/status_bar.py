@@ -65,6 +65,8 @@ class StatusBar(Static):
         if status == "running" and session.request.get("watch"):
             status = "watching"
         text.append(f" {status} ", STATUS_STYLES.get(status, "reverse"))
+        if session.cancelled and status != "running":
+            text.append(" cancelled by you ", "italic")
         link = session.link
         if status in ("running", "watching") and link is not None:
             if link.link == "reconnecting":
