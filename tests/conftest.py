@@ -32,6 +32,24 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
 
 
 @pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """A real PostgreSQL server (initdb + pg_ctl in a temp folder), for the session."""
+    from pgserver import postgres_cluster
+
+    with postgres_cluster() as url:
+        yield url
+
+
+def new_database(base: str, name: str) -> str:
+    """A fresh database on the test server; its URL."""
+    import psycopg
+
+    with psycopg.connect(base, autocommit=True) as c:
+        c.execute(f"CREATE DATABASE {name}")
+    return base.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
 def graphs_dir() -> Path:
     return GRAPHS
 

@@ -83,7 +83,8 @@ def test_run_error_exits_1_after_printing_everything(server):
     assert events[1]["data"] == {"prepare": {"topic": "x!"}}
     assert events[-1]["event"] == "error"
     assert events[-1]["data"]["error"] == "ValueError"
-    assert proc.stderr == ""
+    # one line says so (the server hides the message of this error type)
+    assert proc.stderr == "lgtui: the run failed: ValueError: cannot handle topic 'x!'\n"
 
 
 def test_interrupted_run_exits_0(server):

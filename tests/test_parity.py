@@ -4,12 +4,20 @@ and `lgtui stream` must stream what the official SDK's `client.runs.stream` does
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from conftest import run_cli
 from graphs.auth import TEST_API_KEY
 from normalize import norm_events
 
+FAILING_LINE = next(
+    i
+    for i, line in enumerate(
+        (Path(__file__).parent / "graphs" / "failing.py").read_text().splitlines(), 1
+    )
+    if "raise ValueError" in line
+)
 ALL_BUT_EVENTS = ["values", "updates", "debug", "messages-tuple", "custom", "tasks", "checkpoints"]
 
 CASES = [
@@ -58,7 +66,14 @@ def stream_events(
 def test_embedded_streams_what_the_server_streams(server, graphs_dir, graph, inp, modes, subgraphs):
     code_remote, remote, err_remote = stream_events(server.url, graph, inp, modes, subgraphs)
     code_local, local, err_local = stream_events(str(graphs_dir), graph, inp, modes, subgraphs)
-    assert err_remote == "" and err_local == ""
+    if graph == "failing":  # one line each; embedded runs name the node and the line
+        assert err_remote == "lgtui: the run failed: ValueError: cannot handle topic 'boom!'\n"
+        assert err_local == (
+            "lgtui: the run failed in node 'explode' at failing.py:"
+            f"{FAILING_LINE}: ValueError: cannot handle topic 'boom!'\n"
+        )
+    else:
+        assert err_remote == "" and err_local == ""
     assert code_remote == code_local
     assert remote[0][0] == "metadata" and local[0][0] == "metadata"
     remote_n, local_n = norm_events(remote), norm_events(local)

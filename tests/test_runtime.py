@@ -37,6 +37,7 @@ GRAPHS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("factory_cm", {"text": "Hi"}, {"config": {"configurable": {"style": "loud"}}}),
     ("factory_runtime", {"text": "Hi"}, {}),
     ("io", {"question": "life"}, {}),
+    ("io", {"question": "stateless"}, {"thread_id": None}),
     ("mutation", {}, {}),
     ("supervisor", CHAT, {}),
     ("swarm", CHAT, {}),
@@ -133,6 +134,7 @@ async def test_what_the_graphs_computed(embedded):
     assert memory["recalled"][0] == "cats like cat food" and memory["count"] == 2
     deps = await last_values("deps", {"name": "ada lovelace"})
     assert deps["out"] == "ADA LOVELACE! hello from .env / hello from .env"
+    assert deps["module"] == "__graphs__deps"  # as the server names ./graphs/deps.py
     out = await last_values("factory", {"text": "Hi"}, config={"configurable": {"style": "loud"}})
     assert out["out"] == "sync:HI"
     assert (await last_values("factory_cm", {"text": "Hi"}))["out"] == "cm:hi"
@@ -282,3 +284,75 @@ async def test_an_interrupt_in_a_subgraph_is_shown_once(embedded):
     assert len(session.interrupts) == 1
     assert session.interrupts[0].ns and session.interrupts[0].ns[0].startswith("review:")
     assert session.interrupts[0].value == {"question": "publish 'a post about streaming'?"}
+
+
+def _store_spec(kind: str, tmp_path: Path, request: Any) -> tuple[str, str]:
+    from conftest import new_database
+
+    if kind == "sqlite":
+        url = str(tmp_path / "store.db")
+        return f"sqlite:{url}", url
+    name = f"store_{tmp_path.name[-20:].lower().replace('-', '_')}"
+    url = new_database(request.getfixturevalue("postgres"), name)
+    return url, url
+
+
+def _memory_run(project: Path, spec: str, fact: str) -> Any:
+    from conftest import run_cli
+
+    return run_cli(
+        "stream",
+        str(project),
+        "-a",
+        "memory",
+        "--store",
+        spec,
+        "-m",
+        "values",
+        "-i",
+        json.dumps({"user": "u9", "fact": fact}),
+    )
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_the_users_own_store(kind, tmp_path, request):
+    """--store: the graphs' runtime.store is the user's database; what one run put, the
+    next (another process) finds, and so does the user's own application."""
+    import shutil
+    import subprocess
+    import sys
+
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    config = json.loads((project / "langgraph.json").read_text())
+    del config["store"]  # a vector index needs sqlite-vec / pgvector: see the next test
+    (project / "langgraph.json").write_text(json.dumps(config))
+    spec, url = _store_spec(kind, tmp_path, request)
+    for fact in ("cats like cat food", "dogs like bones"):
+        proc = _memory_run(project, spec, fact)
+        assert proc.returncode == 0, proc.stderr
+        data = json.loads(proc.stdout.splitlines()[-1])["data"]
+        assert data["count"] == 2  # fact-1 replaced by the second run, fact-2 the same
+    assert "dogs like bones" in data["recalled"]
+    store = "SqliteStore" if kind == "sqlite" else "PostgresStore"
+    code = (
+        f"from langgraph.store.{kind} import {store} as S\n"
+        f"with S.from_conn_string({url!r}) as s:\n"
+        "    print(sorted((i.key, i.value['text']) for i in s.search(('memories', 'u9'))))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.stdout.strip() == str(
+        [("fact-1", "dogs like bones"), ("fact-2", "tax forms are due in april")]
+    ), out.stderr
+
+
+@pytest.mark.parametrize("kind", ["sqlite", "postgres"])
+def test_a_store_index_the_database_cannot_hold_is_one_line(kind, tmp_path, request):
+    """This machine's Python has no SQLite extensions and its PostgreSQL no pgvector (not in
+    Debian's archive): a vector index on them is refused in one line, before any run."""
+    from conftest import assert_one_clean_line
+
+    spec, _ = _store_spec(kind, tmp_path, request)
+    proc = _memory_run(PROJECT, spec, "x")
+    assert proc.returncode == 2
+    assert_one_clean_line(proc.stderr, "--store", "vector index", "langgraph.json store.index")

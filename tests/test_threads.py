@@ -308,15 +308,6 @@ WRITE = (
 READ = 'print(app.get_state({"configurable": {"thread_id": "user-thread-1"}}).values)'
 
 
-@pytest.fixture(scope="module")
-def postgres():
-    """A real PostgreSQL server (initdb + pg_ctl in a temp folder), for the module."""
-    from pgserver import postgres_cluster
-
-    with postgres_cluster() as url:
-        yield url
-
-
 @pytest.fixture(params=["sqlite", "postgres"])
 def user_database(request, graphs_dir, tmp_path):
     """A checkpoint database written by the user's own application, and a way to ask that

@@ -308,7 +308,10 @@ async def _user_store(
         conn = await aiosqlite.connect(str(path), isolation_level=None)
         stack.push_async_callback(conn.close)
         store = AsyncSqliteStore(conn, **kwargs)
-    await store.setup()
+    try:
+        await store.setup()
+    except Exception as exc:
+        raise _store_error(spec, exc, bool(index)) from None
     if ttl and hasattr(store, "start_ttl_sweeper"):
         try:
             await store.start_ttl_sweeper()
@@ -316,3 +319,20 @@ async def _user_store(
         except Exception:
             pass
     return store
+
+
+def _store_error(spec: str, exc: Exception, indexed: bool) -> LoadError:
+    where = redact(spec)
+    text = " ".join(str(exc).split())
+    if indexed and "enable_load_extension" in text:
+        return LoadError(
+            f"--store {where}: the store's vector index (langgraph.json store.index) needs "
+            "SQLite extensions (sqlite-vec), and this Python's sqlite3 cannot load any; "
+            "use the in-memory store or --store postgresql://… with pgvector"
+        )
+    if indexed and "vector" in text and "extension" in text:
+        return LoadError(
+            f"--store {where}: the store's vector index (langgraph.json store.index) needs "
+            f"the pgvector extension on that server: {text[:300]}"
+        )
+    return LoadError(f"--store {where}: {type(exc).__name__}: {text[:300]}")

@@ -14,11 +14,15 @@ GREETING_AT_IMPORT = os.environ.get("LGTUI_GREETING", "(unset)")
 class State(TypedDict, total=False):
     name: str
     out: str
+    module: str
 
 
 def greet(state: State) -> State:
     now = os.environ.get("LGTUI_GREETING", "(unset)")
-    return {"out": f"{shout(title(state.get('name', 'x')))} {GREETING_AT_IMPORT} / {now}"}
+    return {
+        "out": f"{shout(title(state.get('name', 'x')))} {GREETING_AT_IMPORT} / {now}",
+        "module": __name__,  # the module name the server gives a graph file
+    }
 
 
 graph = StateGraph(State).add_node(greet).add_edge(START, "greet").compile()
