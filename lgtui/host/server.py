@@ -360,7 +360,11 @@ class HostServer:
                     last_checkpoint = data.get("payload")
                 payload = await loop.run_in_executor(None, serialize.dumps, data)
                 if rid not in self.ended:
-                    await self.outbox.event(rid, name, time.monotonic() - start, payload)
+                    # published as the server's in-memory stream publishes: the put in a
+                    # gathered task, so the graph runs on for the same loop turns
+                    await asyncio.gather(
+                        self.outbox.event(rid, name, time.monotonic() - start, payload)
+                    )
         except asyncio.CancelledError:
             if run_id not in self.cancelled:
                 raise
