@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from lgtui.terminal import err, out
+
 EXIT_OK, EXIT_RUN_ERROR, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
 
 MODES_HELP = (
@@ -418,7 +420,7 @@ class _LinkReporter:
         else:
             state, line = "", "connected again"
         if state != self.shown:
-            print(f"lgtui: {line}", file=sys.stderr, flush=True)
+            err(line)
             self.shown = state
 
     async def run(self) -> None:
@@ -455,9 +457,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
         )
         assistant = await pick_assistant(source, args.assistant)
         for warning in getattr(source, "warnings", ()):
-            from lgtui.preview import safe_text
-
-            print(f"lgtui: warning: {safe_text(warning)}", file=sys.stderr)
+            err(f"warning: {warning}")
         # from a checkpoint, no input means "continue from it" (input: null)
         request = build_request(args, assistant, default_input=None if args.checkpoint else {})
         await check_checkpoint(source, request.thread_id, request.checkpoint_id)
@@ -498,7 +498,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
         status = session.status
         failed = [e for e in session.errors if not session.events[e.seq].ns]
         if failed:
-            print(f"lgtui: {run_failure(failed[-1], handle)}", file=sys.stderr)
+            err(run_failure(failed[-1], handle))
             return EXIT_RUN_ERROR
         return EXIT_OK
     except SourceError as exc:
@@ -509,7 +509,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
         if recorder is not None:
             recorder.close(status, detail)
             if recorder.error:
-                print(f"lgtui: {recorder.error}", file=sys.stderr)
+                err(recorder.error)
         if source is not None:
             await source.aclose()
 
@@ -531,13 +531,9 @@ def run_failure(error: Any, handle: Any) -> str:
 def _print_log(line: str) -> None:
     """A line the graph's process printed: on stderr, as `langgraph dev` shows it on its
     console (stdout is for events), never as raw terminal bytes."""
-    from lgtui.preview import safe_text
+    from lgtui.terminal import relay
 
-    try:
-        sys.stderr.write(safe_text(line) + "\n")
-        sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
+    relay(line)
 
 
 def cmd_stream(args: argparse.Namespace) -> int:
@@ -627,12 +623,14 @@ def cmd_info(args: argparse.Namespace) -> int:
     except CaptureError as exc:
         raise _capture_error(exc) from None
     if args.json:
-        print(json.dumps(info, indent=2, ensure_ascii=False))
+        from lgtui.terminal import out_json
+
+        out_json(json.dumps(info, indent=2, ensure_ascii=False))
         return EXIT_OK
     from lgtui.preview import safe_text
 
     def line(label: str, value: object) -> None:
-        print(f"{label:<12} {safe_text(str(value), 300)}")
+        out(f"{label:<12} {safe_text(str(value), 300)}")
 
     line("file", f"{info['path']} ({info['size']:,} bytes)")
     line("format", f"{info['format']} (written by lgtui {info['lgtui']})")
@@ -652,12 +650,12 @@ def cmd_info(args: argparse.Namespace) -> int:
         line("run", f"{run['run_id']} (from event {run['first_event']})")
     if info["truncated"]:
         line("TRUNCATED", f"{info['damage']}; every record before it is readable")
-    print("per mode")
+    out("per mode")
     for mode, n in info["modes"].items():
-        print(f"  {safe_text(mode, 60):<20} {n:>10,}")
-    print("per namespace")
+        out(f"  {safe_text(mode, 60):<20} {n:>10,}")
+    out("per namespace")
     for ns, n in info["namespaces"].items():
-        print(f"  {safe_text(ns, 80):<20} {n:>10,}")
+        out(f"  {safe_text(ns, 80):<20} {n:>10,}")
     return EXIT_OK
 
 
@@ -669,7 +667,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     except CaptureError as exc:
         raise _capture_error(exc) from None
     if capture.truncated_at is not None:
-        print(f"lgtui: warning: {args.file}: {capture.damage}", file=sys.stderr)
+        err(f"warning: {args.file}: {capture.damage}")
     out = open(args.output, "wb") if args.output else sys.stdout.buffer
     try:
         if args.state_at is not None:
@@ -692,7 +690,9 @@ def cmd_export(args: argparse.Namespace) -> int:
                 )
             import orjson
 
-            out.write(orjson.dumps(found[1], option=orjson.OPT_INDENT_2) + b"\n")
+            from lgtui.terminal import json_safe
+
+            out.write(json_safe(orjson.dumps(found[1], option=orjson.OPT_INDENT_2)) + b"\n")
             return EXIT_OK
         for event in capture.events:
             out.write(event.to_json_line() + b"\n")
@@ -729,7 +729,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         except CaptureError as exc:
             raise _capture_error(exc) from None
         if capture.truncated_at is not None:
-            print(f"lgtui: warning: {name}: {capture.damage}", file=sys.stderr)
+            err(f"warning: {name}: {capture.damage}")
         captures.append(capture)
     ignore = frozenset() if args.strict else VOLATILE_KEYS
     ignore |= frozenset(args.ignore or ())
@@ -738,7 +738,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     if args.text:
         import shutil
 
-        sys.stdout.write(render_text(diff, width=shutil.get_terminal_size((100, 24)).columns))
+        out(render_text(diff, width=shutil.get_terminal_size((100, 24)).columns).rstrip("\n"))
         return status
     from lgtui.ui.rundiff_app import RunDiffApp
 
@@ -751,14 +751,14 @@ def cmd_keys(args: argparse.Namespace) -> int:
     from lgtui.config import config_path
     from lgtui.ui.keys import all_bindings
 
-    print(f"Remap keys in {config_path()}:\n")
-    print('  [keys]\n  "replay.play" = "p,space"\n')
+    out(f"Remap keys in {config_path()}:\n")
+    out('  [keys]\n  "replay.play" = "p,space"\n')
     where = ""
     for place, binding in all_bindings():
         if place != where:
-            print(f"\n{place}")
+            out(f"\n{place}")
             where = place
-        print(f"  {binding.id:<28} {binding.key:<26} {binding.description}")
+        out(f"  {binding.id:<28} {binding.key:<26} {binding.description}")
     return EXIT_OK
 
 
@@ -799,12 +799,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
             return cmd_tui(args, bundled_examples())
     except CLIError as exc:
-        from lgtui.preview import safe_text
-
-        print(f"lgtui: {safe_text(exc.message)}", file=sys.stderr)
+        err(exc.message)
         return exc.code
     except KeyboardInterrupt:
-        print("lgtui: interrupted", file=sys.stderr)
+        err("interrupted")
         return 130
     except BrokenPipeError:
         # The reader went away (`lgtui stream ... | head`); say nothing more.

@@ -106,17 +106,22 @@ class StreamEvent:
             return self.raw.decode("utf-8", "replace")
 
     def to_json_line(self) -> bytes:
-        """The line `lgtui stream` prints for this event."""
-        return orjson.dumps(
-            {
-                "seq": self.seq,
-                "t": round(self.t, 6),
-                "event": self.event,
-                "mode": self.mode,
-                "ns": list(self.ns),
-                "id": self.id,
-                "data": self.data,
-            }
+        """The line `lgtui stream` prints for this event (nothing in it drives a terminal:
+        JSON escapes C0 controls, and `json_safe` the rest)."""
+        from lgtui.terminal import json_safe
+
+        return json_safe(
+            orjson.dumps(
+                {
+                    "seq": self.seq,
+                    "t": round(self.t, 6),
+                    "event": self.event,
+                    "mode": self.mode,
+                    "ns": list(self.ns),
+                    "id": self.id,
+                    "data": self.data,
+                }
+            )
         )
 
     def __repr__(self) -> str:

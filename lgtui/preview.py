@@ -10,7 +10,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+# Control characters (C0, DEL, C1: ESC, CSI, OSC, BEL...), line/paragraph separators,
+# zero-width and bidirectional formatting characters (which reorder or hide text: a
+# "Trojan Source" trick), the byte order mark: never drawn as themselves.
+_CONTROL = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
+_NOT_NEWLINE = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e"
+    "\u2060-\u2069\ufeff\ufff9-\ufffb]"
+)
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -100,5 +110,8 @@ def preview(value: Any, limit: int = 160) -> str:
 
 
 def safe_multiline(text: str) -> str:
-    """``text`` with newlines kept and every other control character escaped."""
-    return "\n".join(safe_text(line).replace("\\t", "    ") for line in text.split("\n"))
+    """``text`` with newlines kept (tabs as four spaces) and every other control character
+    escaped."""
+    if not _NOT_NEWLINE.search(text):
+        return text
+    return _NOT_NEWLINE.sub(lambda m: "    " if m.group() == "\t" else _escape_char(m), text)

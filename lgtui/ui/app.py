@@ -53,6 +53,27 @@ class _Base(App[int]):
         self.collector = IdleCollector()
         self.settings = load_config()
 
+    def notify(  # type: ignore[override]
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: Any = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast; what it says is never markup nor terminal codes (it quotes servers,
+        graphs and files)."""
+        from lgtui.preview import safe_multiline, safe_text
+
+        super().notify(
+            safe_multiline(str(message)),
+            title=safe_text(str(title), 120),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     def start_idle_gc(self) -> None:
         self.collector.install()
         self.set_interval(0.25, self.collector.tick)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from lgtui.preview import safe_text
 from lgtui.rundiff import RunDiff, RunView
 from lgtui.ui.app import _Base
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.footer import KeyFooter
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from lgtui.session import Session
 from lgtui.sources.base import SourceError
 from lgtui.timeline import child_ns, inside
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.footer import KeyFooter
 
 

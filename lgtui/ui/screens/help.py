@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
@@ -13,6 +12,7 @@ from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 
 
 def _keys_table(rows: list[tuple[str, str, str]]) -> str:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from lgtui.preview import preview, safe_text
 from lgtui.query import EventSearch, Query
 from lgtui.session import TABS, Session
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.footer import KeyFooter

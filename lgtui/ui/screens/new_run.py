@@ -6,7 +6,6 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -18,6 +17,7 @@ from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
 from lgtui.preview import safe_text
 from lgtui.sources.base import NEW_THREAD, RunRequest
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 
 
 @dataclass

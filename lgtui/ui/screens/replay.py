@@ -7,7 +7,6 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.ui.keys import keyed
 from lgtui.ui.screens.main import MainScreen
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.timeline_view import TimelineView
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,6 +14,7 @@ from textual.widgets import Input, Label, Static
 
 from lgtui.preview import safe_text
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 
 
 def write_new(path: Path, text: str, overwrite: bool) -> None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -35,6 +34,7 @@ from lgtui.query import CheckpointSubject, Query
 from lgtui.sources.base import RunRequest, SourceError
 from lgtui.ui.keys import keyed, vim_keys
 from lgtui.ui.screens.new_run import json_error
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import MATCH_MARK
 from lgtui.ui.widgets.footer import KeyFooter

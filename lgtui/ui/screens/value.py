@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -10,6 +9,7 @@ from textual.widgets import Label, TextArea
 
 from lgtui.preview import safe_multiline, safe_text
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.long_text import LongText
 
 LONG = 100_000  # characters past which a TextArea would take seconds to wrap

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from lgtui.diff import MAX_CHANGES, Change
 from lgtui.preview import preview, safe_text
+from lgtui.ui.text import Text
 
 STYLES = {"+": "green", "-": "red", "~": "yellow"}
 

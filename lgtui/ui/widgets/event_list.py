@@ -12,7 +12,6 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -24,6 +23,7 @@ from textual.strip import Strip
 from lgtui.query import EventSearch
 from lgtui.session import Session
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.strip import text_strip
 
 MODE_STYLES = {

@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
-from rich.text import Text
 from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from lgtui.preview import preview, safe_text
 from lgtui.ui.keys import vim_keys
+from lgtui.ui.text import Text
 
 PAGE = 200  # children added per "more" node
 LABEL_STRING = 120  # characters of a string shown in its label

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from rich.console import Group
 from rich.panel import Panel
-from rich.text import Text
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
@@ -12,6 +11,7 @@ from lgtui.conversation import conversation
 from lgtui.preview import safe_multiline, safe_text
 from lgtui.session import Message, Session
 from lgtui.ui.keys import vim_keys
+from lgtui.ui.text import Text
 
 ROLE_STYLES = {"ai": "blue", "human": "green", "tool": "yellow", "system": "magenta"}
 MAX_TEXT = 20_000  # characters of one message drawn; the full text is in the event payload

@@ -7,7 +7,6 @@ does the searching and tells the bar how far it got (`show_progress`).
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -19,6 +18,7 @@ from textual.widgets import Input, Static
 from lgtui.preview import safe_text
 from lgtui.query import Query, QueryError, parse
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 
 TYPING_PAUSE = 0.25  # seconds after the last key before the query is run
 

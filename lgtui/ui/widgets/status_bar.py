@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
 from textual.widgets import Static
 
 from lgtui.preview import safe_text
 from lgtui.session import Session
+from lgtui.ui.text import Text
 
 STATUS_STYLES = {
     "running": "bold black on yellow",

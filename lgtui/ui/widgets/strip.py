@@ -5,8 +5,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual.strip import Strip
+
+from lgtui.ui.text import Text
 
 
 def text_strip(text: Text, width: int, base: Style, console: Console) -> Strip:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import time
 
 from rich.style import Style
-from rich.text import Text
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
@@ -22,6 +21,7 @@ from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.timeline import Task, Timeline
 from lgtui.ui.keys import keyed
+from lgtui.ui.text import Text
 from lgtui.ui.widgets.strip import text_strip
 
 NODES_SHOWN = 8  # node summary lines at most
