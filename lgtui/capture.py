@@ -27,6 +27,7 @@ import msgpack
 
 from lgtui import __version__
 from lgtui.events import StreamEvent
+from lgtui.files import InUse
 
 FORMAT = "lgtui-capture"
 VERSION = (1, 0)
@@ -93,7 +94,11 @@ class CaptureWriter:
         header: dict[str, Any],
         *,
         flush_interval: float = FLUSH_INTERVAL,
+        overwrite: bool = False,
+        unique: bool = False,
     ) -> None:
+        from lgtui.files import open_private, open_unique
+
         self.path = Path(path)
         self.error: str | None = None
         self.events = 0
@@ -101,8 +106,12 @@ class CaptureWriter:
         self._buffer: list[bytes] = []
         self._lock = threading.Lock()
         self._closed = threading.Event()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._file: BinaryIO | None = open(self.path, "wb")
+        # private (0600 in a 0700 folder), never over another file unless asked, locked
+        if unique:
+            self._file: BinaryIO | None
+            self._file, self.path = open_unique(self.path)
+        else:
+            self._file = open_private(self.path, overwrite=overwrite)
         self._buffer.append(self._packer.pack(header))
         self.flush()
         self._flusher = threading.Thread(
@@ -335,14 +344,27 @@ def read_capture(
     return capture
 
 
-def default_capture_path(assistant: str, run_hint: str = "") -> Path:
-    """``<user data>/captures/YYYYmmdd-HHMMSS-<assistant>[-<run>].msgpack``."""
+def capture_folder() -> Path:
+    """``<user data>/lgtui/captures``, only the user's (0700)."""
     from platformdirs import user_data_path
 
+    from lgtui.files import private_folder, tighten
+
+    root = user_data_path("lgtui")
+    folder = private_folder(root / "captures")
+    tighten(root)
+    tighten(folder)
+    return folder
+
+
+def default_capture_path(assistant: str, run_id: str = "") -> Path:
+    """``<user data>/captures/YYYYmmdd-HHMMSS-<assistant>[-<run id>].msgpack``: the whole
+    run id, and a taken name gets a ``-2`` (`CaptureWriter(unique=True)`)."""
     stamp = time.strftime("%Y%m%d-%H%M%S")
     safe = "".join(c if c.isalnum() or c in "-_." else "_" for c in assistant)[:40] or "run"
-    name = f"{stamp}-{safe}" + (f"-{run_hint[:8]}" if run_hint else "") + ".msgpack"
-    return user_data_path("lgtui") / "captures" / name
+    run = "".join(c if c.isalnum() or c == "-" else "_" for c in run_id)[:64]
+    name = f"{stamp}-{safe}" + (f"-{run}" if run else "") + ".msgpack"
+    return capture_folder() / name
 
 
 class Recorder:
@@ -358,8 +380,12 @@ class Recorder:
         source_kind: str,
         target: str,
         request: dict[str, Any],
+        overwrite: bool = False,
+        unique: bool = False,
     ) -> None:
         self.explicit = Path(path) if path is not None else None
+        self.overwrite = overwrite
+        self.unique = unique or self.explicit is None  # a taken name gets -2, -3...
         self.source_kind = source_kind
         self.target = target
         self.request = request
@@ -390,7 +416,15 @@ class Recorder:
                 request=self.request,
             )
             try:
-                self.writer = CaptureWriter(path, header)
+                self.writer = CaptureWriter(
+                    path, header, overwrite=self.overwrite, unique=self.unique
+                )
+            except FileExistsError:
+                self._error = f"recording off: {path} exists (--force replaces it)"
+                return
+            except InUse:
+                self._error = f"recording off: {path} is being written by another process"
+                return
             except OSError as exc:
                 self._error = f"recording off: cannot write {path}: {exc.strerror or exc}"
                 return

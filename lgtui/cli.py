@@ -203,6 +203,14 @@ def build_parser() -> argparse.ArgumentParser:
             help="record runs to this .msgpack file (default: the user data folder)",
         )
         g.add_argument("--no-record", action="store_true", help="do not record runs")
+        add_force(p)
+
+    def add_force(p: argparse.ArgumentParser) -> None:
+        p.add_argument(
+            "--force",
+            action="store_true",
+            help="let the capture file given replace an existing one (else refused)",
+        )
 
     p = sub.add_parser("connect", help="inspect runs on a LangGraph API server")
     p.add_argument(
@@ -266,6 +274,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
     )
+    add_force(p)
     _add_run_options(p, for_stream=True)
     add_network_options(p)
 
@@ -320,6 +329,19 @@ def build_parser() -> argparse.ArgumentParser:
         description="Lists every key binding with the id to remap it by in config.toml.",
     )
     return parser
+
+
+def check_capture_target(path: str | None, force: bool) -> None:
+    """A capture file given by the user: never silently over an existing file."""
+    if not path:
+        return
+    target = Path(path).expanduser()
+    if target.is_dir():
+        raise CLIError(f"{target}: is a folder, not a capture file")
+    if target.is_file() and not force:  # (a device or a pipe is no file to clobber)
+        raise CLIError(f"{target} exists: --force replaces it, or choose another name")
+    if not target.parent.is_dir():
+        raise CLIError(f"{target}: folder {target.parent} does not exist")
 
 
 def _thread_arg(value: str) -> str | None:
@@ -444,6 +466,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
         parse_json_arg(args.input, "--input")
     _json_object(args, "config")
     _json_object(args, "context")
+    check_capture_target(args.output, args.force)
     source = None
     recorder = None
     status, detail = "cancelled", ""
@@ -472,6 +495,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
                 source_kind=source.kind,
                 target=source.target,
                 request=request.describe(),
+                overwrite=args.force,
             )
             try:  # the graph, so a replay can draw it
                 graph = await source.get_graph(assistant, xray=True)
@@ -557,6 +581,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         parse_json_arg(args.input, "--input")
     _json_object(args, "config")
     _json_object(args, "context")
+    check_capture_target(getattr(args, "record", None), args.force)
     source: Any = None
     try:
         source = make_source(target, api_key_from(args), getattr(args, "checkpointer", None), args)
@@ -603,6 +628,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         record=record,
         open_history=request is None and thread not in (None, "new"),
         checkpoint=args.checkpoint,
+        force=args.force,
     )
     app.run()
     return app.return_code or 0

@@ -365,3 +365,95 @@ def test_the_reader_in_the_format_docs_reads_a_real_capture():
     assert [(e["seq"], e["event"], e["mode"], e["ns"], e["id"], e["data"]) for e in events] == [
         (e["seq"], e["event"], e["mode"], e["ns"], e["id"], e["data"]) for e in exported
     ]
+
+
+# -- private files, never clobbered -----------------------------------------------------------
+
+
+def test_a_capture_given_with_o_is_a_private_file(graphs_dir, tmp_path):
+    import stat
+
+    proc = run_cli(
+        "stream",
+        str(graphs_dir),
+        "-a",
+        "agent",
+        "-i",
+        '{"topic": "x"}',
+        "-o",
+        str(tmp_path / "r.msgpack"),
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert stat.S_IMODE(os.stat(tmp_path / "r.msgpack").st_mode) == 0o600
+
+
+def test_default_names_are_unique_and_private(tmp_path, monkeypatch):
+    import os
+    import stat
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    from lgtui.capture import Recorder
+
+    paths = []
+    for i in range(9):  # nine runs within a second, of one assistant
+        recorder = Recorder(
+            None, source_kind="embedded", target="x", request={"assistant": "agent"}
+        )
+        recorder.write(
+            StreamEvent.from_data(0, 0.0, "metadata", {"run_id": "r"}),
+            run_id="01a2-same-prefix",
+            thread_id=None,
+        )
+        recorder.close("success")
+        paths.append(recorder.path)
+    assert len(set(paths)) == 9 and all(p.exists() for p in paths)
+    folder = tmp_path / "data" / "lgtui" / "captures"
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert stat.S_IMODE(os.stat(folder.parent).st_mode) == 0o700
+    assert all(stat.S_IMODE(os.stat(p).st_mode) == 0o600 for p in paths)
+    assert "01a2-same-prefix" in paths[0].name
+
+
+def test_an_existing_capture_is_refused_unless_forced(graphs_dir, tmp_path):
+    target = tmp_path / "keep.msgpack"
+    target.write_bytes(b"the user's earlier recording")
+    args = ["stream", str(graphs_dir), "-a", "agent", "-i", '{"topic": "x"}', "-o", str(target)]
+    proc = run_cli(*args)
+    assert proc.returncode == 2
+    assert_one_clean_line(proc.stderr, f"{target} exists: --force replaces it")
+    assert target.read_bytes() == b"the user's earlier recording"
+    proc = run_cli("open", str(graphs_dir), "--record", str(target))
+    assert proc.returncode == 2 and "exists" in proc.stderr
+    proc = run_cli(*args, "--force")
+    assert proc.returncode == 0, proc.stderr
+    assert read_capture(target).events
+
+
+def test_two_processes_on_one_capture_lose_nothing(tmp_path):
+    """The second writer of a file another process is writing is told, not silently mixed in."""
+    import subprocess
+    import sys
+
+    target = tmp_path / "one.msgpack"
+    from lgtui.capture import CaptureWriter, make_header
+
+    writer = CaptureWriter(
+        target,
+        make_header(source_kind="x", target="x", assistant="a", thread_id=None, request={}),
+        overwrite=True,
+    )
+    try:
+        code = (
+            "from lgtui.capture import Recorder\n"
+            "from lgtui.events import StreamEvent\n"
+            f"r = Recorder({str(target)!r}, source_kind='x', target='x', request={{}}, overwrite=True)\n"
+            "r.write(StreamEvent.from_data(0, 0.0, 'metadata', {}), run_id='r', thread_id=None)\n"
+            "print(r.error)\n"
+        )
+        out = subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, timeout=60
+        )
+        assert "is being written by another process" in out.stdout, out.stderr
+    finally:
+        writer.close("success")
+    assert read_capture(target).header is not None

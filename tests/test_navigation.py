@@ -212,6 +212,7 @@ async def test_save_writes_a_file_and_never_overwrites_unasked(config, tmp_path)
         await pilot.press("enter")
         await wait_for_toast(pilot, f"Saved the payload of event #35 to {target}")
         assert json.loads(target.read_text()) == read_capture(TOOLS).events[35].data
+        assert target.stat().st_mode & 0o777 == 0o600  # it may hold a conversation
         # again: the file exists, a second enter replaces it
         target.write_text("old")
         await pilot.press("ctrl+s")

@@ -161,12 +161,14 @@ class LgtuiApp(_Base):
         record: str | bool = False,
         open_history: bool = False,
         checkpoint: str | None = None,
+        force: bool = False,
     ) -> None:
         super().__init__()
         self.open_checkpoint = checkpoint  # select this one when the history opens
         self.open_history = open_history  # start on the history of `thread`
         self.graphs: dict[str, Any] = {}  # assistant -> graph JSON, once fetched
         self.record = record  # False: off; True: the user data folder; a str: that file
+        self.force = force  # the given file may replace an existing one
         self._runs_recorded = 0
         self.source = source
         self.initial_request = request
@@ -277,9 +279,10 @@ class LgtuiApp(_Base):
         if self.record is False:
             return None
         path: Path | None = None
+        later = bool(self._runs_recorded)
         if isinstance(self.record, str):
             path = Path(self.record)
-            if self._runs_recorded:
+            if later:
                 path = path.with_name(f"{path.stem}-{self._runs_recorded + 1}{path.suffix}")
         self._runs_recorded += 1
         return Recorder(
@@ -287,6 +290,8 @@ class LgtuiApp(_Base):
             source_kind=self.source.kind,
             target=self.source.target,
             request=request.describe(),
+            overwrite=self.force and not later,
+            unique=later,  # the next runs never replace a file: -2, -3...
         )
 
     async def _record_graph(self, assistant: str, recorder: Recorder) -> None:

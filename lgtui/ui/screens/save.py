@@ -19,12 +19,12 @@ from lgtui.ui.text import Text
 
 def write_new(path: Path, text: str, overwrite: bool) -> None:
     """Write ``text`` to ``path``; an existing file only with ``overwrite`` (FileExistsError)."""
+    from lgtui.files import write_private_text
+
     path = path.expanduser()
     if path.is_dir():
         raise IsADirectoryError(21, "is a folder", str(path))
-    mode = "w" if overwrite else "x"
-    with open(path, mode, encoding="utf-8") as f:
-        f.write(text)
+    write_private_text(path, text, overwrite=overwrite)  # 0600: it may hold a conversation
 
 
 class SaveScreen(ModalScreen[Path | None]):
