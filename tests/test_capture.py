@@ -395,7 +395,7 @@ def test_default_names_are_unique_and_private(tmp_path, monkeypatch):
     from lgtui.capture import Recorder
 
     paths = []
-    for i in range(9):  # nine runs within a second, of one assistant
+    for _ in range(9):  # nine runs within a second, of one assistant
         recorder = Recorder(
             None, source_kind="embedded", target="x", request={"assistant": "agent"}
         )
