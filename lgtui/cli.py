@@ -73,12 +73,70 @@ def parse_modes(values: list[str] | None) -> list[str]:
     return modes
 
 
+API_KEY_VARIABLES = ("LANGGRAPH_API_KEY", "LANGSMITH_API_KEY", "LANGCHAIN_API_KEY")
+
+
 def api_key_from(args: argparse.Namespace) -> str | None:
-    return (
-        getattr(args, "api_key", None)
-        or os.environ.get("LANGGRAPH_API_KEY")
-        or os.environ.get("LANGSMITH_API_KEY")
-        or None
+    """The key to send as ``x-api-key``, as langgraph-sdk finds it: ``--api-key KEY``
+    (``-`` reads it from the terminal without echo, or a line of stdin),
+    ``--api-key-file PATH``, else $LANGGRAPH_API_KEY, $LANGSMITH_API_KEY,
+    $LANGCHAIN_API_KEY (the first set; quotes and spaces stripped)."""
+    given = getattr(args, "api_key", None)
+    if given == "-":
+        return _read_key_from_stdin()
+    if given:
+        return given
+    path = getattr(args, "api_key_file", None)
+    if path:
+        try:
+            key = Path(path).expanduser().read_text(encoding="utf-8").strip()
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CLIError(
+                f"--api-key-file {path}: cannot read it: {getattr(exc, 'strerror', None) or exc}"
+            ) from None
+        if not key:
+            raise CLIError(f"--api-key-file {path}: the file is empty")
+        return key
+    for name in API_KEY_VARIABLES:
+        if value := os.environ.get(name):
+            return value.strip().strip('"').strip("'") or None
+    return None
+
+
+def _read_key_from_stdin() -> str:
+    if sys.stdin.isatty():
+        import getpass
+
+        try:
+            key = getpass.getpass("API key (not shown): ")
+        except (EOFError, KeyboardInterrupt):
+            key = ""
+    else:
+        key = sys.stdin.readline()
+    key = key.strip()
+    if not key:
+        raise CLIError("--api-key -: no key given")
+    return key
+
+
+_warned_hosts: set[str] = set()
+
+
+def warn_plain_http(url: str, api_key: str | None) -> None:
+    """Say once that a key would travel unencrypted to another machine."""
+    from urllib.parse import urlsplit
+
+    if not api_key or not url.startswith("http://"):
+        return
+    host = (urlsplit(url).hostname or "").lower()
+    if host in ("localhost", "::1") or host.startswith("127.") or host.endswith(".localhost"):
+        return
+    if host in _warned_hosts:
+        return
+    _warned_hosts.add(host)
+    err(
+        f"warning: the API key goes to {host} over plain http:// (unencrypted): "
+        "use https:// unless the network is yours"
     )
 
 
@@ -98,6 +156,7 @@ def make_source(
                 raise CLIError(f"{flag} is for graphs run in-process (a path), not a server")
         from lgtui.sources.remote import RemoteSource
 
+        warn_plain_http(target if "://" in target else "http://" + target, api_key)
         return RemoteSource(
             target,
             api_key=api_key,
@@ -195,6 +254,17 @@ def build_parser() -> argparse.ArgumentParser:
             "up to 5 s between tries) until this long passes without progress (default 60)",
         )
 
+    def add_key_options(p: argparse.ArgumentParser) -> None:
+        g = p.add_mutually_exclusive_group()
+        g.add_argument(
+            "--api-key",
+            metavar="KEY",
+            help="sent as x-api-key; '-' asks for it (not echoed) or reads a line of stdin, "
+            "so it stays out of ps (default: $LANGGRAPH_API_KEY, $LANGSMITH_API_KEY, "
+            "$LANGCHAIN_API_KEY, the first set)",
+        )
+        g.add_argument("--api-key-file", metavar="PATH", help="read the API key from this file")
+
     def add_record_options(p: argparse.ArgumentParser) -> None:
         g = p.add_mutually_exclusive_group()
         g.add_argument(
@@ -216,11 +286,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "url", nargs="?", default="http://127.0.0.1:2024", help="server URL (default %(default)s)"
     )
-    p.add_argument(
-        "--api-key",
-        metavar="KEY",
-        help="sent as x-api-key (default: $LANGGRAPH_API_KEY or $LANGSMITH_API_KEY)",
-    )
+    add_key_options(p)
     _add_run_options(p)
     add_record_options(p)
     add_network_options(p)
@@ -269,7 +335,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     p.add_argument("target", help="a server URL, or a graph path as for `open`")
-    p.add_argument("--api-key", metavar="KEY", help="sent as x-api-key to a server")
+    add_key_options(p)
     add_embedded_options(p)
     p.add_argument(
         "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
@@ -473,7 +539,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
     try:
         source = make_source(
             args.target,
-            api_key_from(args),
+            api_key_from(args) if is_url(args.target) else None,
             getattr(args, "checkpointer", None),
             args,
             on_log=_print_log,
@@ -583,8 +649,9 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
     _json_object(args, "context")
     check_capture_target(getattr(args, "record", None), args.force)
     source: Any = None
+    api_key = api_key_from(args) if is_url(target) else None  # once: '-' asks for it
     try:
-        source = make_source(target, api_key_from(args), getattr(args, "checkpointer", None), args)
+        source = make_source(target, api_key, getattr(args, "checkpointer", None), args)
         if hasattr(source, "wait_ready"):
             # the project loads in its own process; what stops it is said before the screen
             source.wait_ready()
@@ -598,7 +665,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
             if source.kind == "embedded":  # the host answers any event loop
                 await check_checkpoint(source, _thread_arg(args.thread), args.checkpoint)
                 return
-            probe = make_source(target, api_key_from(args), None, args)
+            probe = make_source(target, api_key, None, args)
             try:
                 await check_checkpoint(probe, _thread_arg(args.thread), args.checkpoint)
             finally:

@@ -160,6 +160,62 @@ def test_api_key_from_the_environment(server):
     assert proc.returncode == 0, proc.stderr
 
 
+@pytest.mark.parametrize("how", ["stdin", "file", "LANGCHAIN_API_KEY", "quoted"], ids=lambda h: h)
+def test_api_key_kept_out_of_ps(server, tmp_path, how):
+    """--api-key - (a line of stdin, or a prompt on a terminal), --api-key-file, and the
+    environment variables langgraph-sdk reads, in its order."""
+    import subprocess
+    import sys
+
+    env = quiet_env()
+    args = ["stream", server.url, "-a", "agent", "-i", '{"topic": "x"}', "-m", "updates"]
+    stdin = None
+    if how == "stdin":
+        args += ["--api-key", "-"]
+        stdin = TEST_API_KEY + "\n"
+    elif how == "file":
+        key = tmp_path / "key"
+        key.write_text(TEST_API_KEY + "\n")
+        args += ["--api-key-file", str(key)]
+    elif how == "LANGCHAIN_API_KEY":
+        env = env | {"LANGGRAPH_API_KEY": "", "LANGSMITH_API_KEY": "", how: TEST_API_KEY}
+    else:
+        env = env | {"LANGGRAPH_API_KEY": f'"{TEST_API_KEY}" '}
+    proc = subprocess.run(
+        [sys.executable, "-m", "lgtui", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""  # loopback: no warning
+
+
+def test_a_key_over_plain_http_to_another_host_is_warned_once(capsys):
+    from lgtui import cli
+
+    cli._warned_hosts.clear()
+    for _ in range(2):
+        cli.warn_plain_http("http://example.invalid:2024", "k")
+    cli.warn_plain_http("https://example.invalid", "k")
+    cli.warn_plain_http("http://127.0.0.1:2024", "k")
+    cli.warn_plain_http("http://example.invalid", None)
+    assert capsys.readouterr().err == (
+        "lgtui: warning: the API key goes to example.invalid over plain http:// "
+        "(unencrypted): use https:// unless the network is yours\n"
+    )
+
+
+def test_an_empty_key_file_is_one_line(tmp_path):
+    key = tmp_path / "key"
+    key.write_text("\n")
+    proc = run_cli("stream", "http://127.0.0.1:9", "-a", "agent", "--api-key-file", str(key))
+    assert proc.returncode == 2
+    assert_one_clean_line(proc.stderr, "the file is empty")
+
+
 @pytest.mark.parametrize(
     ("key", "status", "detail"),
     [
