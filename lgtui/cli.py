@@ -498,9 +498,18 @@ class _LinkReporter:
     def __init__(self, handle) -> None:
         self.handle = handle
         self.shown = ""
+        self.cut = 0
 
     def check(self) -> None:
         handle = self.handle
+        if handle.cut_events != self.cut:
+            self.cut = handle.cut_events
+            from lgtui.sources.sse import MAX_EVENT_BYTES
+
+            err(
+                f"{self.cut} event{'s' if self.cut != 1 else ''} over "
+                f"{MAX_EVENT_BYTES // 2**20} MiB dropped as they arrived (the stream goes on)"
+            )
         if handle.link == "reconnecting":
             state, line = "reconnecting", f"reconnecting: {handle.link_detail}"
         elif stalled := handle.stalled_for():
@@ -523,7 +532,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
     import asyncio
     import time
 
-    from lgtui.session import Session
+    from lgtui.outcome import Outcome
     from lgtui.sources.base import RunHandle, SourceError
 
     # Parse everything the user typed before touching the network or importing a graph.
@@ -551,7 +560,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
         request = build_request(args, assistant, default_input=None if args.checkpoint else {})
         await check_checkpoint(source, request.thread_id, request.checkpoint_id)
         handle = RunHandle()
-        session = Session()  # derives the run's status the way the screen does
+        outcome = Outcome()  # how the run ended; no event is kept
         last_flush = time.monotonic()
         if args.output:
             from lgtui.capture import Recorder
@@ -575,7 +584,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
                 if recorder is not None:
                     recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
                 out.write(event.to_json_line() + b"\n")
-                session.append(event)
+                outcome.take(event)
                 now = time.monotonic()
                 if now - last_flush > 0.05:
                     out.flush()
@@ -584,11 +593,9 @@ async def _stream(args: argparse.Namespace, out) -> int:
         finally:
             watchdog.cancel()
         out.flush()
-        session.finish(handle.final_status)
-        status = session.status
-        failed = [e for e in session.errors if not session.events[e.seq].ns]
-        if failed:
-            err(run_failure(failed[-1], handle))
+        status = outcome.status(handle.final_status)
+        if outcome.errors:
+            err(run_failure(outcome.errors[-1], handle))
             return EXIT_RUN_ERROR
         return EXIT_OK
     except SourceError as exc:

@@ -127,6 +127,7 @@ class RunHandle:
         self.error_node: str | None = None
         self.error_where: str | None = None
         self.cancel_requested = False  # the user asked to stop the run
+        self.cut_events = 0  # events over the size limit, dropped as they came
         self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
         # The connection, for the status bar: "connected" or "reconnecting" (with why).
         self.link = "connected"

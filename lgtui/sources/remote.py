@@ -10,7 +10,6 @@ from typing import Any
 
 import httpx
 import orjson
-from httpx_sse import SSEError, aconnect_sse
 
 from lgtui import __version__
 from lgtui.events import StreamEvent
@@ -22,24 +21,40 @@ from lgtui.sources.base import (
     RunRequest,
     SourceError,
 )
+from lgtui.sources.sse import BodyError, read_capped, read_events
 
 DEFAULT_URL = "http://127.0.0.1:2024"
 _MAX_DETAIL = 400
 _MAX_PAGES = 100
 
 
-def _detail(response: httpx.Response) -> str:
-    """The server's ``detail`` for an error response, or a short piece of its body."""
-    text = response.text
+MAX_ERROR_BODY = 64 * 1024  # of an error answer, read at most this much
+MAX_ANSWER = 256 * 1024 * 1024  # of a JSON answer
+
+
+def _detail_of(body: bytes, more: bool, reason: str) -> str:
+    """The server's ``detail`` for an error answer, or a short piece of its body."""
+    text = body.decode("utf-8", "replace")
     try:
-        body = orjson.loads(text)
+        parsed = orjson.loads(body) if not more else None
     except orjson.JSONDecodeError:
-        body = None
-    if isinstance(body, dict) and "detail" in body:
-        detail = body["detail"]
+        parsed = None
+    if isinstance(parsed, dict) and "detail" in parsed:
+        detail = parsed["detail"]
         text = detail if isinstance(detail, str) else orjson.dumps(detail).decode()
-    text = " ".join(text.split()) or response.reason_phrase or "(empty response)"
-    return text if len(text) <= _MAX_DETAIL else text[:_MAX_DETAIL] + "…"
+    text = " ".join(text.split()) or reason or "(empty response)"
+    if len(text) > _MAX_DETAIL:
+        text = text[:_MAX_DETAIL] + "…"
+    if more:
+        text += f" (the answer went on past {MAX_ERROR_BODY // 1024} kB: the rest was not read)"
+    return text
+
+
+async def _error_detail(response: httpx.Response) -> str:
+    body, more = await read_capped(
+        response.aiter_raw(), response.headers.get("content-encoding", ""), MAX_ERROR_BODY
+    )
+    return _detail_of(body, more, response.reason_phrase)
 
 
 # Reconnecting after a drop: waits of 0.1 s doubling up to 5 s, for as long as
@@ -51,23 +66,6 @@ REJOIN_MAX_DELAY = 5.0
 def backoff(attempt: int) -> float:
     """Seconds to wait before reconnect ``attempt`` (0-based)."""
     return min(REJOIN_MAX_DELAY, REJOIN_FIRST_DELAY * 2 ** min(attempt, 16))
-
-
-class _Tap(httpx.AsyncByteStream):
-    """A response body that notes when its bytes arrive: heartbeat comments keep a
-    stream alive without yielding an event, and only the bytes show them."""
-
-    def __init__(self, inner: httpx.AsyncByteStream, handle: RunHandle) -> None:
-        self._inner = inner
-        self._handle = handle
-
-    async def __aiter__(self) -> AsyncIterator[bytes]:
-        async for chunk in self._inner:
-            self._handle.last_data = time.monotonic()
-            yield chunk
-
-    async def aclose(self) -> None:
-        await self._inner.aclose()
 
 
 class _Dropped(Exception):
@@ -167,7 +165,8 @@ class RemoteSource:
         if "://" not in url:
             url = "http://" + url
         self.target = url.rstrip("/")
-        headers = {"user-agent": f"lgtui/{__version__}"}
+        # compressed bodies are inflated here, within bounds (sources/sse.py)
+        headers = {"user-agent": f"lgtui/{__version__}", "accept-encoding": "gzip, deflate"}
         if api_key:
             headers["x-api-key"] = api_key
         self._client = httpx.AsyncClient(
@@ -190,21 +189,32 @@ class RemoteSource:
         return ConnectError(f"connection to {self.target} failed: {exc or type(exc).__name__}")
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
+        """One JSON request; the answer read within bounds (an error's body: 64 kB)."""
         try:
-            response = await self._client.request(method, path, **kwargs)
+            async with self._client.stream(method, path, **kwargs) as response:
+                encoding = response.headers.get("content-encoding", "")
+                if response.status_code >= 400:
+                    detail = await _error_detail(response)
+                    raise HTTPStatusError(response.status_code, detail, method, path)
+                body, more = await read_capped(response.aiter_raw(), encoding, MAX_ANSWER)
         except httpx.InvalidURL as exc:
             raise ConnectError(f"invalid URL {self.target}: {exc}") from None
         except (httpx.TransportError, httpx.UnsupportedProtocol) as exc:
             raise self._transport_error(exc) from None
-        if response.status_code >= 400:
-            raise HTTPStatusError(response.status_code, _detail(response), method, path)
-        if not response.content:
+        except BodyError as exc:
+            raise SourceError(f"{method} {path}: {exc}") from None
+        if more:
+            raise SourceError(
+                f"{method} {path} answered with more than {MAX_ANSWER // 2**20} MiB: not read"
+            )
+        if not body:
             return None
         try:
-            return orjson.loads(response.content)
+            return orjson.loads(body)
         except orjson.JSONDecodeError:
+            text = body[:200].decode("utf-8", "replace")
             raise SourceError(
-                f"{method} {path} answered with something that is not JSON: {response.text[:200]!r}"
+                f"{method} {path} answered with something that is not JSON: {text!r}"
             ) from None
 
     # -- queries ------------------------------------------------------------------
@@ -501,25 +511,51 @@ class RemoteSource:
     ) -> AsyncIterator[StreamEvent]:
         """SSE events of one request; raises _Dropped when the connection breaks mid-way."""
         received = 0
+        headers = {
+            **(kwargs.pop("headers", None) or {}),
+            "accept": "text/event-stream",
+            "cache-control": "no-store",
+        }
+        opened = self._client.stream(
+            method,
+            path,
+            headers=headers,
+            timeout=httpx.Timeout(30.0, connect=5.0, read=None),
+            **kwargs,
+        )
         try:
-            async with aconnect_sse(
-                self._client,
-                method,
-                path,
-                timeout=httpx.Timeout(30.0, connect=5.0, read=None),
-                **kwargs,
-            ) as source:
-                response = source.response
+            try:  # a server that takes the connection and says nothing: not forever
+                response = await asyncio.wait_for(opened.__aenter__(), self.stall_after)
+            except TimeoutError:
+                raise ConnectError(
+                    f"{self.target} took the connection but sent no answer in "
+                    f"{self.stall_after:g}s ({method} {path}; --stall-after sets how long)"
+                ) from None
+            try:
                 if response.status_code >= 400:
-                    await response.aread()
-                    raise HTTPStatusError(response.status_code, _detail(response), method, path)
-                response.stream = _Tap(response.stream, handle)  # type: ignore[arg-type]
+                    detail = await _error_detail(response)
+                    raise HTTPStatusError(response.status_code, detail, method, path)
+                content_type = response.headers.get("content-type", "").partition(";")[0]
+                if "text/event-stream" not in content_type:
+                    raise SourceError(
+                        f"{method} {path} did not answer with an event stream: expected "
+                        f"Content-Type text/event-stream, got {content_type!r}"
+                    )
                 handle.last_data = time.monotonic()
                 handle.link, handle.link_detail = "connected", ""
-                async for sse in source.aiter_sse():
+
+                def arrived() -> None:
+                    handle.last_data = time.monotonic()
+
+                async for sse, cut in read_events(
+                    response.aiter_raw(), response.headers.get("content-encoding", ""), arrived
+                ):
+                    if sse is None:
+                        handle.cut_events = cut.events
+                        continue
                     if not sse.data:
                         # `: heartbeat` comments and other blocks without data dispatch
-                        # nothing (as the SSE spec says; httpx-sse still yields them).
+                        # nothing (as the SSE spec says)
                         continue
                     sse_id = sse.id or None
                     if stream.seen(sse_id):
@@ -547,10 +583,10 @@ class RemoteSource:
                     stream.seq += 1
                     stream.delivered(sse_id)
                     yield event
-        except SSEError as exc:
-            raise SourceError(
-                f"{method} {path} did not answer with an event stream: {exc}"
-            ) from None
+            finally:
+                await opened.__aexit__(None, None, None)
+        except BodyError as exc:
+            raise SourceError(f"{method} {path}: {exc}") from None
         except httpx.InvalidURL as exc:
             raise ConnectError(f"invalid URL {self.target}: {exc}") from None
         except (httpx.TransportError, httpx.UnsupportedProtocol) as exc:

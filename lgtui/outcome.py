@@ -1,0 +1,42 @@
+"""How a run ended, from its events, keeping none of them: what a headless stream needs
+(an endless run through `lgtui stream` costs nothing but the line being written)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lgtui.events import StreamEvent
+from lgtui.session import ERROR, INTERRUPTED, SUCCESS, RunError
+
+
+@dataclass
+class Outcome:
+    errors: list[RunError] = field(default_factory=list)  # the root graph's error events
+    interrupted: bool = False  # the root graph stopped at an interrupt or breakpoint
+    events: int = 0
+
+    def take(self, event: StreamEvent) -> None:
+        self.events += 1
+        if event.ns:
+            return
+        if event.mode == "error":
+            data = event.data
+            if isinstance(data, dict):
+                self.errors.append(
+                    RunError(
+                        event.seq, str(data.get("error", "Error")), str(data.get("message", ""))
+                    )
+                )
+            else:
+                self.errors.append(RunError(event.seq, "Error", str(data)))
+        elif event.mode in ("updates", "values") and b"__interrupt__" in event.raw:
+            data = event.data
+            if isinstance(data, dict) and "__interrupt__" in data:
+                self.interrupted = True
+
+    def status(self, final: str | None = None) -> str:
+        if final is not None:
+            return final
+        if self.errors:
+            return ERROR
+        return INTERRUPTED if self.interrupted else SUCCESS
