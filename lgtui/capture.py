@@ -14,6 +14,7 @@ record; a damaged record ends the readable part.  Only ``msgpack`` is needed to 
 from __future__ import annotations
 
 import errno
+import math
 import os
 import threading
 import time
@@ -81,6 +82,9 @@ def _pack_event(packer: msgpack.Packer, event: StreamEvent) -> bytes:
     return packer.pack({"k": "e", "t": event.t, "ev": event.event, "id": event.id, "d": event.raw})
 
 
+MAX_RECORD = 255 << 20  # a record's bytes at most: what the reader (256 MiB) takes back
+
+
 class CaptureWriter:
     """Appends records to a capture; buffered, flushed to the OS at least every 100 ms.
 
@@ -127,6 +131,15 @@ class CaptureWriter:
         if self.error is not None:
             return
         record = _pack_event(self._packer, event)
+        if len(record) > MAX_RECORD:  # the reader could not take it back: keep its place
+            stub = StreamEvent(
+                event.seq,
+                event.t,
+                event.event,
+                b'{"lgtui": "an event of %d bytes, too big to record"}' % len(event.raw),
+                id=event.id,
+            )
+            record = _pack_event(self._packer, stub)
         with self._lock:
             self._buffer.append(record)
             self.events += 1
@@ -278,9 +291,12 @@ def _event_from(record: dict[str, Any], seq: int, names: dict[str, str]) -> Stre
             raw = repr(raw).encode()
     t = record.get("t")
     sse_id = record.get("id")
+    # a time that is not a finite number (NaN, inf, a string) reads as 0: every clock
+    # downstream (timeline, playback, rates) can count on it
+    seconds = float(t) if isinstance(t, int | float) and not isinstance(t, bool) else 0.0
     return StreamEvent(
         seq,
-        float(t) if isinstance(t, int | float) else 0.0,
+        seconds if math.isfinite(seconds) else 0.0,
         name,
         raw,
         id=sse_id if isinstance(sse_id, str) else None,
@@ -525,14 +541,16 @@ def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
     return {
         "path": str(path),
         "size": size,
-        "format": f"{header.get('format')} {'.'.join(str(v) for v in header.get('version', []))}",
-        "lgtui": header.get("lgtui"),
-        "created": header.get("created"),
-        "source": header.get("source"),
-        "target": header.get("target"),
-        "assistant": header.get("assistant"),
-        "thread_id": header.get("thread_id"),
-        "request": header.get("request"),
+        "format": f"{_text(header.get('format'))} "
+        + ".".join(str(v) for v in header.get("version", []) if isinstance(v, int)),
+        # the header is the file's word: every field in the type readers expect
+        "lgtui": _text(header.get("lgtui")),
+        "created": _text(header.get("created")),
+        "source": _text(header.get("source")),
+        "target": _text(header.get("target")),
+        "assistant": _text(header.get("assistant")),
+        "thread_id": _text(header.get("thread_id")) or None,
+        "request": _request_of(header.get("request")),
         "events": events,
         "duration": round((last_t or 0.0) - 0.0, 6) if last_t is not None else 0.0,
         "modes": dict(sorted(modes.items(), key=lambda kv: -kv[1])),
@@ -546,6 +564,23 @@ def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
         "truncated_at": last_end if damage else None,
         "damage": damage,
     }
+
+
+def _text(value: Any) -> str:
+    """A header field as text, whatever the file holds there."""
+    if value is None:
+        return ""
+    return value if isinstance(value, str) else str(value)[:1000]
+
+
+def _request_of(value: Any) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        return {}
+    out = dict(value)
+    modes = out.get("stream_mode")
+    out["stream_mode"] = [str(m) for m in modes] if isinstance(modes, list) else []
+    out["subgraphs"] = out.get("subgraphs") is True
+    return out
 
 
 def read_capture_checks(path: Path) -> None:

@@ -705,6 +705,14 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         force=args.force,
     )
     app.run()
+    return tui_exit(app)
+
+
+def tui_exit(app: Any) -> int:
+    """The exit status of a screen: 1, with one line, when it crashed."""
+    if getattr(app, "crash", None):
+        err(f"lgtui crashed (a bug: please report it): {app.crash}")
+        return EXIT_RUN_ERROR
     return app.return_code or 0
 
 
@@ -815,7 +823,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
 
     app = ReplayApp(args.file)
     app.run()
-    return app.return_code or 0
+    return tui_exit(app)
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
@@ -844,7 +852,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
     app = RunDiffApp(diff)
     app.run()
-    return status
+    return tui_exit(app) or status
 
 
 def cmd_keys(args: argparse.Namespace) -> int:

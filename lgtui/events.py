@@ -110,19 +110,20 @@ class StreamEvent:
         JSON escapes C0 controls, and `json_safe` the rest)."""
         from lgtui.terminal import json_safe
 
-        return json_safe(
-            orjson.dumps(
-                {
-                    "seq": self.seq,
-                    "t": round(self.t, 6),
-                    "event": self.event,
-                    "mode": self.mode,
-                    "ns": list(self.ns),
-                    "id": self.id,
-                    "data": self.data,
-                }
-            )
-        )
+        line = {
+            "seq": self.seq,
+            "t": round(self.t, 6),
+            "event": self.event,
+            "mode": self.mode,
+            "ns": list(self.ns),
+            "id": self.id,
+            "data": self.data,
+        }
+        try:
+            return json_safe(orjson.dumps(line))
+        except TypeError:  # nested deeper than orjson writes: the payload as it came
+            line["data"] = orjson.Fragment(self.raw)
+            return json_safe(orjson.dumps(line))
 
     def __repr__(self) -> str:
         return f"StreamEvent(seq={self.seq}, event={self.event!r}, t={self.t:.3f})"

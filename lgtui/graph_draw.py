@@ -123,6 +123,10 @@ def _is_terminal(node_id: str) -> bool:
     return node_id.rpartition(":")[2] in (START, END)
 
 
+MAX_NODES = 400  # a bigger graph is listed: a drawing of it would not fit a screen anyway
+MAX_EDGES = 1200
+
+
 def draw_graph(
     graph: dict[str, Any],
     running: Collection[str] = (),
@@ -132,8 +136,15 @@ def draw_graph(
 ) -> Text | None:
     """The graph drawn as box art; ``running`` nodes highlighted, ``finished`` ticked.
 
-    None when the drawing would be bigger than ``max_cells`` (a huge graph: list it instead).
+    None when the drawing would be bigger than ``max_cells`` (a huge graph: list it instead);
+    a graph of more than ``MAX_NODES`` nodes or ``MAX_EDGES`` edges is not even laid out.
     """
+    nodes_in = graph.get("nodes") if isinstance(graph, dict) else None
+    edges_in = graph.get("edges") if isinstance(graph, dict) else None
+    if (isinstance(nodes_in, list) and len(nodes_in) > MAX_NODES) or (
+        isinstance(edges_in, list) and len(edges_in) > MAX_EDGES
+    ):
+        return None
     lay = layout(graph)
     if not lay.layers:
         return Text("(the graph has no nodes)", style="dim italic")

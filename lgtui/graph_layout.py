@@ -22,7 +22,16 @@ class Layout:
 
 
 def layout(graph: dict[str, Any]) -> Layout:
-    """Layers by longest path from ``__start__``, ignoring edges that close a cycle."""
+    """Layers by longest path from ``__start__``, ignoring edges that close a cycle.
+
+    A ``graph`` that is not the server's shape (a list, nodes that are not objects) lays
+    out what it can: nothing, at worst."""
+    if not isinstance(graph, dict):
+        graph = {}
+    if not isinstance(graph.get("nodes"), list):
+        graph = {**graph, "nodes": []}
+    if not isinstance(graph.get("edges"), list):
+        graph = {**graph, "edges": []}
     nodes = [
         str(n.get("id"))
         for n in graph.get("nodes") or []
@@ -43,12 +52,8 @@ def layout(graph: dict[str, Any]) -> Layout:
             edges[src].append((dst, bool(e.get("conditional"))))
     # depth by BFS from the start; back edges (to a node already on the path) do not push down
     depth: dict[str, int] = {}
-    roots = (
-        [START]
-        if START in edges
-        else [n for n in nodes if all(dst != n for outs in edges.values() for dst, _ in outs)]
-        or nodes[:1]
-    )
+    targets = {dst for outs in edges.values() for dst, _ in outs}
+    roots = [START] if START in edges else [n for n in nodes if n not in targets] or nodes[:1]
     order = deque((r, 0, (r,)) for r in roots)
     steps = 0
     while order and steps < 10_000:
@@ -60,8 +65,9 @@ def layout(graph: dict[str, Any]) -> Layout:
         for dst, _ in edges.get(node, []):
             if dst not in path:
                 order.append((dst, d + 1, (*path, dst)))
+    deepest = max(depth.values(), default=0)
     for n in nodes:
-        depth.setdefault(n, max(depth.values(), default=0) + 1)
+        depth.setdefault(n, deepest + 1)
     others = [d for n, d in depth.items() if n != END]
     if END in depth and others and max(others) >= depth[END]:  # the end goes last, alone
         depth[END] = max(others) + 1

@@ -223,7 +223,7 @@ async def test_every_tab_of_a_hostile_replay(tmp_path):
     from lgtui.ui.app import ReplayApp
 
     app = ReplayApp(str(hostile_capture(tmp_path / "h.msgpack")))
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.session is not None and app.session.count == 8)
         await pilot.press("end")
         await pilot.pause(0.3)
@@ -233,7 +233,7 @@ async def test_every_tab_of_a_hostile_replay(tmp_path):
             text = assert_clean_screen(app)
         assert "\\x1b[2J" in text or "\\x1b" in text
         app.notify(HOSTILE, title=HOSTILE)
-        await pilot.pause(0.3)
+        await wait_for(pilot, lambda: "\\u202eevil" in screen_text(app), what="the toast")
         assert_clean_screen(app)
 
 
@@ -246,7 +246,7 @@ async def test_a_hostile_servers_run_on_screen(hostile_server):
         RemoteSource(hostile_server.url),
         request=RunRequest("agent", {}, stream_mode=["updates"], subgraphs=True),
     )
-    async with app.run_test(size=(200, 50)) as pilot:
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
         await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
         await pilot.pause(0.3)
         text = assert_clean_screen(app)  # status bar (run id), banner, toasts, the All tab

@@ -6,6 +6,7 @@ import asyncio
 import concurrent.futures
 import gc
 import threading
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -32,6 +33,26 @@ from lgtui.ui.screens.threads import HistoryScreen, ThreadsScreen
 from lgtui.ui.widgets.status_bar import StatusBar
 
 
+def crash_report(error: BaseException | None) -> str:
+    """``Type: message (the traceback: PATH)``, the traceback written 0600."""
+    import traceback
+
+    from lgtui.files import open_unique, private_folder
+
+    what = f"{type(error).__name__}: {error}" if error is not None else "an unknown error"
+    try:
+        from platformdirs import user_state_path
+
+        folder = private_folder(user_state_path("lgtui") / "crashes")
+        text = "".join(traceback.format_exception(error)) if error is not None else what
+        f, path = open_unique(folder / time.strftime("crash-%Y%m%d-%H%M%S.txt"))
+        with f:
+            f.write(text.encode("utf-8", "replace"))
+        return f"{what[:300]} (the traceback: {path})"
+    except OSError:
+        return what[:300]
+
+
 class _Base(App[int]):
     """What both apps share: styles, settings, keys, help, palette, quitting, and
     callbacks from worker threads."""
@@ -52,6 +73,16 @@ class _Base(App[int]):
         super().__init__()
         self.collector = IdleCollector()
         self.settings = load_config()
+
+    crash: str | None = None  # what crashed the app, for the command to say in one line
+
+    def _fatal_error(self) -> None:
+        """An unexpected error ended the app: the traceback goes to a private file (it may
+        hold what the screen showed), the command says one line and exits 1 -- never a
+        screenful of locals on the terminal."""
+        error = self._exception
+        self.crash = crash_report(error)
+        self._close_messages_no_wait()
 
     def notify(  # type: ignore[override]
         self,
@@ -544,6 +575,10 @@ class ReplayApp(_Base):
             capture = read_capture(self.path, on_event=take, keep=False)
         except CaptureError as exc:
             session.finish(ERROR, exc.message)
+            self.call_from_thread_safe(self._loaded, None)
+            return
+        except Exception as exc:  # a capture no check foresaw: said, never "loading" forever
+            session.finish(ERROR, f"the capture could not be read: {type(exc).__name__}: {exc}")
             self.call_from_thread_safe(self._loaded, None)
             return
         end = capture.end or {}
