@@ -14,6 +14,7 @@ record; a damaged record ends the readable part.  Only ``msgpack`` is needed to 
 from __future__ import annotations
 
 import errno
+import io
 import math
 import os
 import threading
@@ -83,6 +84,7 @@ def _pack_event(packer: msgpack.Packer, event: StreamEvent) -> bytes:
 
 
 MAX_RECORD = 255 << 20  # a record's bytes at most: what the reader (256 MiB) takes back
+MAX_TRACEBACK = 64 << 10  # characters of an error's traceback kept in the end record
 
 
 class CaptureWriter:
@@ -101,9 +103,11 @@ class CaptureWriter:
         overwrite: bool = False,
         unique: bool = False,
     ) -> None:
-        from lgtui.files import open_private, open_unique
+        from lgtui.files import open_private, open_unique, private_folder
 
         self.path = Path(path)
+        if not self.path.parent.exists():  # a folder lgtui makes is private
+            private_folder(self.path.parent)
         self.error: str | None = None
         self.events = 0
         self._packer = msgpack.Packer(use_bin_type=True)
@@ -166,19 +170,22 @@ class CaptureWriter:
                 )
                 self.error = f"recording stopped: {reason} ({self.path})"
 
-    def close(self, status: str | None = None, detail: str = "") -> None:
+    def close(
+        self, status: str | None = None, detail: str = "", traceback: str | None = None
+    ) -> None:
         if self._file is None:
             return
         if status is not None:
-            self.write_record(
-                {
-                    "k": "end",
-                    "status": status,
-                    "events": self.events,
-                    "detail": detail,
-                    "ended": datetime.now(UTC).isoformat(),
-                }
-            )
+            end: dict[str, Any] = {
+                "k": "end",
+                "status": status,
+                "events": self.events,
+                "detail": detail,
+                "ended": datetime.now(UTC).isoformat(),
+            }
+            if traceback:  # an embedded run's error, in the user's code
+                end["traceback"] = traceback[-MAX_TRACEBACK:]
+            self.write_record(end)
         self._closed.set()
         self.flush()
         with self._lock:
@@ -230,10 +237,11 @@ def _check_header(first: Any, path: Path) -> dict[str, Any]:
     return first
 
 
-def iter_records(path: Path) -> Iterator[tuple[int, Any]]:
-    """(end offset, record) for every complete record; raises _Damaged at a bad byte."""
+def iter_records(path: Path | bytes) -> Iterator[tuple[int, Any]]:
+    """(end offset, record) for every complete record; raises _Damaged at a bad byte.
+    ``path`` may be a capture's bytes, read from memory."""
     unpacker = msgpack.Unpacker(raw=False, strict_map_key=False, max_buffer_size=256 << 20)
-    with open(path, "rb") as f:
+    with io.BytesIO(path) if isinstance(path, bytes) else open(path, "rb") as f:
         while True:
             chunk = f.read(_READ_CHUNK)
             if not chunk:
@@ -303,23 +311,31 @@ def _event_from(record: dict[str, Any], seq: int, names: dict[str, str]) -> Stre
     )
 
 
+def _opened(source: str | os.PathLike[str] | bytes) -> tuple[Path, int, Path | bytes]:
+    """(the name to say, size, what iter_records reads) of a capture file or its bytes."""
+    if isinstance(source, bytes):
+        return Path("<memory>"), len(source), source
+    path = Path(source)
+    read_capture_checks(path)
+    return path, path.stat().st_size, path
+
+
 def read_capture(
-    path: str | os.PathLike[str], *, on_event: Any = None, keep: bool = True
+    source: str | os.PathLike[str] | bytes, *, on_event: Any = None, keep: bool = True
 ) -> Capture:
-    """Read a capture; every complete record before a cut or damage is kept.
+    """Read a capture (a file, or its bytes); every complete record before a cut or damage
+    is kept.
 
     ``on_event(event)`` is called for each event as it is read (replay streams through it);
     with ``keep=False`` the events are only handed to it, not kept in ``Capture.events``.
     """
-    path = Path(path)
-    read_capture_checks(path)
-    size = path.stat().st_size
+    path, size, data = _opened(source)
     capture: Capture | None = None
     names: dict[str, str] = {}
     last_end = 0
     count = 0
     try:
-        for end, record in iter_records(path):
+        for end, record in iter_records(data):
             if capture is None:
                 capture = Capture(path=path, header=_check_header(record, path), size=size)
                 last_end = end
@@ -456,17 +472,17 @@ class Recorder:
         else:
             self._pending.append(record)
 
-    def close(self, status: str | None, detail: str = "") -> None:
+    def close(self, status: str | None, detail: str = "", traceback: str | None = None) -> None:
         if self.writer is not None:
-            self.writer.close(status, detail)
+            self.writer.close(status, detail, traceback)
 
 
-def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
-    """What `lgtui info` prints: one pass over the records, no event objects built."""
+def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
+    """What `lgtui info` prints (of a file, or its bytes): one pass over the records, no
+    event objects built."""
     import orjson
 
-    path = Path(path)
-    read_capture_checks(path)
+    path, size, data = _opened(source)
     header: dict[str, Any] | None = None
     by_name: dict[str, int] = {}
     first_t = last_t = None
@@ -478,9 +494,8 @@ def summarize(path: str | os.PathLike[str]) -> dict[str, Any]:
     events = 0
     last_end = 0
     damage = ""
-    size = path.stat().st_size
     try:
-        for offset, record in iter_records(path):
+        for offset, record in iter_records(data):
             if header is None:
                 header = _check_header(record, path)
                 last_end = offset

@@ -66,6 +66,13 @@ async def stream_into(
     recorder: Recorder | None = None,
 ) -> None:
     """Stream one run into ``session`` (and ``recorder``); set its final status whatever happens."""
+
+    def finish(status: str | None, detail: str = "") -> None:
+        if handle.traceback:  # before the status: a screen shows both at once
+            session.traceback = handle.traceback
+        session.cancelled = handle.cancel_requested
+        session.finish(status, detail)
+
     try:
         async for event in source.stream_run(request, handle):
             if session.thread_id is None and handle.thread_id:
@@ -76,20 +83,18 @@ async def stream_into(
                 session.capture_path = str(recorder.path) if recorder.path else None
                 session.capture_error = recorder.error
         session.thread_id = handle.thread_id
-        session.cancelled = handle.cancel_requested
-        session.finish(handle.final_status)
+        finish(handle.final_status)
     except asyncio.CancelledError:
-        session.cancelled = handle.cancel_requested
         # the source was asked to stop the run: a server says "interrupted" of it
-        session.finish(INTERRUPTED if handle.cancel_requested else CANCELLED)
+        finish(INTERRUPTED if handle.cancel_requested else CANCELLED)
         raise
     except ConnectError as exc:
-        session.finish(DISCONNECTED if session.count else ERROR, exc.message)
+        finish(DISCONNECTED if session.count else ERROR, exc.message)
     except SourceError as exc:
-        session.finish(ERROR, exc.message)
+        finish(ERROR, exc.message)
     except Exception as exc:  # a bug or a hostile peer: keep the app alive, say what happened
-        session.finish(ERROR, f"{type(exc).__name__}: {exc}")
+        finish(ERROR, f"{type(exc).__name__}: {exc}")
     finally:
         if recorder is not None:
-            recorder.close(session.status, session.status_detail)
+            recorder.close(session.status, session.status_detail, session.traceback)
             session.capture_error = recorder.error

@@ -212,6 +212,8 @@ class Session:
         self.run_id: str | None = None
         self.status = RUNNING
         self.status_detail = ""
+        # an embedded run's error: Python's traceback of the user's code (E on the main screen)
+        self.traceback: str | None = None
         self.started = time.monotonic()
         self.ended: float | None = None
         self.capture_path: str | None = None  # where the run is being recorded

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 from devserver import start_dev_server
-from ui_helpers import wait_for, wait_for_text
+from ui_helpers import wait_for, wait_for_text, wait_for_toast
 
 from lgtui.sources.base import LoadError, RunHandle, RunRequest
 from lgtui.sources.embedded import EmbeddedSource
@@ -81,6 +81,65 @@ async def test_the_app_survives_a_crash_and_the_next_run_gets_a_new_host():
         await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
         assert source._host is not first and source.restarts == 1
         assert "about to ok" in source.logs
+
+
+async def test_the_traceback_of_the_users_code_is_one_key_away(tmp_path, monkeypatch):
+    """T on the error banner shows Python's traceback, the user's frame in it; the capture
+    keeps it, so the replay has it too."""
+    from lgtui.ui.screens.value import ValueScreen
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    source = EmbeddedSource(str(CRASHY))
+    request = RunRequest("graph", {"what": "raise"}, stream_mode=["updates"])
+    app = LgtuiApp(source, request=request, record=True)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "error")
+        await wait_for_text(pilot, "boom in user code", "T: traceback")
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(app.screen, ValueScreen))
+        text = app.screen.value
+        assert f'File "{CRASHY}", line 30, in act' in text
+        assert "RuntimeError: boom in user code" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, ValueScreen))
+        capture = app.session.capture_path
+    assert capture
+    from lgtui.ui.app import ReplayApp
+
+    replay = ReplayApp(capture)
+    async with replay.run_test(size=(140, 40)) as pilot:
+        await wait_for_text(pilot, "events 2")
+        await pilot.press("end")  # the banner says what happened by the cursor
+        await wait_for_text(pilot, "boom in user code", "T: traceback")
+        await pilot.press("T")
+        await wait_for(pilot, lambda: isinstance(replay.screen, ValueScreen))
+        assert f'File "{CRASHY}", line 30, in act' in replay.screen.value
+
+
+async def test_no_traceback_is_said_so():
+    source = EmbeddedSource(str(CRASHY))
+    app = LgtuiApp(source, request=RunRequest("graph", {"what": "ok"}, stream_mode=["updates"]))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        await pilot.press("T")
+        await wait_for_toast(pilot, "No traceback")
+
+
+async def test_giving_up_on_a_loading_project_does_not_break_it_for_others(graphs_dir):
+    """A request cancelled while the project loads (the user closed the dialog, a run
+    was cancelled) leaves the project loading for everyone else."""
+    import asyncio
+
+    source = EmbeddedSource(str(graphs_dir))
+    try:
+        waiting = asyncio.ensure_future(source.list_assistants())
+        await asyncio.sleep(0)  # it waits on the host's hello
+        assert not waiting.done()
+        waiting.cancel()
+        assistants = await asyncio.wait_for(source.list_assistants(), 60)
+        assert "agent" in {a["graph_id"] for a in assistants}
+    finally:
+        await source.aclose()
 
 
 async def test_lgtui_never_imports_the_users_code(graphs_dir):

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from conftest import RECORDINGS, run_cli
-from ui_helpers import screen_text, wait_for, wait_for_text
+from ui_helpers import screen_text, toasts, wait_for, wait_for_text, wait_for_toast
 
 from lgtui.capture import read_capture
 from lgtui.config import load, save_theme
@@ -31,19 +31,6 @@ def config(tmp_path, monkeypatch) -> Path:
 
 async def loaded(pilot, app: ReplayApp) -> None:
     await wait_for(pilot, lambda: not app.main.capture_loading, what="capture loaded")
-
-
-def toasts(app) -> str:
-    """The notifications shown, each whole (on screen they wrap at the toast's width)."""
-    return "\n".join(n.message for n in app._notifications)
-
-
-async def wait_for_toast(pilot, *fragments: str) -> str:
-    app = pilot.app
-    await wait_for(
-        pilot, lambda: all(f in toasts(app) for f in fragments), what=f"toast {fragments}"
-    )
-    return toasts(app)
 
 
 def titles(app) -> set[str]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from pathlib import Path
 
 import pytest
@@ -141,15 +143,45 @@ async def test_play_at_max_speed_reaches_the_end(captures):
         await wait_for_text(pilot, "paused", f"event {last} / {last}")
 
 
-async def test_play_follows_original_timing(tmp_path, graphs_dir):
-    path = record(graphs_dir, tmp_path, "timing", "agent", '{"topic": "x"}', "updates")
-    app = ReplayApp(str(path))
+def timed_capture(path: Path, times: list[float]) -> Path:
+    """A capture whose events were seen at ``times`` (seconds from the start)."""
+    import msgpack
+    import orjson
+
+    from lgtui.capture import FORMAT
+
+    packer = msgpack.Packer(use_bin_type=True)
+    with path.open("wb") as f:
+        f.write(packer.pack({"k": "header", "format": FORMAT, "version": [1, 0]}))
+        for i, t in enumerate(times):
+            data = orjson.dumps({"step": {"i": i}})
+            f.write(packer.pack({"k": "e", "t": t, "ev": "updates", "d": data}))
+        f.write(packer.pack({"k": "end", "status": "success", "events": len(times)}))
+    return path
+
+
+async def test_play_follows_original_timing(tmp_path):
+    """At half speed, an event seen 0.4 s after the one before comes 0.8 s after it; a gap of
+    10 s plays as 2 s (MAX_GAP) / 0.5 = 4 s; events close together come together."""
+    times = [0.0, 0.4, 0.45, 10.45]
+    app = ReplayApp(str(timed_capture(tmp_path / "timed.msgpack", times)))
     async with app.run_test(size=SIZE) as pilot:
         await loaded(pilot, app)
-        await pilot.press("minus", "minus", "minus")  # 0.25x
-        await wait_for_text(pilot, "0.25×")
+        await pilot.press("minus")  # 1x -> 0.5x
+        await wait_for_text(pilot, "0.5×")
+        await pilot.press("home")
+        reached: dict[int, float] = {}
+        start = time.monotonic()
         await pilot.press("space")
-        await wait_for(pilot, lambda: app.main.cursor == app.session.count - 1, timeout=10)
+        deadline = start + 30
+        while len(reached) < len(times) and time.monotonic() < deadline:
+            reached.setdefault(app.main.cursor, time.monotonic() - start)
+            await asyncio.sleep(0.005)
+    assert sorted(reached) == [0, 1, 2, 3]
+    # never early (a frame of slack), and late by at most what a busy machine adds
+    assert 0.8 - 0.05 <= reached[1] <= 0.8 + 1.0
+    assert reached[2] - reached[1] <= 0.1 + 0.5
+    assert 4.0 - 0.05 <= reached[3] - reached[2] <= 4.0 + 1.5
 
 
 async def test_list_navigation_moves_the_cursor_within_a_namespace(captures):
@@ -190,6 +222,7 @@ async def test_live_runs_are_recorded_and_the_status_bar_says_where(graphs_dir, 
         await wait_for_text(pilot, "● rec", "/rec/run.msgpack")
     capture = read_capture(target)
     assert len(capture.events) == app.session.count and capture.end["status"] == "success"
+    assert target.parent.stat().st_mode & 0o777 == 0o700  # the folder lgtui made is private
 
 
 async def test_recording_to_a_full_disk_is_reported_and_the_run_goes_on(graphs_dir):

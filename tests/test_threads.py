@@ -38,13 +38,21 @@ def done(app):
     return lambda: app.session is not None and app.session.status != "running"
 
 
+def shown(screen: HistoryScreen) -> bool:
+    """A checkpoint is shown and the tree's cursor is on it (it moves there a frame later)."""
+    tree = screen.query_one("#history-tree")
+    node = tree.cursor_node
+    current = screen.current()
+    return current is not None and node is not None and node.data == current
+
+
 async def history_shown(pilot, app) -> HistoryScreen:
     await wait_for(
         pilot,
         lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints,
         what="history",
     )
-    await pilot.pause(0.2)
+    await wait_for(pilot, lambda: shown(app.screen), what="the newest checkpoint shown")
     return app.screen
 
 
@@ -55,7 +63,7 @@ async def open_history(pilot, app, thread_id: str) -> HistoryScreen:
         lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints,
         what="history",
     )
-    await pilot.pause(0.2)
+    await wait_for(pilot, lambda: shown(app.screen), what="the newest checkpoint shown")
     return app.screen
 
 
@@ -433,7 +441,12 @@ async def test_watch_a_thread_while_another_client_runs_on_it(server):
         await pilot.press("w")
         await wait_for(pilot, lambda: app.session is not None and app.session.request.get("watch"))
         await wait_for_text(pilot, " watching ")
-        await asyncio.sleep(0.5)  # the watch stream is open before the other client starts
+        # the watch stream is open (the server answered its headers) before the other client
+        await wait_for(
+            pilot,
+            lambda: app.session.link is not None and app.session.link.last_data is not None,
+            what="the watch stream open",
+        )
         other = await asyncio.create_subprocess_exec(
             sys.executable,
             "-m",

@@ -36,3 +36,42 @@ async def wait_for_text(pilot, *texts: str, timeout: float = 20.0) -> str:
         f"{texts!r} on screen",
     )
     return screen_text(pilot.app)
+
+
+def toasts(app) -> str:
+    """The notifications shown, each whole (on screen they wrap at the toast's width)."""
+    return "\n".join(n.message for n in app._notifications)
+
+
+async def wait_for_toast(pilot, *fragments: str) -> str:
+    app = pilot.app
+    await wait_for(
+        pilot, lambda: all(f in toasts(app) for f in fragments), what=f"toast {fragments}"
+    )
+    return toasts(app)
+
+
+_CHARS = {
+    "slash": "/",
+    "plus": "+",
+    "minus": "-",
+    "equals_sign": "=",
+    "right_square_bracket": "]",
+    "left_square_bracket": "[",
+    "space": " ",
+    "question_mark": "?",
+}
+
+
+async def press_quickly(pilot, *keys: str) -> None:
+    """Keys as the terminal driver posts them, each taken by the screen before the next --
+    without Pilot's wait for the whole process to go idle (~150 ms a key while the app's
+    own timers run), for tests that press hundreds."""
+    from textual import events
+
+    app = pilot.app
+    for key in keys:
+        char = _CHARS.get(key, key if len(key) == 1 else None)
+        app.post_message(events.Key(key, char))
+        await pilot.pause(0)
+        await pilot.pause(0)

@@ -371,7 +371,9 @@ class EmbeddedSource:
     async def ready(self) -> Host:
         host = self._current()
         try:
-            hello = await asyncio.wrap_future(host.hello)
+            # shielded: a caller that gives up waiting must not cancel the host's hello
+            # for every other caller (wrap_future passes a cancel on to the future)
+            hello = await asyncio.shield(asyncio.wrap_future(host.hello))
         except HostExited as exc:
             raise LoadError(f"{self.target}: {exc.message}") from None
         if "error" in hello:

@@ -77,47 +77,47 @@ class _Dropped(Exception):
 class _Stream:
     """Where a stream stands across rejoins.
 
-    The server may give several consecutive events the same SSE id, and answers
-    Last-Event-ID with the events *after* it: rejoining from the last id could skip the
-    rest of its group.  So a rejoin asks from the id before it (``prev_id``) and drops
-    what it already delivered: older ids, and the first ``same`` events of ``last_id``.
+    The server may give several consecutive events the same SSE id (langgraph-api's
+    in-memory runtime stamps ``{ms}-0``), and answers Last-Event-ID with the events *after*
+    it: rejoining from the last id could skip the rest of its group.  So a rejoin asks from
+    the id before it (``prev_id``) and drops what it already delivered: older ids, and the
+    events of ``last_id``'s group it already has.  The server also sends again, live, the
+    events put between its subscribing and its replaying (a race the inmem runtime has
+    under load): those come with ids the replay already passed, and are dropped the same
+    way.  Within a group an event is known by its data: after a rejoin, an event identical
+    to one already delivered with the same id is taken for a repeat (the price of ids
+    that do not tell a millisecond's events apart).
     """
 
     def __init__(self) -> None:
         self.seq = 0
         self.last_id: str | None = None
         self.prev_id: str | None = None
-        self.same = 0  # events delivered with id == last_id
-        self.skip_same = 0  # during a rejoin: events of last_id still to drop
-        self.rejoining = False
+        self.rejoining = False  # a rejoin happened: repeats are possible from now on
         self.start = time.monotonic()
         self.rejoins = 0
+        self._group: set[int] = set()  # hashes of the data delivered with id == last_id
 
     def rejoin_from(self) -> str:
         self.rejoining = True
-        self.skip_same = self.same
         return self.prev_id or "0-0"
 
-    def seen(self, sse_id: str | None) -> bool:
+    def seen(self, sse_id: str | None, data: str = "") -> bool:
         """True when a rejoin replays an event that was already delivered."""
         if not self.rejoining or sse_id is None or self.last_id is None:
             return False
         key, last = _id_key(sse_id), _id_key(self.last_id)
         if key < last:
             return True
-        if key == last and self.skip_same > 0:
-            self.skip_same -= 1
-            return True
-        self.rejoining = False
-        return False
+        return key == last and hash(data) in self._group
 
-    def delivered(self, sse_id: str | None) -> None:
+    def delivered(self, sse_id: str | None, data: str = "") -> None:
         if sse_id is None:
             return
-        if sse_id == self.last_id:
-            self.same += 1
-        else:
-            self.prev_id, self.last_id, self.same = self.last_id, sse_id, 1
+        if sse_id != self.last_id:
+            self.prev_id, self.last_id = self.last_id, sse_id
+            self._group = set()
+        self._group.add(hash(data))
 
 
 def _id_key(sse_id: str) -> tuple[int, ...]:
@@ -558,7 +558,7 @@ class RemoteSource:
                         # nothing (as the SSE spec says)
                         continue
                     sse_id = sse.id or None
-                    if stream.seen(sse_id):
+                    if stream.seen(sse_id, sse.data):
                         continue
                     if rejoin and not received and _run_gone(sse.event, sse.data):
                         raise RunLost(
@@ -581,7 +581,7 @@ class RemoteSource:
                         if isinstance(data, dict) and isinstance(data.get("run_id"), str):
                             handle.run_id = event.run_id = data["run_id"]
                     stream.seq += 1
-                    stream.delivered(sse_id)
+                    stream.delivered(sse_id, sse.data)
                     yield event
             finally:
                 await opened.__aexit__(None, None, None)

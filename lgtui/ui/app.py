@@ -583,6 +583,8 @@ class ReplayApp(_Base):
             return
         end = capture.end or {}
         status = end.get("status") if isinstance(end.get("status"), str) else None
+        if isinstance(end.get("traceback"), str):
+            session.traceback = end["traceback"]
         session.finish(status, str(end.get("detail") or ""))
         gc.freeze()
         self.capture = capture

@@ -85,6 +85,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("P", "detail('payload')", "Payload", show=False),
             Binding("S", "detail('state')", "State", show=False),
             Binding("D", "detail('diff')", "Diff", show=False),
+            Binding("T", "traceback", "Traceback", show=False, tooltip="The error's traceback"),
             *[
                 Binding(str(i + 1), f"show_tab('{tab}')", f"{TAB_TITLES[tab]} tab", show=False)
                 for i, tab in enumerate(UI_TABS)
@@ -102,7 +103,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._ns_choice: tuple[str, ...] | None = None
         self._detail_timer: Timer | None = None
         self._detail_seq = -1
-        self._banner_key: tuple[int, int, str, int] = (0, 0, "", -1)
+        self._banner_key: tuple[int, int, str, int, bool] = (0, 0, "", -1, False)
         self.as_of: int | None = None  # replay: the cursor; None: live, everything
         self._shown: tuple[int, int] | None = None  # (seq, session version) in the detail pane
         self._panes_shown: set[str] = set()  # the detail panes filled for it
@@ -164,7 +165,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._detail_seq = -1
         self._shown = None
         self._panes_shown.clear()
-        self._banner_key = (0, 0, "", -1)
+        self._banner_key = (0, 0, "", -1, False)
         for lst in self.query(EventList):
             lst.ns_filter = None
             lst.attach(session)
@@ -183,7 +184,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Text("Select an event to see its payload", style="dim")
         )
         bar = self.query_one(SearchBar)
-        self._set_search(bar.query if bar.display else None)
+        self._set_search(bar.current_query if bar.display else None)
         self.refresh_from_session()
 
     def active_tab(self) -> str:
@@ -268,7 +269,13 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         interrupts = session.interrupts[
             : bisect_right(session.interrupts, as_of, key=lambda i: i.seq)
         ]
-        key = (len(errors), len(interrupts), session.status_detail, -1 if self.as_of is None else 0)
+        key = (
+            len(errors),
+            len(interrupts),
+            session.status_detail,
+            -1 if self.as_of is None else 0,
+            bool(session.traceback),
+        )
         if key == self._banner_key:
             return
         self._banner_key = key
@@ -289,6 +296,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             lines.append(line)
         if session.status_detail:
             lines.append(Text("✖ " + safe_text(session.status_detail, 400), style="bold red"))
+        if session.traceback and (errors or session.status_detail):
+            lines[0].append("  T: traceback", style="bold")
         banner.display = bool(lines)
         banner.set_class(bool(errors or session.status_detail), "-error")
         banner.update(Text("\n").join(lines))
@@ -453,6 +462,18 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             orjson.dumps(event.data, option=options).decode(),
             f"event-{seq}",
         )
+
+    def action_traceback(self) -> None:
+        session = self.session
+        if session is None or not session.traceback:
+            self.notify(
+                "No traceback: only an embedded run that failed in Python has one.",
+                markup=False,
+            )
+            return
+        from lgtui.ui.screens.value import ValueScreen
+
+        self.app.push_screen(ValueScreen(session.traceback, "traceback"))
 
     def action_copy(self) -> None:
         from lgtui.ui.clipboard import copy
@@ -640,14 +661,29 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self.toggle_class("-zoomed")
 
     def action_follow(self) -> None:
-        tab = self.active_tab()
-        if tab != "messages":
-            lst = self.query_one(f"#list-{tab}", EventList)
+        """Follow the newest: the last event of a list, the last task of the Timeline, the
+        last message."""
+        lst = self._active_list()
+        if lst is not None:
             lst.follow = True
             lst.action_jump(-1)
+        elif self.active_tab() == "timeline":
+            self.query_one(TimelineView).action_edge(-1)
+        else:
+            view = self.query_one(MessagesView)
+            view.scroll_end(animate=False)
+            view.anchor()
 
     def action_detail(self, pane: str) -> None:
         """Show and focus the Payload, State or Diff view of the selected event."""
+        lst = self._active_list()
+        if self.active_tab() in ("messages", "timeline") or lst is None or not lst.row_count:
+            where = "this tab has no events yet" if lst is not None else "pick an event first"
+            if lst is None:
+                where = f"the {self.active_tab().capitalize()} tab has no event list: pick one in All (1)"
+            self.notify(f"No event to show the {pane} of: {where}.", markup=False, timeout=3)
+            return
+        self.set_class(False, "-zoomed")  # the pane asked for is shown, not zoomed away
         self.query_one("#detail-tabs", TabbedContent).active = f"pane-{pane}"
         target = {"payload": "#payload", "state": "#state", "diff": "#diff"}[pane]
         self.query_one(target).focus()

@@ -10,14 +10,35 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
 from lgtui.preview import safe_text
 from lgtui.sources.base import NEW_THREAD, RunRequest
+from lgtui.ui.guard import while_shown
 from lgtui.ui.keys import keyed
 from lgtui.ui.text import Text
+
+
+class _Select(Select[str]):
+    """Textual's Select, for a dialog that may be closed as fast as it opened: its value
+    watcher then finds no overlay to update, and there is nothing to update."""
+
+    def _watch_value(self, value: Any) -> None:
+        try:
+            super()._watch_value(value)
+        except NoMatches:
+            if self.is_attached and self.is_mounted:
+                raise
+
+    def _setup_options_renderables(self) -> None:
+        try:
+            super()._setup_options_renderables()
+        except NoMatches:
+            if self.is_attached and self.is_mounted:
+                raise
 
 
 @dataclass
@@ -102,7 +123,7 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
             yield Static(Text("New run", style="bold"), id="new-run-title")
             with VerticalScroll(id="new-run-body"):
                 yield Label("Assistant")
-                yield Select(options, value=initial, allow_blank=not values, id="assistant")
+                yield _Select(options, value=initial, allow_blank=not values, id="assistant")
                 yield Label("Thread: 'new', an existing thread id, or 'none' for a stateless run")
                 yield Input(self.form.thread, id="thread")
                 yield Label("Input (JSON)")
@@ -140,6 +161,7 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
                 yield Button("Start  (ctrl+s)", variant="primary", id="start")
                 yield Button("Cancel  (esc)", id="cancel")
 
+    @while_shown
     def on_mount(self) -> None:
         area = self.query_one("#input", TextArea)
         area.move_cursor(area.document.end)

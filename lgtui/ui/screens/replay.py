@@ -7,7 +7,7 @@ import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -217,6 +217,21 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return action not in self._LIVE_ONLY
+
+    def on_key(self, event: events.Key) -> None:
+        """A live-run key in a replay (hidden from the footer here): say why it does nothing."""
+        for binding in MainScreen.BINDINGS:
+            if not isinstance(binding, Binding) or binding.action not in self._LIVE_ONLY:
+                continue
+            if event.key in [k.strip() for k in binding.key.split(",")]:
+                event.stop()
+                self.notify(
+                    f"{binding.description}: not in a replay (a recording has no live run or "
+                    "thread; `lgtui connect` or `lgtui open` do)",
+                    markup=False,
+                    timeout=4,
+                )
+                return
 
     def compose_extra(self) -> ComposeResult:
         yield TimelineBar(id="timeline")

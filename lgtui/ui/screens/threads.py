@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -32,6 +32,7 @@ from lgtui.diff import json_diff
 from lgtui.preview import preview, safe_text
 from lgtui.query import CheckpointSubject, Query
 from lgtui.sources.base import RunRequest, SourceError
+from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, vim_keys
 from lgtui.ui.screens.new_run import json_error
 from lgtui.ui.text import Text
@@ -72,11 +73,12 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
     BINDINGS = keyed(
         "threads",
         [
-            Binding("escape", "app.pop_screen", "Back"),
+            Binding("escape", "back", "Back"),
             Binding("enter", "open", "History", show=False),
             Binding("f", "filter", "Filter status"),
             Binding("slash", "metadata_filter", "Filter metadata", key_display="/"),
             Binding("c", "copy", "Copy id"),
+            Binding("C", "duplicate", "Duplicate thread", show=False),
             Binding("n", "create", "New thread"),
             Binding("delete,ctrl+d", "delete", "Delete"),
             Binding("r", "reload", "Reload"),
@@ -100,6 +102,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         yield ThreadTable(id="threads", cursor_type="row", zebra_stripes=True)
         yield KeyFooter()
 
+    @while_shown
     def on_mount(self) -> None:
         self.query_one("#metadata-filter").display = False
         table = self.query_one(DataTable)
@@ -118,12 +121,21 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         )
         self.query_one("#threads-title", Static).update(text)
 
+    def action_back(self) -> None:
+        """Escape: out of the metadata filter first (keeping the list), else back."""
+        field = self.query_one("#metadata-filter", Input)
+        if field.has_focus:
+            field.display = bool(self.metadata)
+            self.query_one(DataTable).focus()
+            return
+        self.app.pop_screen()
+
     def reload(self) -> None:
         self.threads, self.exhausted = [], False
         self.query_one(DataTable).clear()
         self.load_page()
 
-    @work(exclusive=True, group="threads-page")
+    @screen_work(exclusive=True, group="threads-page")
     async def load_page(self) -> None:
         if self.exhausted or self._loading:
             return
@@ -141,6 +153,10 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
             return
         finally:
             self._loading = False
+        self._show_page(page)
+
+    @while_shown
+    def _show_page(self, page: list[dict[str, Any]]) -> None:
         self.exhausted = len(page) < PAGE
         table = self.query_one(DataTable)
         for t in page:
@@ -210,9 +226,10 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         self.reload()
 
     def action_reload(self) -> None:
+        self.notify("Reloading the threads…", markup=False, timeout=2)
         self.reload()
 
-    @work(group="threads-edit")
+    @screen_work(group="threads-edit")
     async def action_create(self) -> None:
         try:
             new = await self.app.engine.call(self.app.source.create_thread())  # type: ignore[attr-defined]
@@ -222,10 +239,22 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         self.notify(f"Created thread {new.get('thread_id')}", markup=False)
         self.reload()
 
-    @work(group="threads-edit")
-    async def action_copy(self) -> None:
+    def action_copy(self) -> None:
+        """The selected thread's id to the clipboard (as c copies everywhere)."""
+        from lgtui.ui.clipboard import copy
+
         thread = self._selected()
         if thread is None:
+            self.notify("No thread selected.", markup=False)
+            return
+        copy(self.app, str(thread["thread_id"]), "the thread id", stem="thread-id")
+
+    @screen_work(group="threads-edit")
+    async def action_duplicate(self) -> None:
+        """A new thread with the selected one's checkpoints (the server's thread copy)."""
+        thread = self._selected()
+        if thread is None:
+            self.notify("No thread selected.", markup=False)
             return
         try:
             new = await self.app.engine.call(self.app.source.copy_thread(str(thread["thread_id"])))  # type: ignore[attr-defined]
@@ -249,7 +278,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
             ConfirmScreen(f"Delete thread {thread_id} and all its checkpoints?"), confirmed
         )
 
-    @work(group="threads-edit")
+    @screen_work(group="threads-edit")
     async def _delete(self, thread_id: str) -> None:
         try:
             await self.app.engine.call(self.app.source.delete_thread(thread_id))  # type: ignore[attr-defined]
@@ -328,6 +357,7 @@ class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
                 yield Button("Send (ctrl+s)", variant="primary", id="send")
                 yield Button("Cancel (esc)", id="cancel")
 
+    @while_shown
     def on_mount(self) -> None:
         self.query_one("#edit-value", TextArea).focus()
 
@@ -430,6 +460,7 @@ between matches, **F** shows only them; **c** copies the state.
                         yield JsonTree(id="checkpoint-tasks")
         yield KeyFooter()
 
+    @while_shown
     def on_mount(self) -> None:
         self.query_one("#history-note").display = False
         self.query_one(SearchBar).display = False
@@ -460,7 +491,7 @@ between matches, **F** shows only them; **c** copies the state.
             text.append(f"  marked {self.marked[:13]}", style="yellow")
         self.query_one("#history-title", Static).update(text)
 
-    @work(exclusive=True, group="history")
+    @screen_work(exclusive=True, group="history")
     async def load(self, more: bool = False) -> None:
         before = self.order[-1] if more and self.order else None
         try:
@@ -469,6 +500,8 @@ between matches, **F** shows only them; **c** copies the state.
             )
         except SourceError as exc:
             self.say(exc.message, error=True)
+            return
+        if not self.is_attached:  # closed while the history was on its way
             return
         if not more:
             self.checkpoints.clear()
@@ -773,7 +806,7 @@ between matches, **F** shows only them; **c** copies the state.
     def action_watch(self) -> None:
         self.app.watch_thread(self.thread_id, self.graph_id)  # type: ignore[attr-defined]
 
-    @work(group="history-edit")
+    @screen_work(group="history-edit")
     async def action_subgraphs(self) -> None:
         """The selected checkpoint with its pending subgraphs' own state (subgraphs=true)."""
         cid = self.current()
@@ -806,9 +839,10 @@ between matches, **F** shows only them; **c** copies the state.
         self._title()
 
     def action_reload(self) -> None:
+        self.notify("Reloading the history…", markup=False, timeout=2)
         self.load()
 
-    @work(group="history-edit")
+    @screen_work(group="history-edit")
     async def action_fork(self) -> None:
         cid, assistant = self.current(), self._assistant()
         if not cid or not assistant:
@@ -842,7 +876,7 @@ between matches, **F** shows only them; **c** copies the state.
         new_id = str(((answer or {}).get("checkpoint") or {}).get("checkpoint_id") or "")
         self._run(self._follow_up(assistant, checkpoint_id=new_id or None))
 
-    @work(group="history-edit")
+    @screen_work(group="history-edit")
     async def action_resume(self) -> None:
         assistant = self._assistant()
         if not assistant:

@@ -64,7 +64,8 @@ previous, **F** shows only matching events, **escape** clears the search.
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._timer: Timer | None = None
-        self.query: Query | None = None
+        # (not `query`: that is every widget's DOM query method)
+        self.current_query: Query | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(Text(" / ", style="bold"), id="search-label")
@@ -103,8 +104,8 @@ previous, **F** shows only matching events, **escape** clears the search.
         text = self.input.value.strip()
         status = self.query_one("#search-status", Static)
         if not text:
-            changed = self.query is not None
-            self.query = None
+            changed = self.current_query is not None
+            self.current_query = None
             status.update("")
             if changed or force:
                 self.post_message(self.Changed(None))
@@ -114,14 +115,14 @@ previous, **F** shows only matching events, **escape** clears the search.
         except QueryError as exc:
             status.update(Text("✖ " + safe_text(str(exc), 120), style="bold red"))
             return False
-        if self.query is not None and query.text == self.query.text and not force:
+        if self.current_query is not None and query.text == self.current_query.text and not force:
             return True
-        self.query = query
+        self.current_query = query
         self.post_message(self.Changed(query))
         return True
 
     def show_progress(self, matches: int, scanned: int, total: int, filtering: bool) -> None:
-        if self.query is None:
+        if self.current_query is None:
             return
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{matches:,} match{'es' if matches != 1 else ''}", style="bold")
@@ -129,5 +130,5 @@ previous, **F** shows only matching events, **escape** clears the search.
             text.append(f"  searching {scanned * 100 // max(1, total)}%", style="yellow")
         if filtering:
             text.append("  only matches (F)", style="bold magenta")
-        text.append("  " + safe_text(self.query.describe(), 200), style="dim")
+        text.append("  " + safe_text(self.current_query.describe(), 200), style="dim")
         self.query_one("#search-status", Static).update(text)

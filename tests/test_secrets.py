@@ -1,7 +1,7 @@
 """The API key never reaches disk: not in a capture, an export, a log or a screenshot.
 
-Runs last (file order): it makes one more of each with the key in use, then searches
-every file this test session wrote, plus recordings/ and screenshots/."""
+It makes one of each with the key in use, then searches every file it wrote (the app's
+data folder included), plus recordings/ and screenshots/. Independent of test order."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from lgtui.ui.app import LgtuiApp
 ROOT = Path(__file__).parent.parent
 
 
-async def test_the_api_key_is_nowhere_on_disk(server, tmp_path, tmp_path_factory, monkeypatch):
+async def test_the_api_key_is_nowhere_on_disk(server, tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     # a recorded TUI run with the key, its screenshot, and a headless capture + export
     app = LgtuiApp(
@@ -49,12 +49,12 @@ async def test_the_api_key_is_nowhere_on_disk(server, tmp_path, tmp_path_factory
     needle = TEST_API_KEY.encode()
     searched = 0
     offenders = []
-    for folder in (tmp_path_factory.getbasetemp(), ROOT / "recordings", ROOT / "screenshots"):
+    for folder in (tmp_path, ROOT / "recordings", ROOT / "screenshots"):
         for path in folder.rglob("*"):
-            if path.is_file() and path.name != "server.log":  # the server's own log is langgraph's
+            if path.is_file():
                 searched += 1
                 if needle in path.read_bytes():
                     offenders.append(str(path))
     assert list((tmp_path / "data").rglob("*.msgpack")), "the TUI run was recorded"
-    assert searched > 20
+    assert searched >= 10
     assert offenders == []
