@@ -28,6 +28,7 @@ from typing import Any, BinaryIO
 import msgpack
 
 from lgtui import __version__
+from lgtui.errors import LgtuiError
 from lgtui.events import StreamEvent
 from lgtui.files import InUse
 
@@ -39,14 +40,8 @@ _READ_CHUNK = 1 << 20
 _SECRET_KEYS = {"api_key", "x-api-key", "authorization", "headers"}
 
 
-class CaptureError(Exception):
+class CaptureError(LgtuiError):
     """A file that is not a capture lgtui can read (bad input: exit 2)."""
-
-    exit_code = 2
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _scrub(value: Any) -> Any:

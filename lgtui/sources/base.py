@@ -2,7 +2,8 @@
 
 A source runs graphs and answers questions about assistants and threads, with the
 server's field names.  `remote` talks to a LangGraph API server, `embedded` runs the
-graph in this process.  Both yield the same `StreamEvent`s.
+graph in an engine host process of its own.  Both yield the same `StreamEvent`s; every
+error is an `LgtuiError` (lgtui/errors.py) with the exit status it stands for.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from lgtui.errors import EXIT_UNREACHABLE, EXIT_USAGE, LgtuiError
 from lgtui.events import DEFAULT_STREAM_MODES, StreamEvent
 
 NEW_THREAD = "new"
@@ -38,14 +40,10 @@ def redact_secrets(value: Any, depth: int = 0) -> Any:
     return value
 
 
-class SourceError(Exception):
-    """A failure to show the user as one line; never a traceback."""
+class SourceError(LgtuiError):
+    """A source could not do what was asked: unreachable, an HTTP error (exit 3)."""
 
-    exit_code = 3
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    exit_code = EXIT_UNREACHABLE
 
 
 class ConnectError(SourceError):
@@ -68,13 +66,13 @@ class HTTPStatusError(SourceError):
 class LoadError(SourceError):
     """A graph file or langgraph.json could not be loaded (bad input: exit 2)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 class UsageError(SourceError):
     """A request that cannot be made as given (bad input: exit 2)."""
 
-    exit_code = 2
+    exit_code = EXIT_USAGE
 
 
 @dataclass

@@ -1,0 +1,200 @@
+"""`lgtui stream`: a run without the UI, one JSON object per event on stdout."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from lgtui.cli.common import (
+    EXIT_OK,
+    EXIT_RUN_ERROR,
+    add_embedded_options,
+    add_force,
+    add_key_options,
+    add_network_options,
+    add_run_options,
+    api_key_from,
+    build_request,
+    check_capture_target,
+    check_checkpoint,
+    is_url,
+    json_object,
+    make_source,
+    parse_json_arg,
+    parse_modes,
+    pick_assistant,
+)
+from lgtui.errors import LgtuiError
+from lgtui.terminal import err
+
+
+def add_parser(sub: Any) -> None:
+    p = sub.add_parser(
+        "stream",
+        help="run headless and print one JSON object per event",
+        description=(
+            "Stream a run without the UI, printing one JSON object per line: "
+            '{"seq", "t", "event", "mode", "ns", "id", "data"}. Exit status: 0 when the run '
+            "ends (interrupted included), 1 when it ended with an error event, 2 for bad "
+            "usage or input, 3 when the server can't be reached or answers an HTTP error."
+        ),
+    )
+    p.add_argument("target", help="a server URL, or a graph path as for `open`")
+    add_key_options(p)
+    add_embedded_options(p)
+    p.add_argument(
+        "--output", "-o", metavar="FILE.msgpack", help="also record the run to this capture file"
+    )
+    add_force(p)
+    add_run_options(p, for_stream=True)
+    add_network_options(p)
+    p.set_defaults(func=cmd_stream)
+
+
+class _LinkReporter:
+    """Says on stderr when the stream stalls or the connection is being rebuilt, and when
+    it is back: a headless user would otherwise see nothing but silence."""
+
+    def __init__(self, handle) -> None:
+        self.handle = handle
+        self.shown = ""
+        self.cut = 0
+
+    def check(self) -> None:
+        handle = self.handle
+        if handle.cut_events != self.cut:
+            self.cut = handle.cut_events
+            from lgtui.sources.sse import MAX_EVENT_BYTES
+
+            err(
+                f"{self.cut} event{'s' if self.cut != 1 else ''} over "
+                f"{MAX_EVENT_BYTES // 2**20} MiB dropped as they arrived (the stream goes on)"
+            )
+        if handle.link == "reconnecting":
+            state, line = "reconnecting", f"reconnecting: {handle.link_detail}"
+        elif stalled := handle.stalled_for():
+            state, line = "stalled", f"stalled: no data from the server for {stalled:.0f}s"
+        else:
+            state, line = "", "connected again"
+        if state != self.shown:
+            err(line)
+            self.shown = state
+
+    async def run(self) -> None:
+        import asyncio
+
+        while True:
+            await asyncio.sleep(0.5)
+            self.check()
+
+
+async def _stream(args: argparse.Namespace, out) -> int:
+    import asyncio
+    import time
+
+    from lgtui.outcome import Outcome
+    from lgtui.sources.base import RunHandle, SourceError
+
+    # Parse everything the user typed before touching the network or importing a graph.
+    parse_modes(args.mode)
+    if args.input is not None:
+        parse_json_arg(args.input, "--input")
+    json_object(args, "config")
+    json_object(args, "context")
+    check_capture_target(args.output, args.force)
+    source = None
+    recorder = None
+    status, detail = "cancelled", ""
+    try:
+        source = make_source(
+            args.target,
+            api_key_from(args) if is_url(args.target) else None,
+            getattr(args, "checkpointer", None),
+            args,
+            on_log=_print_log,
+        )
+        assistant = await pick_assistant(source, args.assistant)
+        for warning in getattr(source, "warnings", ()):
+            err(f"warning: {warning}")
+        # from a checkpoint, no input means "continue from it" (input: null)
+        request = build_request(args, assistant, default_input=None if args.checkpoint else {})
+        await check_checkpoint(source, request.thread_id, request.checkpoint_id)
+        handle = RunHandle()
+        outcome = Outcome()  # how the run ended; no event is kept
+        last_flush = time.monotonic()
+        if args.output:
+            from lgtui.capture import Recorder
+
+            recorder = Recorder(
+                args.output,
+                source_kind=source.kind,
+                target=source.target,
+                request=request.describe(),
+                overwrite=args.force,
+            )
+            try:  # the graph, so a replay can draw it
+                graph = await source.get_graph(assistant, xray=True)
+                recorder.add_record({"k": "graph", "assistant": assistant, "graph": graph})
+            except SourceError:
+                pass
+        reporter = _LinkReporter(handle)
+        watchdog = asyncio.ensure_future(reporter.run())
+        try:
+            async for event in source.stream_run(request, handle):
+                if recorder is not None:
+                    recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
+                out.write(event.to_json_line() + b"\n")
+                outcome.take(event)
+                now = time.monotonic()
+                if now - last_flush > 0.05:
+                    out.flush()
+                    last_flush = now
+            reporter.check()
+        finally:
+            watchdog.cancel()
+        out.flush()
+        status = outcome.status(handle.final_status)
+        if outcome.errors:
+            err(run_failure(outcome.errors[-1], handle))
+            return EXIT_RUN_ERROR
+        return EXIT_OK
+    except LgtuiError as exc:  # said by main() in one line
+        out.flush()
+        status, detail = "error", exc.message
+        raise
+    finally:
+        if recorder is not None:
+            recorder.close(status, detail)
+            if recorder.error:
+                err(recorder.error)
+        if source is not None:
+            await source.aclose()
+
+
+def run_failure(error: Any, handle: Any) -> str:
+    """One line for a run that ended with an error event: the error, and where it
+    happened when the source knows (an embedded run names the node and the line)."""
+    from lgtui.preview import safe_text
+
+    where = []
+    if getattr(handle, "error_node", None):
+        where.append(f"in node {handle.error_node!r}")
+    if getattr(handle, "error_where", None):
+        where.append(f"at {handle.error_where}")
+    place = f" {' '.join(where)}" if where else ""
+    return safe_text(f"the run failed{place}: {error.type}: {error.message}", 2000)
+
+
+def _print_log(line: str) -> None:
+    """A line the graph's process printed: on stderr, as `langgraph dev` shows it on its
+    console (stdout is for events), never as raw terminal bytes."""
+    from lgtui.terminal import relay
+
+    relay(line)
+
+
+def cmd_stream(args: argparse.Namespace) -> int:
+    import asyncio
+
+    return asyncio.run(_stream(args, sys.stdout.buffer))

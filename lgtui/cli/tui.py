@@ -1,0 +1,145 @@
+"""The commands that open the app on a source: `connect`, `open`, `demo`."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from lgtui.cli.common import (
+    EXIT_RUN_ERROR,
+    add_embedded_options,
+    add_key_options,
+    add_network_options,
+    add_record_options,
+    add_run_options,
+    api_key_from,
+    build_request,
+    check_capture_target,
+    check_checkpoint,
+    is_url,
+    json_object,
+    make_source,
+    parse_json_arg,
+    parse_modes,
+    thread_arg,
+)
+from lgtui.errors import LgtuiError
+from lgtui.terminal import err
+
+
+def add_parsers(sub: Any) -> None:
+    p = sub.add_parser("connect", help="inspect runs on a LangGraph API server")
+    p.add_argument(
+        "url", nargs="?", default="http://127.0.0.1:2024", help="server URL (default %(default)s)"
+    )
+    add_key_options(p)
+    add_run_options(p)
+    add_record_options(p)
+    add_network_options(p)
+    p.set_defaults(func=lambda args: cmd_tui(args, args.url))
+
+    p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
+    add_embedded_options(p)
+    p.add_argument(
+        "path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one"
+    )
+    add_run_options(p)
+    add_record_options(p)
+    p.set_defaults(func=cmd_open)
+
+    p = sub.add_parser("demo", help="open the bundled example graphs (no server needed)")
+    add_run_options(p)
+    add_record_options(p)
+    p.set_defaults(func=cmd_demo)
+
+
+def bundled_examples() -> str:
+    return str(Path(__file__).parent.parent / "examples" / "langgraph.json")
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    return cmd_tui(args, args.path)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if not (args.assistant or args.input or args.command):
+        # Start straight away on the research agent, subgraphs included.
+        args.assistant, args.input, args.subgraphs = (
+            "research",
+            '{"topic": "LangGraph streaming"}',
+            True,
+        )
+    return cmd_tui(args, bundled_examples())
+
+
+def cmd_tui(args: argparse.Namespace, target: str) -> int:
+    import asyncio
+
+    # Bad input is reported here, before the screen takes over the terminal.
+    if args.mode:
+        parse_modes(args.mode)
+    if args.input is not None:
+        parse_json_arg(args.input, "--input")
+    json_object(args, "config")
+    json_object(args, "context")
+    check_capture_target(getattr(args, "record", None), args.force)
+    source: Any = None
+    api_key = api_key_from(args) if is_url(target) else None  # once: '-' asks for it
+    try:
+        source = make_source(target, api_key, getattr(args, "checkpointer", None), args)
+        if hasattr(source, "wait_ready"):
+            # the project loads in its own process; what stops it is said before the screen
+            source.wait_ready()
+    except LgtuiError:  # said by main() in one line, before the screen takes over
+        if hasattr(source, "close"):
+            source.close()
+        raise
+    if args.checkpoint:
+
+        async def check() -> None:
+            if source.kind == "embedded":  # the host answers any event loop
+                await check_checkpoint(source, thread_arg(args.thread), args.checkpoint)
+                return
+            probe = make_source(target, api_key, None, args)
+            try:
+                await check_checkpoint(probe, thread_arg(args.thread), args.checkpoint)
+            finally:
+                await probe.aclose()
+
+        try:
+            asyncio.run(check())
+        except LgtuiError:
+            if hasattr(source, "close"):
+                source.close()
+            raise
+    request = None
+    if args.assistant or args.input is not None or args.command:
+        # An empty assistant is resolved by the app (the only graph, or the dialog).
+        request = build_request(
+            args, args.assistant or "", default_input=None if args.checkpoint else {}
+        )
+
+    from lgtui.ui.app import LgtuiApp
+
+    record: str | bool = False if args.no_record else (args.record or True)
+    thread = thread_arg(args.thread)
+    app = LgtuiApp(
+        source,
+        request=request,
+        thread=thread,
+        record=record,
+        open_history=request is None and thread not in (None, "new"),
+        checkpoint=args.checkpoint,
+        force=args.force,
+    )
+    app.run()
+    return tui_exit(app)
+
+
+def tui_exit(app: Any) -> int:
+    """The exit status of a screen: 1, with one line, when it crashed."""
+    if getattr(app, "crash", None):
+        err(f"lgtui crashed (a bug: please report it): {app.crash}")
+        return EXIT_RUN_ERROR
+    return app.return_code or 0
