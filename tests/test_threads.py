@@ -17,7 +17,9 @@ from lgtui.sources.base import RunHandle, RunRequest
 from lgtui.sources.embedded import EmbeddedSource
 from lgtui.sources.remote import RemoteSource
 from lgtui.ui.app import LgtuiApp
-from lgtui.ui.screens.threads import EditJsonScreen, HistoryScreen, ThreadsScreen
+from lgtui.ui.screens.dialogs import EditJsonScreen
+from lgtui.ui.screens.history import HistoryScreen
+from lgtui.ui.screens.threads import ThreadsScreen
 
 SIZE = (170, 45)
 

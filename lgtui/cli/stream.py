@@ -124,7 +124,7 @@ async def _stream(args: argparse.Namespace, out) -> int:
         outcome = Outcome()  # how the run ended; no event is kept
         last_flush = time.monotonic()
         if args.output:
-            from lgtui.capture import Recorder
+            from lgtui.recorder import Recorder
 
             recorder = Recorder(
                 args.output,

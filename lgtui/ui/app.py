@@ -6,182 +6,28 @@ import asyncio
 import concurrent.futures
 import gc
 import threading
-import time
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from textual import events, work
-from textual.app import App, SystemCommand
-from textual.binding import Binding
-from textual.screen import Screen
+from textual import work
 
-from lgtui.capture import CaptureError, Recorder, read_capture, read_header
-from lgtui.config import load as load_config
-from lgtui.config import save_theme
+from lgtui.capture import CaptureError, read_capture, read_header
 from lgtui.engine import Engine, stream_into
+from lgtui.recorder import Recorder
 from lgtui.session import ERROR, Session
 from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
 from lgtui.store import NO_SPILL
-from lgtui.ui.idle_gc import IdleCollector
-from lgtui.ui.keys import all_bindings, keyed, palette_commands
+from lgtui.ui.base import BaseApp
 from lgtui.ui.screens.graph import GraphScreen
+from lgtui.ui.screens.history import HistoryScreen
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
 from lgtui.ui.screens.replay import ReplayScreen
-from lgtui.ui.screens.threads import HistoryScreen, ThreadsScreen
+from lgtui.ui.screens.threads import ThreadsScreen
 from lgtui.ui.widgets.status_bar import StatusBar
 
 
-def crash_report(error: BaseException | None) -> str:
-    """``Type: message (the traceback: PATH)``, the traceback written 0600."""
-    import traceback
-
-    from lgtui.files import open_unique, private_folder
-
-    what = f"{type(error).__name__}: {error}" if error is not None else "an unknown error"
-    try:
-        from platformdirs import user_state_path
-
-        folder = private_folder(user_state_path("lgtui") / "crashes")
-        text = "".join(traceback.format_exception(error)) if error is not None else what
-        f, path = open_unique(folder / time.strftime("crash-%Y%m%d-%H%M%S.txt"))
-        with f:
-            f.write(text.encode("utf-8", "replace"))
-        return f"{what[:300]} (the traceback: {path})"
-    except OSError:
-        return what[:300]
-
-
-class _Base(App[int]):
-    """What both apps share: styles, settings, keys, help, palette, quitting, and
-    callbacks from worker threads."""
-
-    CSS_PATH = "app.tcss"
-    BINDINGS = keyed(
-        "app",
-        [
-            Binding("ctrl+c", "quit", "Quit", show=False, priority=True),
-            Binding("f1", "help", "Help", tooltip="What the focused part shows, and its keys"),
-        ],
-    )
-    # narrow terminals stack the detail pane under the list (see app.tcss)
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (110, "-wide"), (150, "-very-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (30, "-tall")]
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.collector = IdleCollector()
-        self.settings = load_config()
-
-    crash: str | None = None  # what crashed the app, for the command to say in one line
-
-    def _fatal_error(self) -> None:
-        """An unexpected error ended the app: the traceback goes to a private file (it may
-        hold what the screen showed), the command says one line and exits 1 -- never a
-        screenful of locals on the terminal."""
-        error = self._exception
-        self.crash = crash_report(error)
-        self._close_messages_no_wait()
-
-    def notify(  # type: ignore[override]
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: Any = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """A toast; what it says is never markup nor terminal codes (it quotes servers,
-        graphs and files)."""
-        from lgtui.preview import safe_multiline, safe_text
-
-        super().notify(
-            safe_multiline(str(message)),
-            title=safe_text(str(title), 120),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
-
-    def start_idle_gc(self) -> None:
-        self.collector.install()
-        self.set_interval(0.25, self.collector.tick)
-
-    def apply_settings(self) -> None:
-        """The user's theme and keys from config.toml; what is wrong there is said, once."""
-        settings = self.settings
-        problems = list(settings.problems)
-        if settings.keys:
-            known = {b.id for _, b in all_bindings()}
-            unknown = sorted(set(settings.keys) - known)
-            if unknown:
-                problems.append(
-                    f"{settings.path}: unknown key binding ids {', '.join(unknown)} "
-                    "(`lgtui keys` lists them)"
-                )
-            self.set_keymap({k: v for k, v in settings.keys.items() if k in known})
-        if settings.theme:
-            if settings.theme in self.available_themes:
-                self.theme = settings.theme
-            else:
-                problems.append(
-                    f"{settings.path}: no theme called {settings.theme!r}; "
-                    f"choose from {', '.join(sorted(self.available_themes))}"
-                )
-        self.theme_changed_signal.subscribe(self, self._remember_theme)
-
-        def tell() -> None:  # once the first screen is up, so the toasts show on it
-            for problem in problems:
-                self.notify(problem, title="Settings", severity="warning", markup=False, timeout=12)
-
-        if problems:
-            self.call_after_refresh(tell)
-
-    def _remember_theme(self, theme: Any) -> None:
-        name = getattr(theme, "name", None)
-        if not name or name == self.settings.theme:
-            return
-        self.settings.theme = name
-        error = save_theme(name, self.settings.path)
-        if error:
-            self.notify(error, severity="warning", markup=False, timeout=8)
-
-    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
-        # Textual's own, but its key panel: F1 help is ours
-        builtin = [c for c in super().get_system_commands(screen) if c.title != "Keys"]
-        yield from builtin
-        titles = {command.title.lower() for command in builtin}
-        for title, help_text, callback in palette_commands(self, screen):
-            if title.lower() not in titles:
-                titles.add(title.lower())
-                yield SystemCommand(title, help_text, callback)
-
-    def action_help(self) -> None:
-        from lgtui.ui.screens.help import HelpScreen
-
-        if isinstance(self.screen, HelpScreen):
-            self.screen.dismiss()
-            return
-        self.push_screen(HelpScreen(self.screen))
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
-            self.collector.touched()
-        await super().on_event(event)
-
-    def on_unmount(self) -> None:
-        self.collector.uninstall()
-
-    def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
-        try:
-            self.call_from_thread(callback, *args)
-        except RuntimeError:  # the app is shutting down
-            pass
-
-
-class LgtuiApp(_Base):
+class LgtuiApp(BaseApp):
     TITLE = "lgtui"
 
     def __init__(
@@ -516,7 +362,7 @@ CANCEL_GRACE = 10.0  # seconds a cancelled run's stream has to end before it is 
 FREEZE_EVERY = 50_000  # events loaded between two gc.freeze() calls
 
 
-class ReplayApp(_Base):
+class ReplayApp(BaseApp):
     """`lgtui replay FILE`: the capture loads on a thread while the first frame is shown."""
 
     TITLE = "lgtui replay"

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from textual.binding import Binding
 
@@ -55,39 +55,33 @@ def vim_keys(
     )
 
 
-def all_bindings() -> Iterator[tuple[str, Binding]]:
-    """(where, binding) for every binding of lgtui: what `lgtui keys` prints."""
-    from lgtui.ui import rundiff_app
-    from lgtui.ui.app import LgtuiApp
-    from lgtui.ui.screens import graph, help, main, new_run, replay, save, threads, value
-    from lgtui.ui.widgets import event_list, json_tree, messages_view, search_bar, timeline_view
+_PLACES: dict[type, str] = {}
+_T = TypeVar("_T", bound=type)
 
-    places: list[tuple[str, Any]] = [
-        ("everywhere", LgtuiApp),
-        ("main screen", main.MainScreen),
-        ("event lists", event_list.EventList),
-        ("JSON trees", json_tree.JsonTree),
-        ("messages", messages_view.MessagesView),
-        ("timeline", timeline_view.TimelineView),
-        ("search bar", search_bar.SearchBar),
-        ("replay", replay.ReplayScreen),
-        ("go to (replay)", replay.SeekScreen),
-        ("threads", threads.ThreadsScreen),
-        ("thread list", threads.ThreadTable),
-        ("history", threads.HistoryScreen),
-        ("checkpoint tree", threads.CheckpointTree),
-        ("confirm dialog", threads.ConfirmScreen),
-        ("edit dialog", threads.EditJsonScreen),
-        ("new run dialog", new_run.NewRunScreen),
-        ("save dialog", save.SaveScreen),
-        ("graph view", graph.GraphScreen),
-        ("value viewer", value.ValueScreen),
-        ("help", help.HelpScreen),
-        ("lgtui diff", rundiff_app.RunDiffScreen),
-    ]
+
+def keymap(where: str) -> Callable[[_T], _T]:
+    """Class decorator of a screen or widget that declares keys: `lgtui keys` lists its
+    bindings under ``where`` and config.toml may remap them.  (A test checks that every
+    class of lgtui.ui declaring keyed bindings says where.)"""
+
+    def register(cls: _T) -> _T:
+        _PLACES[cls] = where
+        return cls
+
+    return register
+
+
+def places() -> list[tuple[str, type]]:
+    """(where, class) of every class registered so far, in the order they were defined."""
+    return [(where, cls) for cls, where in _PLACES.items()]
+
+
+def all_bindings() -> Iterator[tuple[str, Binding]]:
+    """(where, binding) for every binding of the classes registered with `keymap`: those
+    of every module imported (``lgtui.ui.catalog`` imports every one that has keys)."""
     seen: set[str] = set()
-    for where, cls in places:
-        for binding in cls.BINDINGS:
+    for where, cls in places():
+        for binding in cls.__dict__.get("BINDINGS", ()):
             if isinstance(binding, Binding) and binding.id and binding.id not in seen:
                 seen.add(binding.id)  # (the replay shares the main screen's keys)
                 yield where, binding

@@ -17,7 +17,7 @@ from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.sources.base import SourceError
 from lgtui.timeline import child_ns, inside
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.footer import KeyFooter
 
@@ -140,6 +140,7 @@ def render_graph(
     return drawing
 
 
+@keymap("graph view")
 class GraphScreen(Screen[None]):
     HELP = """\
 ## Graph

@@ -11,7 +11,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Markdown, Static
 
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 
 
@@ -67,6 +67,7 @@ def describe(screen: Screen[Any]) -> tuple[str, str]:
     return title, "\n\n".join(parts)
 
 
+@keymap("help")
 class HelpScreen(ModalScreen[None]):
     BINDINGS = keyed(
         "help",

@@ -17,7 +17,7 @@ from textual.widgets.option_list import Option
 from lgtui.preview import preview, safe_text
 from lgtui.query import EventSearch, Query
 from lgtui.session import TABS, Session
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import EventList
@@ -43,6 +43,7 @@ REFRESH_HZ = 20
 DETAIL_DELAY = 0.12  # seconds the cursor must rest before the payload tree is rebuilt
 
 
+@keymap("main screen")
 class MainScreen(Screen[None]):
     HELP = """\
 ## A run

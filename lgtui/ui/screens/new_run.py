@@ -18,7 +18,7 @@ from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
 from lgtui.preview import safe_text
 from lgtui.sources.base import NEW_THREAD, RunRequest
 from lgtui.ui.guard import while_shown
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 
 
@@ -74,6 +74,7 @@ def json_error(text: str) -> tuple[Any, str | None, tuple[int, int] | None]:
         )
 
 
+@keymap("new run dialog")
 class NewRunScreen(ModalScreen[RunRequest | None]):
     """Dismisses with a RunRequest, or None when cancelled."""
 

@@ -16,7 +16,7 @@ from textual.widgets import Input, Label, Static
 
 from lgtui.preview import safe_text
 from lgtui.session import Session
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.event_list import EventList
@@ -92,6 +92,7 @@ class TimelineBar(Static):
         self.update(text)
 
 
+@keymap("go to (replay)")
 class SeekScreen(ModalScreen[str | None]):
     BINDINGS = keyed("seek", [Binding("escape", "dismiss(None)", "Cancel")])
 
@@ -136,6 +137,7 @@ def parse_seek(value: str, times: Sequence[float]) -> int | None:
 LIVE_ONLY = frozenset({"new_run", "rerun", "cancel_run", "follow", "threads", "history", "watch"})
 
 
+@keymap("replay")
 class ReplayScreen(MainScreen, inherit_bindings=False):
     """The main screen driven by a cursor instead of the live tail."""
 

@@ -13,7 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from lgtui.preview import safe_text
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 
 
@@ -27,6 +27,7 @@ def write_new(path: Path, text: str, overwrite: bool) -> None:
     write_private_text(path, text, overwrite=overwrite)  # 0600: it may hold a conversation
 
 
+@keymap("save dialog")
 class SaveScreen(ModalScreen[Path | None]):
     """Dismisses with the path written, or None."""
 

@@ -8,13 +8,14 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, TextArea
 
 from lgtui.preview import safe_multiline, safe_text
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.long_text import LongText
 
 LONG = 100_000  # characters past which a TextArea would take seconds to wrap
 
 
+@keymap("value viewer")
 class ValueScreen(ModalScreen[None]):
     BINDINGS = keyed("value", [Binding("escape,q", "dismiss", "Close")])
     DEFAULT_CSS = """

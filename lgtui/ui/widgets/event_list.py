@@ -22,7 +22,7 @@ from textual.strip import Strip
 
 from lgtui.query import EventSearch
 from lgtui.session import Session
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.strip import text_strip
 
@@ -52,6 +52,7 @@ MODE_SHORT = {
 MATCH_MARK = "▌"
 
 
+@keymap("event lists")
 class EventList(ScrollView, can_focus=True):
     """Events of one tab, newest at the bottom, following the tail until the user moves."""
 

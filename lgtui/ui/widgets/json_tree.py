@@ -13,7 +13,7 @@ from textual.widgets import Tree
 from textual.widgets.tree import TreeNode
 
 from lgtui.preview import preview, safe_text
-from lgtui.ui.keys import vim_keys
+from lgtui.ui.keys import keymap, vim_keys
 from lgtui.ui.text import Text
 
 PAGE = 200  # children added per "more" node
@@ -54,6 +54,7 @@ def _items(value: Any) -> list[tuple[Any, Any]]:
     return list(enumerate(value))
 
 
+@keymap("JSON trees")
 class JsonTree(Tree[Any]):
     """Shows one JSON value; the root is labelled by the caller."""
 

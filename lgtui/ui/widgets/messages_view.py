@@ -10,7 +10,7 @@ from textual.widgets import Static
 from lgtui.conversation import conversation
 from lgtui.preview import safe_multiline, safe_text
 from lgtui.session import Message, Session
-from lgtui.ui.keys import vim_keys
+from lgtui.ui.keys import keymap, vim_keys
 from lgtui.ui.text import Text
 
 ROLE_STYLES = {"ai": "blue", "human": "green", "tool": "yellow", "system": "magenta"}
@@ -76,6 +76,7 @@ def render_message(
     return panel
 
 
+@keymap("messages")
 class MessagesView(VerticalScroll):
     """Redraws only the messages that changed since the last refresh."""
 

@@ -17,7 +17,7 @@ from textual.widgets import Input, Static
 
 from lgtui.preview import safe_text
 from lgtui.query import Query, QueryError, parse
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 
 TYPING_PAUSE = 0.25  # seconds after the last key before the query is run
@@ -28,6 +28,7 @@ PLACEHOLDER = (
 )
 
 
+@keymap("search bar")
 class SearchBar(Horizontal):
     """Posts `Changed` with a parsed query (None: cleared) and `Done` when enter is pressed."""
 

@@ -20,7 +20,7 @@ from textual.strip import Strip
 from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.timeline import Task, Timeline
-from lgtui.ui.keys import keyed
+from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.strip import text_strip
 
@@ -32,6 +32,7 @@ def _secs(value: float) -> str:
     return f"{value:.3f}s" if value < 100 else f"{value:.0f}s"
 
 
+@keymap("timeline")
 class TimelineView(ScrollView, can_focus=True):
     HELP = """\
 ## Timeline

@@ -1,0 +1,128 @@
+"""Small dialogs the screens share: a yes/no question, a JSON value to edit (checked as it is
+typed)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import (
+    Button,
+    Input,
+    Label,
+    Static,
+    TextArea,
+)
+
+from lgtui.ui.guard import while_shown
+from lgtui.ui.keys import keyed, keymap
+from lgtui.ui.screens.new_run import json_error
+from lgtui.ui.text import Text
+
+
+@keymap("confirm dialog")
+class ConfirmScreen(ModalScreen[bool]):
+    BINDINGS = keyed(
+        "confirm",
+        [Binding("escape,n", "dismiss(False)", "No"), Binding("y", "dismiss(True)", "Yes")],
+    )
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question))
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Yes (y)", variant="error", id="yes")
+                yield Button("No (n)", id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, message: Button.Pressed) -> None:
+        self.dismiss(message.button.id == "yes")
+
+
+@keymap("edit dialog")
+class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
+    """Edit a JSON value (and optionally a node name); dismisses with (value, node) or None."""
+
+    BINDINGS = keyed(
+        "edit",
+        [
+            Binding("escape", "dismiss(None)", "Cancel"),
+            Binding("ctrl+s", "submit", "Send", priority=True),
+        ],
+    )
+
+    def __init__(
+        self,
+        title: str,
+        value: Any,
+        *,
+        context: str = "",
+        ask_node: bool = False,
+        allowed_keys: list[str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.title_text = title
+        self.value = value
+        self.context = context
+        self.ask_node = ask_node
+        self.allowed_keys = allowed_keys
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog edit-json"):
+            yield Static(Text(self.title_text, style="bold"))
+            if self.context:
+                yield Static(Text(self.context, style="dim"), classes="edit-context")
+            yield TextArea(
+                json.dumps(self.value, indent=2, ensure_ascii=False),
+                id="edit-value",
+                show_line_numbers=True,
+            )
+            if self.ask_node:
+                yield Input(
+                    placeholder="as_node (optional): the node this update acts as", id="edit-node"
+                )
+            yield Static("", id="edit-error")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Send (ctrl+s)", variant="primary", id="send")
+                yield Button("Cancel (esc)", id="cancel")
+
+    @while_shown
+    def on_mount(self) -> None:
+        self.query_one("#edit-value", TextArea).focus()
+
+    @on(Button.Pressed, "#send")
+    def action_submit(self) -> None:
+        area = self.query_one("#edit-value", TextArea)
+        value, message, where = json_error(area.text)
+        error = self.query_one("#edit-error", Static)
+        if message is not None:
+            error.update(Text(message + " — nothing was sent", style="bold red"))
+            if where is not None:
+                area.move_cursor(where)
+            return
+        if self.allowed_keys is not None and isinstance(value, dict):
+            unknown = sorted(set(value) - set(self.allowed_keys))
+            if unknown:
+                error.update(
+                    Text(
+                        f"the graph's state has no key {', '.join(map(repr, unknown))}; its keys are "
+                        f"{', '.join(self.allowed_keys)} — nothing was sent",
+                        style="bold red",
+                    )
+                )
+                return
+        node = self.query_one("#edit-node", Input).value.strip() if self.ask_node else ""
+        self.dismiss((value, node))
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)

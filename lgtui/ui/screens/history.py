@@ -1,0 +1,570 @@
+"""A thread's checkpoint history, and time travel from a checkpoint: its state, what it
+changed, its tasks; fork with an edited state, re-run, resume an interrupt.
+
+Everything talks to the source through the engine (`app.engine.call`), in workers, so a
+slow server never blocks a key press.  Server errors are shown with the server's
+``detail``; nothing is changed when a request is refused.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import (
+    Static,
+    TabbedContent,
+    TabPane,
+    Tree,
+)
+from textual.widgets.tree import TreeNode
+
+from lgtui.diff import json_diff
+from lgtui.preview import preview, safe_text
+from lgtui.query import CheckpointSubject, Query
+from lgtui.sources.base import RunRequest, SourceError
+from lgtui.ui.guard import screen_work, while_shown
+from lgtui.ui.keys import keyed, keymap, vim_keys
+from lgtui.ui.screens.dialogs import EditJsonScreen
+from lgtui.ui.text import Text
+from lgtui.ui.widgets.diff_view import DiffView
+from lgtui.ui.widgets.event_list import MATCH_MARK
+from lgtui.ui.widgets.footer import KeyFooter
+from lgtui.ui.widgets.json_tree import JsonTree
+from lgtui.ui.widgets.search_bar import SearchBar
+
+PAGE = 50  # threads, or half the checkpoints, per request
+
+
+def when_text(iso: Any) -> str:
+    """An ISO time as ``2026-12-01 15:56:12`` (no zone, no fraction)."""
+    return str(iso or "")[:19].replace("T", " ")
+
+
+@keymap("checkpoint tree")
+class CheckpointTree(Tree[Any]):
+    BINDINGS = vim_keys("history")
+
+
+@keymap("history")
+class HistoryScreen(Screen[None]):
+    """A thread's checkpoints as a tree (forks as branches), with time travel from any of them."""
+
+    HELP = """\
+## Checkpoint history
+
+A thread's checkpoints as a tree, newest first: a straight line stays flat, a fork opens
+branches. Each shows its step, source, the nodes that wrote it, what runs next,
+interrupts and time; the selected one's **State**, **Diff** (against its parent, or the
+checkpoint marked with **m**) and **Tasks** are on the right.
+
+Time travel from the selected checkpoint: **r** re-runs from it, **e** forks it with
+edited state, **i** resumes a pending interrupt. **s** shows the state of subgraphs
+pending there, **w** watches the thread for runs other clients start. **/** searches the
+checkpoints (`values.messages[-1].content~text`, `node:agent`, words), **n**/**N** move
+between matches, **F** shows only them; **c** copies the state.
+"""
+
+    BINDINGS = keyed(
+        "history",
+        [
+            Binding("escape", "back", "Back"),
+            Binding("r", "rerun", "Re-run from here"),
+            Binding("e", "fork", "Fork with edited state"),
+            Binding("i", "resume", "Resume interrupt"),
+            Binding("m", "mark", "Mark for diff"),
+            Binding("w", "watch", "Watch", show=False),
+            Binding("s", "subgraphs", "Subgraph state", show=False),
+            Binding("l", "reload", "Reload", show=False),
+            Binding("slash", "search", "Search", key_display="/"),
+            Binding("n", "next_match", "Next match", show=False),
+            Binding("N", "prev_match", "Previous match", show=False),
+            Binding("F", "toggle_filter", "Only matches", show=False),
+            Binding("c", "copy", "Copy state", show=False),
+        ],
+    )
+
+    def __init__(
+        self, thread_id: str, graph_id: str | None = None, *, checkpoint: str | None = None
+    ) -> None:
+        super().__init__()
+        self.thread_id = thread_id
+        self.wanted = checkpoint  # select this checkpoint once loaded
+        self._current: str | None = None
+        self.graph_id = graph_id
+        self.checkpoints: dict[str, dict[str, Any]] = {}
+        self.order: list[str] = []  # newest first, as the server pages them
+        self.exhausted = False
+        self.marked: str | None = None
+        self.search: Query | None = None
+        self.hits: set[str] = set()  # checkpoints the search matches
+        self.only_matches = False
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="history-title")
+        yield Static("", id="history-note")
+        yield SearchBar(id="history-search")
+        with Horizontal(id="history-body"):
+            yield CheckpointTree(Text("checkpoints"), id="history-tree")
+            with Vertical(id="history-detail"):
+                yield Static("", id="checkpoint-title")
+                with TabbedContent(id="history-tabs"):
+                    with TabPane("State", id="hpane-state"):
+                        yield JsonTree(id="checkpoint-state")
+                    with TabPane("Diff", id="hpane-diff"):
+                        yield DiffView(id="checkpoint-diff")
+                    with TabPane("Tasks", id="hpane-tasks"):
+                        yield JsonTree(id="checkpoint-tasks")
+        yield KeyFooter()
+
+    @while_shown
+    def on_mount(self) -> None:
+        self.query_one("#history-note").display = False
+        self.query_one(SearchBar).display = False
+        tree = self.query_one(Tree)
+        tree.show_root = False
+        tree.focus()
+        self._title()
+        self.load()
+
+    def say(self, message: str, *, error: bool = False) -> None:
+        """A line under the title that stays until the next one (and a toast)."""
+        note = self.query_one("#history-note", Static)
+        note.update(
+            Text(("✖ " if error else "") + message, style="bold red" if error else "yellow")
+        )
+        note.display = True
+        self.notify(message, severity="error" if error else "warning", markup=False, timeout=8)
+
+    def _title(self) -> None:
+        text = Text("History of thread ", style="bold")
+        text.append(safe_text(self.thread_id, 60))
+        if self.graph_id:
+            text.append(f"  graph {safe_text(self.graph_id, 40)}", style="dim")
+        text.append(
+            f"  {len(self.checkpoints)}{'' if self.exhausted else '+'} checkpoints", style="dim"
+        )
+        if self.marked:
+            text.append(f"  marked {self.marked[:13]}", style="yellow")
+        self.query_one("#history-title", Static).update(text)
+
+    @screen_work(exclusive=True, group="history")
+    async def load(self, more: bool = False) -> None:
+        before = self.order[-1] if more and self.order else None
+        try:
+            page = await self.app.engine.call(  # type: ignore[attr-defined]
+                self.app.source.get_history(self.thread_id, limit=PAGE * 2, before=before)  # type: ignore[attr-defined]
+            )
+        except SourceError as exc:
+            self.say(exc.message, error=True)
+            return
+        if not self.is_attached:  # closed while the history was on its way
+            return
+        if not more:
+            self.checkpoints.clear()
+            self.order.clear()
+        for item in page:
+            cid = str(
+                item.get("checkpoint_id") or (item.get("checkpoint") or {}).get("checkpoint_id")
+            )
+            self.checkpoints[cid] = item
+            self.order.append(cid)
+            if not self.graph_id:
+                self.graph_id = (item.get("metadata") or {}).get("graph_id")
+        self.exhausted = len(page) < PAGE * 2
+        self._find_hits()
+        self._build_tree()
+        self._title()
+        if self.wanted and self.wanted in self.checkpoints:
+            self.select(self.wanted)
+            self.wanted = None
+        elif self.wanted and self.exhausted:
+            self.say(f"checkpoint {self.wanted} is not in this thread")
+            self.wanted = None
+        elif self.wanted:
+            self.load(more=True)  # keep paging back until it shows up
+        elif not more and self.order:
+            self.select(self.order[0])  # the newest checkpoint
+
+    def select(self, cid: str) -> None:
+        tree = self.query_one(Tree)
+
+        def find(node: TreeNode[Any]) -> TreeNode[Any] | None:
+            for child in node.children:
+                if child.data == cid:
+                    return child
+                found = find(child)
+                if found is not None:
+                    return found
+            return None
+
+        node = find(tree.root)
+        if node is not None:
+            self._show(cid)
+            # the tree lays its new lines out on the next refresh: move the cursor then
+            self.call_after_refresh(tree.move_cursor, node)
+
+    def _label(self, cid: str, item: dict[str, Any]) -> Text:
+        meta = item.get("metadata") or {}
+        text = Text()
+        if self.search is not None:
+            text.append(MATCH_MARK if cid in self.hits else " ", style="bold magenta")
+        text.append(f"step {meta.get('step', '?')} ", style="bold")
+        text.append(safe_text(str(meta.get("source", "")), 12), style="cyan")
+        writes = meta.get("writes")
+        if isinstance(writes, dict) and writes:
+            text.append(" " + ", ".join(safe_text(str(k), 30) for k in writes), style="bold")
+        nxt = item.get("next") or []
+        if nxt:
+            text.append(f" → {', '.join(safe_text(str(n), 30) for n in nxt)}", style="green")
+        interrupts = item.get("interrupts") or [
+            i for t in item.get("tasks") or [] for i in t.get("interrupts") or []
+        ]
+        if interrupts:
+            text.append(" ⏸ interrupt", style="bold magenta")
+        text.append(f"  {when_text(item.get('created_at'))[11:]}", style="dim")
+        text.append(f"  {cid[:13]}", style="dim")
+        if cid == self.marked:
+            text.append("  ◆ marked", style="yellow")
+        return text
+
+    def _build_tree(self) -> None:
+        tree = self.query_one(Tree)
+        tree.clear()
+        if self.search is not None and self.only_matches:
+            # only the matches, newest first: their parent links would be broken anyway
+            for cid in self.order:
+                if cid in self.hits:
+                    tree.root.add_leaf(self._label(cid, self.checkpoints[cid]), data=cid)
+            if not self.hits:
+                tree.root.add_leaf(Text("no checkpoint matches (F: show all)", style="italic"))
+            tree.root.expand()
+            return
+        children: dict[str | None, list[str]] = {}
+        for cid in reversed(self.order):  # oldest first
+            parent = self.checkpoints[cid].get("parent_checkpoint_id")
+            if parent not in self.checkpoints:
+                parent = None
+            children.setdefault(parent, []).append(cid)
+
+        def add(node: TreeNode[Any], cid: str) -> None:
+            # a straight line of checkpoints stays flat; a fork opens branches
+            current = node
+            while True:
+                leaf = current.add(self._label(cid, self.checkpoints[cid]), data=cid, expand=True)
+                kids = children.get(cid, [])
+                if not kids:
+                    leaf.allow_expand = False
+                    return
+                if len(kids) == 1:
+                    leaf.allow_expand = False
+                    cid = kids[0]
+                    continue
+                for i, kid in enumerate(kids):
+                    branch = current.add(
+                        Text(f"⑂ branch {i + 1} from {cid[:13]}", style="yellow"),
+                        data=None,
+                        expand=True,
+                    )
+                    add(branch, kid)
+                return
+
+        for root in children.get(None, []):
+            add(tree.root, root)
+        if not self.exhausted:
+            tree.root.add_leaf(
+                Text("… older checkpoints (enter to load)", style="dim italic"), data="__more__"
+            )
+        tree.root.expand()
+
+    @on(Tree.NodeHighlighted)
+    def _highlighted(self, message: Tree.NodeHighlighted) -> None:
+        cid = message.node.data
+        if isinstance(cid, str) and cid in self.checkpoints:
+            self._show(cid)
+
+    @on(Tree.NodeSelected)
+    def _selected(self, message: Tree.NodeSelected) -> None:
+        if message.node.data == "__more__":
+            self.load(more=True)
+
+    def current(self) -> str | None:
+        """The checkpoint shown on the right: the one selected, by the user or by `select`."""
+        return self._current if self._current in self.checkpoints else None
+
+    def _show(self, cid: str) -> None:
+        self._current = cid
+        item = self.checkpoints[cid]
+        meta = item.get("metadata") or {}
+        title = Text(f"checkpoint {cid}", style="bold")
+        title.append(f"  step {meta.get('step', '?')} {meta.get('source', '')}", style="dim")
+        self.query_one("#checkpoint-title", Static).update(title)
+        self.query_one("#checkpoint-state", JsonTree).show(item.get("values"), "values")
+        self.query_one("#checkpoint-tasks", JsonTree).show(
+            {
+                "next": item.get("next"),
+                "tasks": item.get("tasks"),
+                "interrupts": item.get("interrupts"),
+                "metadata": meta,
+            },
+            "tasks",
+        )
+        other = (
+            self.marked if self.marked and self.marked != cid else item.get("parent_checkpoint_id")
+        )
+        diff = self.query_one(DiffView)
+        if other in self.checkpoints:
+            what = "the marked checkpoint" if other == self.marked else "its parent"
+            diff.show_changes(
+                f"{cid[:13]} against {what} {str(other)[:13]}",
+                json_diff(self.checkpoints[other].get("values") or {}, item.get("values") or {}),
+            )
+        else:
+            diff.show_text("The first checkpoint: no parent to compare with (mark one with m).")
+
+    # -- search ------------------------------------------------------------------------------
+
+    def _find_hits(self) -> None:
+        query = self.search
+        self.hits = set()
+        if query is None:
+            return
+        for cid, item in self.checkpoints.items():
+            try:
+                if query.matches(CheckpointSubject(item)):
+                    self.hits.add(cid)
+            except Exception:  # a hostile state: no match, never a crash
+                continue
+
+    @on(SearchBar.Changed)
+    def _search_changed(self, message: SearchBar.Changed) -> None:
+        self.search = message.query
+        self._find_hits()
+        self._rebuild_keeping_selection()
+        self._show_search_progress()
+
+    @on(SearchBar.Done)
+    def _search_done(self) -> None:
+        self.query_one(Tree).focus()
+        if self.search is not None and self.hits:
+            self._jump_match(1)
+
+    def _rebuild_keeping_selection(self) -> None:
+        current = self.current()
+        self._build_tree()
+        if current is not None:
+            self.select(current)
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    def action_back(self) -> None:
+        bar = self.query_one(SearchBar)
+        if bar.display:
+            bar.action_close()
+            return
+        self.app.pop_screen()
+
+    def action_toggle_filter(self) -> None:
+        if self.search is None:
+            self.notify(
+                "Search first (/): F then shows only the matching checkpoints.", markup=False
+            )
+            return
+        self.only_matches = not self.only_matches
+        self._rebuild_keeping_selection()
+        self._show_search_progress()
+
+    def _show_search_progress(self) -> None:
+        """Matches out of the checkpoints loaded (all of them looked at: a history is small)."""
+        n = len(self.checkpoints)
+        self.query_one(SearchBar).show_progress(len(self.hits), n, n, self.only_matches)
+
+    def action_next_match(self) -> None:
+        self._jump_match(1)
+
+    def action_prev_match(self) -> None:
+        self._jump_match(-1)
+
+    def _jump_match(self, direction: int) -> None:
+        if self.search is None:
+            self.notify("No search: press / to search.", markup=False)
+            return
+        tree = self.query_one(Tree)
+        lines = tree.last_line + 1
+        if lines <= 0:
+            return
+        start = tree.cursor_line if tree.cursor_line >= 0 else (-1 if direction > 0 else lines)
+        for step in range(1, lines + 1):
+            line = (start + direction * step) % lines
+            node = tree.get_node_at_line(line)
+            if node is not None and node.data in self.hits:
+                tree.move_cursor(node)
+                return
+        self.notify("No checkpoint matches.", markup=False, timeout=3)
+
+    def action_copy(self) -> None:
+        import orjson
+
+        from lgtui.ui.clipboard import copy
+
+        focused = self.focused
+        node = focused.copy_target() if isinstance(focused, JsonTree) else None
+        if node is not None:
+            what, text = node
+        else:
+            cid = self.current()
+            if cid is None:
+                return
+            values = self.checkpoints[cid].get("values")
+            what = f"the state of checkpoint {cid[:13]}"
+            text = orjson.dumps(
+                values, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
+            ).decode()
+        self.notify(copy(self.app, text, what, "state").message, markup=False, timeout=6)
+
+    # -- time travel -----------------------------------------------------------------------
+
+    def _assistant(self) -> str | None:
+        if not self.graph_id:
+            self.say("This thread has no graph yet: start a run on it first.")
+        return self.graph_id
+
+    def _run(self, request: RunRequest) -> None:
+        app: Any = self.app
+        while app.screen is not app.main:  # back where the run streams
+            app.pop_screen()
+        app.start_run(request)
+
+    def _follow_up(self, assistant: str, **changes: Any) -> RunRequest:
+        """A run on this thread streamed as the user streams runs: the stream modes,
+        subgraphs, config, context and breakpoints of the last run (or the form's)."""
+        app: Any = self.app
+        last: RunRequest | None = app.last_request
+        form = app.form
+        return RunRequest(
+            assistant,
+            None,
+            stream_mode=list(last.stream_mode if last else form.modes),
+            subgraphs=last.subgraphs if last else form.subgraphs,
+            thread_id=self.thread_id,
+            config=last.config if last else None,
+            context=last.context if last else None,
+            interrupt_before=last.interrupt_before if last else None,
+            interrupt_after=last.interrupt_after if last else None,
+            **changes,
+        )
+
+    def action_rerun(self) -> None:
+        cid, assistant = self.current(), self._assistant()
+        if cid and assistant:
+            self._run(self._follow_up(assistant, checkpoint_id=cid))
+
+    def action_watch(self) -> None:
+        self.app.watch_thread(self.thread_id, self.graph_id)  # type: ignore[attr-defined]
+
+    @screen_work(group="history-edit")
+    async def action_subgraphs(self) -> None:
+        """The selected checkpoint with its pending subgraphs' own state (subgraphs=true)."""
+        cid = self.current()
+        if cid is None:
+            return
+        app: Any = self.app
+        try:
+            state = await app.engine.call(app.source.get_state(self.thread_id, cid, subgraphs=True))
+        except SourceError as exc:
+            self.say(exc.message, error=True)
+            return
+        inner = {
+            str(t.get("name")): t.get("state")
+            for t in state.get("tasks") or []
+            if isinstance(t, dict) and isinstance(t.get("state"), dict)
+        }
+        tasks = self.query_one("#checkpoint-tasks", JsonTree)
+        if not inner:
+            self.say("No subgraph is pending at this checkpoint: nothing nested to show.")
+            return
+        tasks.show({"subgraph state by task": inner}, "subgraphs")
+        self.query_one("#history-tabs", TabbedContent).active = "hpane-tasks"
+
+    def action_mark(self) -> None:
+        cid = self.current()
+        if cid is None:
+            return
+        self.marked = None if self.marked == cid else cid
+        self._build_tree()
+        self._title()
+
+    def action_reload(self) -> None:
+        self.notify("Reloading the history…", markup=False, timeout=2)
+        self.load()
+
+    @screen_work(group="history-edit")
+    async def action_fork(self) -> None:
+        cid, assistant = self.current(), self._assistant()
+        if not cid or not assistant:
+            return
+        app: Any = self.app
+        try:
+            keys = await app.engine.call(app.source.state_keys(assistant))
+        except SourceError:
+            keys = None
+        result = await app.push_screen_wait(
+            EditJsonScreen(
+                f"Fork from checkpoint {cid[:13]} with edited state",
+                self.checkpoints[cid].get("values") or {},
+                context="The values are written as a new checkpoint on top of this one (POST /threads/{id}/state); the run then continues from it.",
+                ask_node=True,
+                allowed_keys=keys,
+            )
+        )
+        if result is None:
+            return
+        values, node = result
+        try:
+            answer = await app.engine.call(
+                app.source.update_state(
+                    self.thread_id, values, as_node=node or None, checkpoint_id=cid
+                )
+            )
+        except SourceError as exc:
+            self.say(f"State not updated: {exc.message}", error=True)
+            return
+        new_id = str(((answer or {}).get("checkpoint") or {}).get("checkpoint_id") or "")
+        self._run(self._follow_up(assistant, checkpoint_id=new_id or None))
+
+    @screen_work(group="history-edit")
+    async def action_resume(self) -> None:
+        assistant = self._assistant()
+        if not assistant:
+            return
+        app: Any = self.app
+        try:
+            state = await app.engine.call(app.source.get_state(self.thread_id))
+        except SourceError as exc:
+            self.say(exc.message, error=True)
+            return
+        pending = [i for t in state.get("tasks") or [] for i in t.get("interrupts") or []] or list(
+            state.get("interrupts") or []
+        )
+        if not pending:
+            self.say("Nothing to resume: the thread has no pending interrupt.")
+            return
+        several = len(pending) > 1
+        shown = "\n".join(f"{i.get('id')}: {preview(i.get('value'), 300)}" for i in pending)
+        initial: Any = {str(i.get("id")): None for i in pending} if several else ""
+        result = await app.push_screen_wait(
+            EditJsonScreen(
+                "Resume the interrupt" + ("s (one value per interrupt id)" if several else ""),
+                initial,
+                context="Pending:\n" + shown + "\nThe value you type is sent as command.resume.",
+            )
+        )
+        if result is None:
+            return
+        value, _ = result
+        self._run(self._follow_up(assistant, command={"resume": value}))
