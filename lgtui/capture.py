@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, cast
 
 import msgpack
 
@@ -73,7 +73,8 @@ def make_header(
 
 
 def _pack_event(packer: msgpack.Packer, event: StreamEvent) -> bytes:
-    return packer.pack({"k": "e", "t": event.t, "ev": event.event, "id": event.id, "d": event.raw})
+    record = {"k": "e", "t": event.t, "ev": event.event, "id": event.id, "d": event.raw}
+    return cast(bytes, packer.pack(record))
 
 
 MAX_RECORD = 255 << 20  # a record's bytes at most: what the reader (256 MiB) takes back

@@ -54,7 +54,7 @@ def layout(graph: dict[str, Any]) -> Layout:
     depth: dict[str, int] = {}
     targets = {dst for outs in edges.values() for dst, _ in outs}
     roots = [START] if START in edges else [n for n in nodes if n not in targets] or nodes[:1]
-    order = deque((r, 0, (r,)) for r in roots)
+    order: deque[tuple[str, int, tuple[str, ...]]] = deque((r, 0, (r,)) for r in roots)
     steps = 0
     while order and steps < 10_000:
         steps += 1

@@ -137,9 +137,9 @@ class EventSubject(Subject):
 
     _event: Any = None
 
-    @property  # type: ignore[override]
-    def node(self) -> str:
-        return self.session.row(self.seq)[0]
+    @property
+    def node(self) -> str:  # type: ignore[override]  # (Subject's attribute, computed here)
+        return str(self.session.row(self.seq)[0])
 
     def text(self) -> str:
         raw = self.session.events.raw_at(self.seq)
@@ -174,14 +174,16 @@ class CheckpointSubject(Subject):
 
     def __init__(self, item: dict[str, Any]) -> None:
         self.item = item
-        meta = item.get("metadata") if isinstance(item.get("metadata"), dict) else {}
+        meta: dict[str, Any] = item["metadata"] if isinstance(item.get("metadata"), dict) else {}
         self.mode = str(meta.get("source") or "")
-        writes = meta.get("writes") if isinstance(meta.get("writes"), dict) else {}
+        writes: dict[str, Any] = meta["writes"] if isinstance(meta.get("writes"), dict) else {}
         nodes = list(writes)
         nodes += [str(n) for n in item.get("next") or []]
         nodes += [str(t.get("name")) for t in item.get("tasks") or [] if isinstance(t, dict)]
         self.node = " ".join(nodes)
-        config = item.get("checkpoint") if isinstance(item.get("checkpoint"), dict) else {}
+        config: dict[str, Any] = (
+            item["checkpoint"] if isinstance(item.get("checkpoint"), dict) else {}
+        )
         self.ns = str(config.get("checkpoint_ns") or "") or "root"
 
     def text(self) -> str:
@@ -395,7 +397,7 @@ class EventSearch:
 
     @property
     def done(self) -> bool:
-        return self.scanned >= self.session.count
+        return bool(self.scanned >= self.session.count)
 
     def advance(self, budget: float = 0.015, clock: Callable[[], float] = time.perf_counter) -> int:
         """Look at more events for up to ``budget`` seconds; returns how many matched."""

@@ -13,7 +13,7 @@ import time
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -385,7 +385,7 @@ class Session:
 
         event = self.events[seq]
         ns = event.ns
-        seqs = self.state_events.get(ns, [])
+        seqs: Sequence[int] = self.state_events.get(ns, [])
         if not seqs:
             return (
                 "No whole state was recorded for this namespace (no values or checkpoint "
@@ -657,7 +657,7 @@ def _message_line(msg: dict[str, Any]) -> str:
     if chunks:
         names = [str(c.get("name")) for c in chunks if isinstance(c, dict) and c.get("name")]
         args = "".join(
-            c.get("args") for c in chunks if isinstance(c, dict) and isinstance(c.get("args"), str)
+            c["args"] for c in chunks if isinstance(c, dict) and isinstance(c.get("args"), str)
         )
         extra = f" tool_call {','.join(names)} {args}".rstrip()
     shown = safe_text(text, _SUMMARY)

@@ -21,7 +21,7 @@ import threading
 from array import array
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from typing import overload
+from typing import IO, overload
 
 import msgpack
 
@@ -66,7 +66,7 @@ class EventStore(Sequence[StreamEvent]):
         self._spilled = 0  # payloads [0, _spilled) live on disk
         self._offsets = array("q")
         self._lengths = array("I")
-        self._file = None
+        self._file: IO[bytes] | None = None
         self._size = 0
         self._lock = threading.Lock()
         self._cache: OrderedDict[int, StreamEvent] = OrderedDict()
@@ -125,7 +125,7 @@ class EventStore(Sequence[StreamEvent]):
     def __getitem__(self, index: int) -> StreamEvent: ...
     @overload
     def __getitem__(self, index: slice) -> list[StreamEvent]: ...
-    def __getitem__(self, index):
+    def __getitem__(self, index: int | slice) -> StreamEvent | list[StreamEvent]:
         if isinstance(index, slice):
             return [self[i] for i in range(*index.indices(len(self._raw)))]
         n = len(self._raw)

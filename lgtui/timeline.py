@@ -213,7 +213,7 @@ class Timeline:
         if not isinstance(data, dict):
             return False
         run_id = str(data.get("run_id") or "")
-        meta = data.get("metadata") if isinstance(data.get("metadata"), dict) else {}
+        meta: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
         if data.get("event") == "on_chat_model_start":
             node = str(meta.get("langgraph_node") or "")
             self._llm[run_id] = _LLMCall(node, event.ns, seq, event.t)
@@ -221,8 +221,10 @@ class Timeline:
         call = self._llm.get(run_id)
         if data.get("event") == "on_chat_model_end" and call is not None and call.end_seq is None:
             call.end_seq, call.end_t = seq, event.t
-            inner = data.get("data") if isinstance(data.get("data"), dict) else {}
-            output = inner.get("output") if isinstance(inner.get("output"), dict) else {}
+            inner: dict[str, Any] = data["data"] if isinstance(data.get("data"), dict) else {}
+            output: dict[str, Any] = (
+                inner["output"] if isinstance(inner.get("output"), dict) else {}
+            )
             if isinstance(output.get("usage_metadata"), dict):
                 call.usage = output["usage_metadata"]
             return True
@@ -241,7 +243,7 @@ class Timeline:
         if not session.count:
             return 0.0
         seq = session.count - 1 if as_of is None else min(as_of, session.count - 1)
-        return session.events.t_at(seq)
+        return float(session.events.t_at(seq))
 
     def steps(self, as_of: int | None = None) -> tuple[int, int]:
         """(super-steps of the root graph, super-steps inside subgraphs)."""

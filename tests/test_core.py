@@ -36,7 +36,7 @@ def test_core_never_imports_textual(graphs_dir):
         "import lgtui.events, lgtui.session, lgtui.engine, lgtui.preview, lgtui.cli\n"
         "import lgtui.sources.remote, lgtui.sources.embedded, lgtui.sources.loader\n"
         "import lgtui.store, lgtui.query, lgtui.timeline, lgtui.rundiff, lgtui.config\n"
-        "import lgtui.graph_draw\n"
+        "import lgtui.graph_layout\n"
         "from lgtui.cli import main\n"
         f"main(['stream', {str(graphs_dir)!r}, '-a', 'agent', '-i', '{{\"topic\": \"x\"}}'])"
     )
@@ -276,7 +276,7 @@ def _box_at(lines: list[str], name: str) -> tuple[int, int, int]:
 
 
 def test_graph_drawing_boxes_edges_and_loops():
-    from lgtui.graph_draw import draw_graph
+    from lgtui.ui.graph_draw import draw_graph
 
     text = draw_graph(AGENT, running={"tools"}, finished={"model"})
     lines = text.plain.splitlines()
@@ -297,7 +297,7 @@ def test_graph_drawing_boxes_edges_and_loops():
 
 
 def test_graph_drawing_of_odd_graphs():
-    from lgtui.graph_draw import draw_graph
+    from lgtui.ui.graph_draw import draw_graph
 
     hostile = _graph(
         ["__start__", "[bold]x[/bold]", "\x1b[31mred", "宽字符", "__end__", "island"],

@@ -11,10 +11,13 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lgtui.errors import EXIT_OK, EXIT_RUN_ERROR, EXIT_UNREACHABLE, EXIT_USAGE, LgtuiError
 from lgtui.terminal import err
+
+if TYPE_CHECKING:  # (imported when a command runs: `lgtui --help` stays light)
+    from lgtui.sources.base import RunRequest, Source, ThreadSource
 
 __all__ = ["EXIT_OK", "EXIT_RUN_ERROR", "EXIT_UNREACHABLE", "EXIT_USAGE"]
 
@@ -81,7 +84,7 @@ def api_key_from(args: argparse.Namespace) -> str | None:
     if given == "-":
         return _read_key_from_stdin()
     if given:
-        return given
+        return str(given)
     path = getattr(args, "api_key_file", None)
     if path:
         try:
@@ -143,8 +146,8 @@ def make_source(
     args: argparse.Namespace | None = None,
     *,
     on_log: Any = None,
-):
-    """A remote source for a URL, an embedded one for a path."""
+) -> ThreadSource:
+    """A remote source for a URL, an embedded one for a path (both keep threads)."""
     store = getattr(args, "store", None)
     if is_url(target):
         for flag, value in (("--checkpointer", checkpointer), ("--store", store)):
@@ -312,7 +315,9 @@ def thread_arg(value: str) -> str | None:
     return None if value.lower() in ("none", "stateless", "") else value
 
 
-def build_request(args: argparse.Namespace, assistant: str, *, default_input: Any = None):
+def build_request(
+    args: argparse.Namespace, assistant: str, *, default_input: Any = None
+) -> RunRequest:
     from lgtui.sources.base import RunRequest
 
     command = parse_json_arg(args.command, "--command") if args.command else None
@@ -354,7 +359,9 @@ def nodes_arg(value: str | None) -> list[str] | None:
     return nodes or None
 
 
-async def check_checkpoint(source, thread: str | None, checkpoint: str | None) -> None:
+async def check_checkpoint(
+    source: ThreadSource, thread: str | None, checkpoint: str | None
+) -> None:
     """A checkpoint given with --checkpoint must exist in the thread (a server answers an
     unknown one with an empty state, and would run from scratch)."""
     if not checkpoint:
@@ -373,7 +380,7 @@ async def check_checkpoint(source, thread: str | None, checkpoint: str | None) -
         raise CLIError(f"checkpoint {checkpoint} is not in thread {thread}")
 
 
-async def pick_assistant(source, wanted: str | None) -> str:
+async def pick_assistant(source: Source, wanted: str | None) -> str:
     """``wanted`` as given, or the only assistant there is; else a usage error naming them."""
     if wanted:
         return wanted

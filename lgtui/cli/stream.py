@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from lgtui.cli.common import (
     EXIT_OK,
@@ -27,6 +27,9 @@ from lgtui.cli.common import (
 )
 from lgtui.errors import LgtuiError
 from lgtui.terminal import err
+
+if TYPE_CHECKING:
+    from lgtui.sources.base import RunHandle
 
 
 def add_parser(sub: Any) -> None:
@@ -56,7 +59,7 @@ class _LinkReporter:
     """Says on stderr when the stream stalls or the connection is being rebuilt, and when
     it is back: a headless user would otherwise see nothing but silence."""
 
-    def __init__(self, handle) -> None:
+    def __init__(self, handle: RunHandle) -> None:
         self.handle = handle
         self.shown = ""
         self.cut = 0
@@ -89,7 +92,7 @@ class _LinkReporter:
             self.check()
 
 
-async def _stream(args: argparse.Namespace, out) -> int:
+async def _stream(args: argparse.Namespace, out: BinaryIO) -> int:
     import asyncio
     import time
 

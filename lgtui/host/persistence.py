@@ -155,9 +155,9 @@ async def open_checkpointer(
 
     conn = await aiosqlite.connect(str(path))
     stack.push_async_callback(conn.close)
-    saver = AsyncSqliteSaver(conn)
-    await saver.setup()
-    return saver
+    sqlite_saver = AsyncSqliteSaver(conn)
+    await sqlite_saver.setup()
+    return sqlite_saver
 
 
 async def _pg_connect(url: str, stack: AsyncExitStack) -> Any:
@@ -227,7 +227,7 @@ def embeddings(index: dict[str, Any]) -> Any:
             raise LoadError(f"store.index.embed {embed}: not callable")
         return ensure_embeddings(fn)
     try:
-        from langchain.embeddings import init_embeddings  # type: ignore[import-not-found]
+        from langchain.embeddings import init_embeddings
     except ImportError:
         raise LoadError(
             f"store.index.embed {embed!r}: provider:model embeddings need the langchain "

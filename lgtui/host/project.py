@@ -416,8 +416,8 @@ def _load_bare(spec: GraphSpec, cache: dict[str, Any]) -> Project:
     graphs: dict[str, Graph] = {}
     if spec.attr is not None:
         if not hasattr(module, spec.attr):
-            found = ", ".join(_exported(module)) or "none"
-            raise LoadError(f"{spec.path}: no graph named {spec.attr!r}; graphs found: {found}")
+            names = ", ".join(_exported(module)) or "none"
+            raise LoadError(f"{spec.path}: no graph named {spec.attr!r}; graphs found: {names}")
         graph = _graph_value(
             getattr(module, spec.attr), f"{spec.path}:{spec.attr}", refuse_own_persistence=False
         )

@@ -106,7 +106,7 @@ class Engine:
         """The graph id an assistant id, graph id or name stands for."""
         from lgtui.sources.base import resolve_assistant
 
-        return resolve_assistant(list(self.assistants.values()), wanted)["graph_id"]
+        return str(resolve_assistant(list(self.assistants.values()), wanted)["graph_id"])
 
     # -- getting a graph ----------------------------------------------------------------
 
@@ -439,7 +439,7 @@ async def _called(
         name: runtime if kind == "runtime" else factory_config
         for kind, name in zip(entry.factory_args or (), entry.factory_names, strict=False)
     }
-    token = var_child_runnable_config.set(factory_config)
+    token = var_child_runnable_config.set(factory_config)  # type: ignore[arg-type]
     try:
         try:
             value = entry.value(**kwargs)

@@ -79,7 +79,7 @@ class Threads:
             )
             meta = dict(latest.metadata or {}) if latest else {}
             ts = latest.checkpoint.get("ts") if latest else None
-            graph_id = meta.get("graph_id") if meta.get("graph_id") in graphs else graphs[0]
+            graph_id = str(meta["graph_id"]) if meta.get("graph_id") in graphs else graphs[0]
             pending = {w[1] for w in (latest.pending_writes or [])} if latest else set()
             status = (
                 "interrupted"
@@ -144,7 +144,7 @@ class Threads:
         graph_id = (thread.get("metadata") or {}).get("graph_id")
         if graph_id not in self.engine.project.graphs:
             raise HTTPStatusError(409, f"Thread {thread_id} has not run a graph yet", "GET", path)
-        return graph_id
+        return str(graph_id)
 
     def _config(self, thread_id: str, **configurable: Any) -> dict[str, Any]:
         thread = self.threads[thread_id]

@@ -12,7 +12,7 @@ import re
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from lgtui.errors import EXIT_UNREACHABLE, EXIT_USAGE, LgtuiError
 from lgtui.events import DEFAULT_STREAM_MODES, StreamEvent
@@ -144,20 +144,65 @@ class RunHandle:
 
 
 class Source(Protocol):
+    """What every source offers: its assistants and their graphs, and runs -- started,
+    streamed, cancelled.  `remote.RemoteSource` (a LangGraph API server) and
+    `embedded.EmbeddedSource` (the user's project in an engine host) are the two."""
+
     kind: str  # "remote" | "embedded"
     target: str  # URL or path, for display and captures
 
     async def list_assistants(self) -> list[dict[str, Any]]: ...
 
-    async def create_thread(self) -> dict[str, Any]: ...
-
-    async def get_thread(self, thread_id: str) -> dict[str, Any]: ...
+    async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]: ...
 
     def stream_run(self, request: RunRequest, handle: RunHandle) -> AsyncIterator[StreamEvent]: ...
 
     async def cancel_run(self, thread_id: str | None, run_id: str) -> None: ...
 
     async def aclose(self) -> None: ...
+
+
+@runtime_checkable
+class ThreadSource(Source, Protocol):
+    """A source that keeps threads: their list, state and checkpoint history, and time
+    travel (a state update forks a thread).  Screens that need it ask for it
+    (``isinstance(source, ThreadSource)``) and say so when a source lacks it."""
+
+    async def create_thread(self) -> dict[str, Any]: ...
+
+    async def get_thread(self, thread_id: str) -> dict[str, Any]: ...
+
+    async def search_threads(
+        self,
+        *,
+        limit: int = 50,
+        offset: int = 0,
+        status: str | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> list[dict[str, Any]]: ...
+
+    async def get_state(
+        self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
+    ) -> dict[str, Any]: ...
+
+    async def get_history(
+        self, thread_id: str, *, limit: int = 100, before: str | None = None
+    ) -> list[dict[str, Any]]: ...
+
+    async def update_state(
+        self,
+        thread_id: str,
+        values: Any,
+        *,
+        as_node: str | None = None,
+        checkpoint_id: str | None = None,
+    ) -> dict[str, Any]: ...
+
+    async def copy_thread(self, thread_id: str) -> dict[str, Any]: ...
+
+    async def delete_thread(self, thread_id: str) -> None: ...
+
+    async def state_keys(self, assistant: str) -> list[str] | None: ...
 
 
 def resolve_assistant(assistants: list[dict[str, Any]], wanted: str) -> dict[str, Any]:

@@ -29,7 +29,7 @@ import time
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from lgtui.events import StreamEvent
 from lgtui.host import wire
@@ -401,10 +401,10 @@ class EmbeddedSource:
         return list(self.info.get("assistants") or [])
 
     async def create_thread(self, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
-        return await self._call("create_thread", metadata=metadata)
+        return cast("dict[str, Any]", await self._call("create_thread", metadata=metadata))
 
     async def get_thread(self, thread_id: str) -> dict[str, Any]:
-        return await self._call("get_thread", thread_id=thread_id)
+        return cast("dict[str, Any]", await self._call("get_thread", thread_id=thread_id))
 
     async def search_threads(
         self,
@@ -414,20 +414,29 @@ class EmbeddedSource:
         status: str | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        return await self._call(
-            "search_threads", limit=limit, offset=offset, status=status, metadata=metadata
+        return cast(
+            "list[dict[str, Any]]",
+            await self._call(
+                "search_threads", limit=limit, offset=offset, status=status, metadata=metadata
+            ),
         )
 
     async def get_history(
         self, thread_id: str, *, limit: int = 100, before: str | None = None
     ) -> list[dict[str, Any]]:
-        return await self._call("history", thread_id=thread_id, limit=limit, before=before)
+        return cast(
+            "list[dict[str, Any]]",
+            await self._call("history", thread_id=thread_id, limit=limit, before=before),
+        )
 
     async def get_state(
         self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
     ) -> dict[str, Any]:
-        return await self._call(
-            "state", thread_id=thread_id, checkpoint_id=checkpoint_id, subgraphs=subgraphs
+        return cast(
+            "dict[str, Any]",
+            await self._call(
+                "state", thread_id=thread_id, checkpoint_id=checkpoint_id, subgraphs=subgraphs
+            ),
         )
 
     async def update_state(
@@ -438,25 +447,28 @@ class EmbeddedSource:
         as_node: str | None = None,
         checkpoint_id: str | None = None,
     ) -> dict[str, Any]:
-        return await self._call(
-            "update_state",
-            thread_id=thread_id,
-            values=values,
-            as_node=as_node,
-            checkpoint_id=checkpoint_id,
+        return cast(
+            "dict[str, Any]",
+            await self._call(
+                "update_state",
+                thread_id=thread_id,
+                values=values,
+                as_node=as_node,
+                checkpoint_id=checkpoint_id,
+            ),
         )
 
     async def delete_thread(self, thread_id: str) -> None:
         await self._call("delete_thread", thread_id=thread_id)
 
     async def copy_thread(self, thread_id: str) -> dict[str, Any]:
-        return await self._call("copy_thread", thread_id=thread_id)
+        return cast("dict[str, Any]", await self._call("copy_thread", thread_id=thread_id))
 
     async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]:
-        return await self._call("graph", assistant=assistant, xray=xray)
+        return cast("dict[str, Any]", await self._call("graph", assistant=assistant, xray=xray))
 
     async def state_keys(self, assistant: str) -> list[str] | None:
-        return await self._call("state_keys", assistant=assistant)
+        return cast("list[str] | None", await self._call("state_keys", assistant=assistant))
 
     async def cancel_run(self, thread_id: str | None, run_id: str) -> None:
         host = self._host

@@ -6,7 +6,7 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import orjson
@@ -21,6 +21,7 @@ from lgtui.sources.base import (
     RunRequest,
     SourceError,
 )
+from lgtui.sources.rejoin import StreamPosition, backoff
 from lgtui.sources.sse import BodyError, read_capped, read_events
 
 DEFAULT_URL = "http://127.0.0.1:2024"
@@ -57,75 +58,10 @@ async def _error_detail(response: httpx.Response) -> str:
     return _detail_of(body, more, response.reason_phrase)
 
 
-# Reconnecting after a drop: waits of 0.1 s doubling up to 5 s, for as long as
-# RemoteSource.reconnect_for seconds go by without one event getting through.
-REJOIN_FIRST_DELAY = 0.1
-REJOIN_MAX_DELAY = 5.0
-
-
-def backoff(attempt: int) -> float:
-    """Seconds to wait before reconnect ``attempt`` (0-based)."""
-    return min(REJOIN_MAX_DELAY, REJOIN_FIRST_DELAY * 2 ** min(attempt, 16))
-
-
 class _Dropped(Exception):
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
         self.reason = reason
-
-
-class _Stream:
-    """Where a stream stands across rejoins.
-
-    The server may give several consecutive events the same SSE id (langgraph-api's
-    in-memory runtime stamps ``{ms}-0``), and answers Last-Event-ID with the events *after*
-    it: rejoining from the last id could skip the rest of its group.  So a rejoin asks from
-    the id before it (``prev_id``) and drops what it already delivered: older ids, and the
-    events of ``last_id``'s group it already has.  The server also sends again, live, the
-    events put between its subscribing and its replaying (a race the inmem runtime has
-    under load): those come with ids the replay already passed, and are dropped the same
-    way.  Within a group an event is known by its data: after a rejoin, an event identical
-    to one already delivered with the same id is taken for a repeat (the price of ids
-    that do not tell a millisecond's events apart).
-    """
-
-    def __init__(self) -> None:
-        self.seq = 0
-        self.last_id: str | None = None
-        self.prev_id: str | None = None
-        self.rejoining = False  # a rejoin happened: repeats are possible from now on
-        self.start = time.monotonic()
-        self.rejoins = 0
-        self._group: set[int] = set()  # hashes of the data delivered with id == last_id
-
-    def rejoin_from(self) -> str:
-        self.rejoining = True
-        return self.prev_id or "0-0"
-
-    def seen(self, sse_id: str | None, data: str = "") -> bool:
-        """True when a rejoin replays an event that was already delivered."""
-        if not self.rejoining or sse_id is None or self.last_id is None:
-            return False
-        key, last = _id_key(sse_id), _id_key(self.last_id)
-        if key < last:
-            return True
-        return key == last and hash(data) in self._group
-
-    def delivered(self, sse_id: str | None, data: str = "") -> None:
-        if sse_id is None:
-            return
-        if sse_id != self.last_id:
-            self.prev_id, self.last_id = self.last_id, sse_id
-            self._group = set()
-        self._group.add(hash(data))
-
-
-def _id_key(sse_id: str) -> tuple[int, ...]:
-    """``"1795463039979-3"`` -> ``(1795463039979, 3)``: ids compare in stream order."""
-    try:
-        return tuple(int(p) for p in sse_id.split("-"))
-    except ValueError:
-        return (0,)
 
 
 class RunLost(ConnectError):
@@ -234,13 +170,15 @@ class RemoteSource:
         return out
 
     async def create_thread(self) -> dict[str, Any]:
-        return await self._request("POST", "/threads", json={})
+        return cast("dict[str, Any]", await self._request("POST", "/threads", json={}))
 
     async def get_thread(self, thread_id: str) -> dict[str, Any]:
-        return await self._request("GET", f"/threads/{thread_id}")
+        return cast("dict[str, Any]", await self._request("GET", f"/threads/{thread_id}"))
 
     async def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]:
-        return await self._request("GET", f"/threads/{thread_id}/runs/{run_id}")
+        return cast(
+            "dict[str, Any]", await self._request("GET", f"/threads/{thread_id}/runs/{run_id}")
+        )
 
     async def cancel_run(self, thread_id: str | None, run_id: str) -> None:
         if thread_id:
@@ -287,7 +225,10 @@ class RemoteSource:
         self, thread_id: str, checkpoint_id: str | None = None, *, subgraphs: bool = False
     ) -> dict[str, Any]:
         path = f"/threads/{thread_id}/state" + (f"/{checkpoint_id}" if checkpoint_id else "")
-        return await self._request("GET", path, params={"subgraphs": "true"} if subgraphs else None)
+        return cast(
+            "dict[str, Any]",
+            await self._request("GET", path, params={"subgraphs": "true"} if subgraphs else None),
+        )
 
     async def update_state(
         self,
@@ -302,18 +243,25 @@ class RemoteSource:
             body["as_node"] = as_node
         if checkpoint_id:
             body["checkpoint_id"] = checkpoint_id
-        return await self._request("POST", f"/threads/{thread_id}/state", json=body)
+        return cast(
+            "dict[str, Any]", await self._request("POST", f"/threads/{thread_id}/state", json=body)
+        )
 
     async def delete_thread(self, thread_id: str) -> None:
         await self._request("DELETE", f"/threads/{thread_id}")
 
     async def copy_thread(self, thread_id: str) -> dict[str, Any]:
-        return await self._request("POST", f"/threads/{thread_id}/copy")
+        return cast("dict[str, Any]", await self._request("POST", f"/threads/{thread_id}/copy"))
 
     async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]:
         assistant_id = await self._assistant_id(assistant)
-        return await self._request(
-            "GET", f"/assistants/{assistant_id}/graph", params={"xray": "true"} if xray else None
+        return cast(
+            "dict[str, Any]",
+            await self._request(
+                "GET",
+                f"/assistants/{assistant_id}/graph",
+                params={"xray": "true"} if xray else None,
+            ),
         )
 
     async def state_keys(self, assistant: str) -> list[str] | None:
@@ -386,7 +334,7 @@ class RemoteSource:
         body = self._body(request, stateful=thread_id is not None)
         if new_thread:
             body["if_not_exists"] = "create"
-        stream = _Stream()
+        stream = StreamPosition()
         try:
             async for event in self._events("POST", path, stream, handle, json=body):
                 yield event
@@ -419,7 +367,7 @@ class RemoteSource:
     async def _watch(self, thread_id: str, handle: RunHandle) -> AsyncIterator[StreamEvent]:
         """Follow a thread; a dropped watch is taken up again (backing off while the server
         is away), and what was sent meanwhile is not replayed: the status bar says so."""
-        stream = _Stream()
+        stream = StreamPosition()
         path = f"/threads/{thread_id}/stream"
         attempt, since, reason = 0, time.monotonic(), ""
         while True:
@@ -451,7 +399,7 @@ class RemoteSource:
             attempt += 1
 
     async def _rejoin(
-        self, thread_id: str, stream: _Stream, handle: RunHandle, reason: str
+        self, thread_id: str, stream: StreamPosition, handle: RunHandle, reason: str
     ) -> AsyncIterator[StreamEvent]:
         """Rejoin a dropped run with Last-Event-ID until it ends, backing off while the
         server is away; give up after ``reconnect_for`` seconds without progress."""
@@ -504,7 +452,7 @@ class RemoteSource:
         self,
         method: str,
         path: str,
-        stream: _Stream,
+        stream: StreamPosition,
         handle: RunHandle,
         rejoin: bool = False,
         **kwargs: Any,

@@ -47,7 +47,8 @@ def _default(obj: Any) -> Any:
     if isinstance(obj, timedelta):
         return obj.total_seconds()
     if isinstance(obj, Decimal):
-        return float(obj) if not obj.is_finite() or obj.as_tuple().exponent < 0 else int(obj)
+        exponent = obj.as_tuple().exponent  # "n", "N", "F" for NaN, sNaN, infinity
+        return float(obj) if not obj.is_finite() or int(exponent) < 0 else int(obj)
     if isinstance(obj, uuid.UUID | PurePath):
         return str(obj)
     if isinstance(obj, re.Pattern):

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Coroutine
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from textual.css.query import NoMatches
 
+if TYPE_CHECKING:
+    from textual.worker import Worker
+
 F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 def _gone(screen: Any) -> bool:
@@ -39,12 +44,16 @@ def while_shown(method: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def screen_work(*, exclusive: bool = False, group: str = "default") -> Callable[[F], F]:
+def screen_work(
+    *, exclusive: bool = False, group: str = "default"
+) -> Callable[[Callable[P, Coroutine[Any, Any, R]]], Callable[P, Worker[R | None]]]:
     """``@work`` for a screen's async worker that may finish after the screen was closed:
     what it would have shown has nowhere to go, and that is not an error."""
     from textual import work
 
-    def decorate(method: F) -> F:
+    def decorate(
+        method: Callable[P, Coroutine[Any, Any, R]],
+    ) -> Callable[P, Worker[R | None]]:
         @functools.wraps(method)
         async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
             try:
@@ -54,6 +63,6 @@ def screen_work(*, exclusive: bool = False, group: str = "default") -> Callable[
                     raise
                 return None
 
-        return work(exclusive=exclusive, group=group)(wrapper)  # type: ignore[return-value]
+        return work(exclusive=exclusive, group=group)(wrapper)  # type: ignore[return-value,no-any-return]
 
     return decorate

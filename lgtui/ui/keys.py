@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -35,14 +35,14 @@ def binding_id(scope: str, action: str) -> str:
     return f"{scope}." + ".".join(parts)
 
 
-def keyed(scope: str, bindings: Iterable[Binding]) -> list[Binding]:
+def keyed(scope: str, bindings: Iterable[Binding]) -> list[BindingType]:
     """``bindings`` with their ids set (an id given explicitly is kept)."""
     return [b if b.id else dataclasses.replace(b, id=binding_id(scope, b.action)) for b in bindings]
 
 
 def vim_keys(
     scope: str, down: str = "cursor_down", up: str = "cursor_up", first: str = "", last: str = ""
-) -> list[Binding]:
+) -> list[BindingType]:
     """j k g G for a list, tree or table, bound to the widget's own cursor actions."""
     return keyed(
         scope,

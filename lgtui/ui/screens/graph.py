@@ -11,12 +11,12 @@ from textual.containers import ScrollableContainer
 from textual.screen import Screen
 from textual.widgets import Static
 
-from lgtui.graph_draw import draw_graph
 from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
 from lgtui.session import Session
 from lgtui.sources.base import SourceError
 from lgtui.timeline import child_ns, inside
+from lgtui.ui.graph_draw import draw_graph
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.footer import KeyFooter
@@ -134,7 +134,9 @@ def render_graph(
     if drawing is None:
         text = render_list(graph, running, finished, last)
         if not as_list:
-            text = Text("(too big to draw: listed instead)\n\n", style="dim italic") + text
+            banner = Text("(too big to draw: listed instead)\n\n", style="dim italic")
+            banner.append_text(text)
+            text = banner
         return text
     drawing.append("\n\n" + LEGEND, style="dim italic")
     return drawing

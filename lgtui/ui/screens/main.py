@@ -159,7 +159,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     def attach(self, session: Session) -> None:
         self.session = session
-        self._version: Any = None
+        self._version = None
         self._counts.clear()
         self._ns_count = 1
         self._ns_choice = None
@@ -409,9 +409,10 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         search = self.search
         assert search is not None
         for _ in range(100_000):  # bounded: a tab far sparser than the matches gives up
-            seq = search.next_after(seq) if direction > 0 else search.prev_before(seq)
-            if seq is None:
+            found = search.next_after(seq) if direction > 0 else search.prev_before(seq)
+            if found is None:
                 return None
+            seq = found
             if lst.row_of(seq) is not None or (lst.tab == "all" and lst.ns_filter is None):
                 return seq
         return None

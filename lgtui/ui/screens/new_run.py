@@ -115,7 +115,7 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
                 label.append(f"  {safe_text(name, 40)}", style="dim")
             options.append((label, graph_id))
         values = [v for _, v in options]
-        initial = (
+        initial: Any = (
             self.form.assistant
             if self.form.assistant in values
             else (values[0] if values else Select.BLANK)

@@ -326,7 +326,7 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         self._carry = 0.0
         self.query_one(TimelineBar).show(self)
 
-    def _jump(self, seqs: list[int], direction: int, what: str) -> None:
+    def _jump(self, seqs: Sequence[int], direction: int, what: str) -> None:
         self.playing = False
         if direction > 0:
             i = bisect_right(seqs, self.cursor)
@@ -347,7 +347,7 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         session = self.session
         if session is None:
             return
-        seqs = session.checkpoint_seqs or session.state_events.get((), [])
+        seqs: Sequence[int] = session.checkpoint_seqs or session.state_events.get((), [])
         self._jump(seqs, direction, "checkpoint" if session.checkpoint_seqs else "values event")
 
     def action_stop(self, direction: int) -> None:

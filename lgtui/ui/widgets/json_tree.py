@@ -145,7 +145,7 @@ Everything is shown literally: markup and escape codes in values are text.
         elif isinstance(data, str) and len(data) > LABEL_STRING:
             from lgtui.ui.screens.value import ValueScreen
 
-            self.app.push_screen(ValueScreen(data, title=str(node.label.plain)[:60]))
+            self.app.push_screen(ValueScreen(data, title=str(node.label)[:60]))
             event.stop()
 
     def copy_target(self) -> tuple[str, str] | None:
@@ -153,7 +153,7 @@ Everything is shown literally: markup and escape codes in values are text.
         node = self.cursor_node
         if node is None:
             return None
-        label = node.label.plain.split(":", 1)[0][:40] or "value"
+        label = str(node.label).split(":", 1)[0][:40] or "value"
         return f"the JSON node {label!r}", self.selected_json()
 
     def selected_json(self) -> str:

@@ -75,7 +75,7 @@ class StatusBar(Static):
             elif stalled := link.stalled_for():
                 text.append(" stalled ", STATUS_STYLES["stalled"])
                 text.append(f" no data from the server for {stalled:.0f}s", "yellow")
-        if link is not None and getattr(link, "cut_events", 0):
+        if link is not None and getattr(link, "cut_events", None):
             text.append(f" ✂ {link.cut_events} over 128 MiB dropped ", "bold yellow")
         text.append("  ")
         text.append(safe_text(session.assistant or "-", 40), "bold")

@@ -19,10 +19,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
 
 from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
+from lgtui.ui.text import Text
 
 GAP = 3  # columns between two boxes of a layer
 LABEL_MAX = 40  # cells of a node's name shown in its box
@@ -257,21 +257,21 @@ def draw_graph(
             canvas.mark((high + low) // 2, lane, "▲", COND_STYLE if cond else EDGE_STYLE)
 
     exits = {a for a, _, _ in segments} | {s for s, _, _ in back}
-    for n in nodes.values():
-        top = layer_top[n.layer]
-        if n.dummy:
-            canvas.vline(n.center, top, top + 2, n.cond, up=True, down=True)
+    for box in nodes.values():
+        top = layer_top[box.layer]
+        if box.dummy:
+            canvas.vline(box.center, top, top + 2, box.cond, up=True, down=True)
             continue
         status = (
             "running"
-            if n.id in running
+            if box.id in running
             else "last"
-            if n.id == last
+            if box.id == last
             else "done"
-            if n.id in finished
+            if box.id in finished
             else "todo"
         )
-        canvas.box(n, top, status, n.id in exits)
+        canvas.box(box, top, status, box.id in exits)
     return canvas.text()
 
 
@@ -345,8 +345,8 @@ def _place(
                 want.append(round(sum(near) / len(near)) - node.width // 2 if near else node.x)
             _pack(layers[i], nodes, want)
     low = min(n.x for n in nodes.values())
-    for n in nodes.values():
-        n.x -= low
+    for placed in nodes.values():
+        placed.x -= low
 
 
 def _pack(layer: list[str], nodes: dict[str, _Node], want: list[int]) -> None:
@@ -372,7 +372,7 @@ def _pack(layer: list[str], nodes: dict[str, _Node], want: list[int]) -> None:
 class _Canvas:
     def __init__(self, height: int, width: int) -> None:
         self.height, self.width = height, width
-        self.lines: dict[tuple[int, int], list] = {}  # (row, col) -> [bits, all dashed]
+        self.lines: dict[tuple[int, int], list[Any]] = {}  # (row, col) -> [bits, all dashed]
         self.cells: dict[tuple[int, int], tuple[str, str]] = {}  # fixed glyphs: boxes, arrows
 
     def bits(self, row: int, col: int, bits: int, cond: bool) -> None:
@@ -406,7 +406,7 @@ class _Canvas:
         style, mark = STATUS_STYLE[status]
         terminal = _is_terminal(node.id)
         kind = "round" if terminal else "heavy" if status in ("running", "last") else "light"
-        tl, t, tr, side, bl, b, br, exit_glyph = BORDERS[kind]
+        tl, t, tr, side, bl, b, br, exit_glyph = tuple(BORDERS[kind])
         border = "dim" if terminal else (style or "bright_black")
         x, w = node.x, node.width
         self.cells[(top, x)] = (tl, border)
