@@ -110,6 +110,7 @@ async def test_fork_with_edited_state_then_run(source_factory):
         # the checkpoint before generate_joke ran
         target = checkpoint_before(screen, ["generate_joke"])
         screen.select(target)
+        await wait_for(pilot, lambda: screen.current() == target and shown(screen))
         before = len(screen.checkpoints)
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, EditJsonScreen))
@@ -138,6 +139,7 @@ async def test_rerun_from_a_checkpoint_makes_a_branch(source_factory):
         screen = await history_shown(pilot, app)
         target = checkpoint_before(screen, ["refine_topic"])
         screen.select(target)
+        await wait_for(pilot, lambda: screen.current() == target and shown(screen))
         await pilot.press("r")
         await wait_for(pilot, lambda: app.screen is app.main and done(app)())
         assert app.session.status == "success"
@@ -505,6 +507,7 @@ async def test_subgraph_state_of_a_pending_subgraph(source_factory):
         screen = await history_shown(pilot, app)
         newest = screen.order[0]
         screen.select(newest)
+        await wait_for(pilot, lambda: screen.current() == newest and shown(screen))
         await pilot.press("s")
         await wait_for_text(pilot, "subgraph state by task", "editor")
         tree = app.screen.query_one("#checkpoint-tasks")
@@ -580,7 +583,9 @@ async def test_rerun_fork_and_resume_stream_as_the_last_run_did(graphs_dir):
         first = app.session
         await pilot.press("h")
         screen = await history_shown(pilot, app)
-        screen.select(screen.order[-1])
+        oldest = screen.order[-1]
+        screen.select(oldest)
+        await wait_for(pilot, lambda: screen.current() == oldest and shown(screen))
         await pilot.press("r")
         await wait_for(pilot, lambda: app.session is not first and done(app)())
         again = app.last_request

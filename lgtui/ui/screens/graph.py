@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
@@ -17,6 +16,7 @@ from lgtui.session import Session
 from lgtui.sources.base import SourceError
 from lgtui.timeline import child_ns, inside
 from lgtui.ui.graph_draw import draw_graph
+from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.footer import KeyFooter
@@ -190,7 +190,7 @@ for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow 
         self.redraw()
         self.query_one("#graph-scroll").focus()
 
-    @work(exclusive=True)
+    @screen_work(exclusive=True)
     async def fetch(self) -> None:
         app: Any = self.app
         try:
@@ -208,6 +208,7 @@ for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow 
     _activity: Any = (set(), set(), None)
     _picture: Any = None  # what is on screen
 
+    @while_shown
     def redraw(self) -> None:
         if self.graph is None:
             return

@@ -95,6 +95,7 @@ between matches, **F** shows only them; **c** copies the state.
         self.thread_id = thread_id
         self.wanted = checkpoint  # select this checkpoint once loaded
         self._current: str | None = None
+        self._moving_to: str | None = None  # select() is moving the cursor there
         self.graph_id = graph_id
         self.checkpoints: dict[str, dict[str, Any]] = {}
         self.order: list[str] = []  # newest first, as the server pages them
@@ -205,8 +206,17 @@ between matches, **F** shows only them; **c** copies the state.
         node = find(tree.root)
         if node is not None:
             self._show(cid)
-            # the tree lays its new lines out on the next refresh: move the cursor then
-            self.call_after_refresh(tree.move_cursor, node)
+            # the tree lays its new lines out on the next refresh: move the cursor then;
+            # until it is there, a highlight still on its way is of an older cursor
+            self._moving_to = cid
+
+            def move() -> None:
+                already = tree.cursor_node is node  # (then no highlight comes)
+                tree.move_cursor(node)
+                if already or tree.cursor_node is not node:  # (or the node went away)
+                    self._moving_to = None
+
+            self.call_after_refresh(move)
 
     def _label(self, cid: str, item: dict[str, Any]) -> Text:
         meta = item.get("metadata") or {}
@@ -284,6 +294,10 @@ between matches, **F** shows only them; **c** copies the state.
     @on(Tree.NodeHighlighted)
     def _highlighted(self, message: Tree.NodeHighlighted) -> None:
         cid = message.node.data
+        if self._moving_to is not None:
+            if cid != self._moving_to:
+                return  # an older cursor's, queued before select() moved it
+            self._moving_to = None
         if isinstance(cid, str) and cid in self.checkpoints:
             self._show(cid)
 
