@@ -17,7 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lgtui.session import Message, Session, state_of
+from lgtui.messages import Message
+from lgtui.session import Session, state_of
 
 
 @dataclass
@@ -29,7 +30,7 @@ class Conversation:
 
 def message_from_state(item: Any, index: int, seq: int) -> Message | None:
     """A message of the state (a LangChain message dump or a ``{"role", "content"}`` dict)."""
-    from lgtui.session import _role
+    from lgtui.messages import role_of as _role
 
     if isinstance(item, str):
         item = {"type": "human", "content": item}

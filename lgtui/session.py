@@ -14,11 +14,13 @@ from array import array
 from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from lgtui.events import StreamEvent, ns_node
+from lgtui.messages import Message, role_of
 from lgtui.preview import preview, safe_text
+from lgtui.rows import DESCRIBERS, describe_other
 from lgtui.store import EventStore
 
 # Which tab each wire mode is listed in (besides All).
@@ -47,128 +49,6 @@ RUNNING, SUCCESS, ERROR, INTERRUPTED, CANCELLED, DISCONNECTED = (
     "cancelled",
     "disconnected",
 )
-
-
-def _role(kind: str) -> str:
-    k = kind.lower()
-    for prefix, role in (
-        ("ai", "ai"),
-        ("assistant", "ai"),
-        ("human", "human"),
-        ("user", "human"),
-        ("tool", "tool"),
-        ("system", "system"),
-        ("function", "tool"),
-    ):
-        if k.startswith(prefix):
-            return role
-    return k.removesuffix("messagechunk").removesuffix("message") or "message"
-
-
-def _content_text(content: Any) -> str:
-    """Text of a message's content: a string, or a list of content blocks."""
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):
-        parts = []
-        for block in content:
-            if isinstance(block, str):
-                parts.append(block)
-            elif isinstance(block, dict):
-                if isinstance(block.get("text"), str):
-                    parts.append(block["text"])
-                elif block.get("type") not in (None, "text"):
-                    parts.append(f"[{block.get('type')}]")
-        return "".join(parts)
-    return "" if content is None else str(content)
-
-
-@dataclass
-class ToolCall:
-    name: str = ""
-    args: str = ""
-    id: str = ""
-
-
-@dataclass
-class Message:
-    """A message assembled from the chunks streamed so far."""
-
-    id: str
-    role: str = "ai"
-    node: str = ""
-    ns: tuple[str, ...] = ()
-    parts: list[str] = field(default_factory=list)
-    tool_calls: list[ToolCall] = field(default_factory=list)
-    tool_call_id: str = ""
-    name: str = ""
-    first_seq: int = 0
-    last_seq: int = 0
-    chunks: int = 0
-    complete: bool = False
-    usage: dict[str, Any] | None = None
-    seqs: array[int] = field(default_factory=lambda: array("q"))  # the events that built it
-
-    @property
-    def text(self) -> str:
-        if len(self.parts) > 1:
-            self.parts[:] = ["".join(self.parts)]
-        return self.parts[0] if self.parts else ""
-
-    def add_chunk(self, msg: dict[str, Any]) -> None:
-        text = _content_text(msg.get("content"))
-        if text:
-            self.parts.append(text)
-        for tc in msg.get("tool_call_chunks") or ():
-            if not isinstance(tc, dict):
-                continue
-            index = tc.get("index")
-            target = None
-            if isinstance(index, int) and 0 <= index < len(self.tool_calls):
-                target = self.tool_calls[index]
-            elif tc.get("id") and any(t.id == tc["id"] for t in self.tool_calls):
-                target = next(t for t in self.tool_calls if t.id == tc["id"])
-            if target is None:
-                target = ToolCall()
-                self.tool_calls.append(target)
-            target.name += tc.get("name") or ""
-            target.args += tc.get("args") or ""
-            target.id = target.id or tc.get("id") or ""
-        if not msg.get("tool_call_chunks") and msg.get("tool_calls"):
-            self._set_tool_calls(msg["tool_calls"])
-        if msg.get("chunk_position") == "last":
-            self.complete = True
-        self._common(msg)
-
-    def replace(self, msg: dict[str, Any], complete: bool) -> None:
-        self.parts = [_content_text(msg.get("content"))]
-        self._set_tool_calls(msg.get("tool_calls") or ())
-        self.complete = complete
-        self._common(msg)
-
-    def _set_tool_calls(self, calls: Iterable[Any]) -> None:
-        import orjson
-
-        self.tool_calls = []
-        for tc in calls:
-            if isinstance(tc, dict):
-                args = tc.get("args")
-                if not isinstance(args, str):
-                    try:
-                        args = orjson.dumps(args).decode()
-                    except TypeError:
-                        args = str(args)
-                self.tool_calls.append(
-                    ToolCall(str(tc.get("name") or ""), args, str(tc.get("id") or ""))
-                )
-
-    def _common(self, msg: dict[str, Any]) -> None:
-        if msg.get("usage_metadata"):
-            self.usage = msg["usage_metadata"]
-        if msg.get("tool_call_id"):
-            self.tool_call_id = str(msg["tool_call_id"])
-        if msg.get("name"):
-            self.name = str(msg["name"])
 
 
 @dataclass
@@ -468,7 +348,7 @@ class Session:
     def _describe(self, event: StreamEvent, data: Any) -> tuple[str, str]:
         mode = event.mode
         try:
-            return _DESCRIBERS.get(mode, _describe_other)(self, data)
+            return DESCRIBERS.get(mode, describe_other)(self, data)
         except Exception:  # hostile or unexpected shapes: show it raw
             return "", preview(data)
 
@@ -539,7 +419,7 @@ class Session:
         mid = str(chunk.get("id") or f"seq-{seq}")
         msg = self._message(seq, mid, event.ns, str(meta.get("langgraph_node") or ""))
         kind = str(chunk.get("type") or "")
-        msg.role = _role(kind)
+        msg.role = role_of(kind)
         if kind.lower().endswith("chunk"):
             msg.add_chunk(chunk)
         else:
@@ -554,7 +434,7 @@ class Session:
             mid = str(item.get("id") or f"seq-{seq}")
             meta = self._message_meta.get(mid, {})
             msg = self._message(seq, mid, event.ns, str(meta.get("langgraph_node") or ""))
-            msg.role = _role(str(item.get("type") or ""))
+            msg.role = role_of(str(item.get("type") or ""))
             msg.replace(item, complete=complete)
 
 
@@ -583,170 +463,3 @@ _CHECKPOINT_MARK = b'"type":"checkpoint"'
 
 
 # -- one-line descriptions per mode ------------------------------------------------------
-
-_SUMMARY = 160
-
-
-def _describe_updates(session: Session, data: Any) -> tuple[str, str]:
-    if not isinstance(data, dict):
-        return "", preview(data, _SUMMARY)
-    if "__interrupt__" in data:
-        items = data["__interrupt__"]
-        values = (
-            [i.get("value") for i in items if isinstance(i, dict)]
-            if isinstance(items, list)
-            else items
-        )
-        return "__interrupt__", "interrupt " + preview(values, _SUMMARY)
-    nodes = ", ".join(safe_text(str(k), 40) for k in data)
-    if len(data) == 1:
-        (value,) = data.values()
-        return nodes, preview(value, _SUMMARY)
-    return nodes, preview(data, _SUMMARY)
-
-
-def _describe_values(session: Session, data: Any) -> tuple[str, str]:
-    if isinstance(data, dict) and "__interrupt__" in data:
-        return "__interrupt__", preview(data, _SUMMARY)
-    return "", preview(data, _SUMMARY)
-
-
-def _describe_debug_like(kind: str, payload: Any) -> tuple[str, str]:
-    if not isinstance(payload, dict):
-        return "", preview(payload, _SUMMARY)
-    if kind == "checkpoint" or ("next" in payload and "values" in payload):
-        meta = payload.get("metadata") or {}
-        step = meta.get("step", payload.get("step", ""))
-        source = meta.get("source", "")
-        nxt = payload.get("next") or []
-        writers = ", ".join(safe_text(str(n), 30) for n in (meta.get("writes") or {}))
-        summary = f"checkpoint step {step} {source}".rstrip()
-        summary += f" next={preview(nxt, 60)}"
-        return writers, summary
-    name = safe_text(str(payload.get("name", "")), 40)
-    if "result" in payload or ("error" in payload and "input" not in payload):
-        if payload.get("error"):
-            return name, "task error " + preview(payload.get("error"), _SUMMARY)
-        if payload.get("interrupts"):
-            return name, "task interrupted " + preview(payload.get("interrupts"), _SUMMARY)
-        return name, "task result " + preview(payload.get("result"), _SUMMARY)
-    return name, "task start " + preview(payload.get("input"), _SUMMARY)
-
-
-def _describe_debug(session: Session, data: Any) -> tuple[str, str]:
-    if not isinstance(data, dict):
-        return "", preview(data, _SUMMARY)
-    kind = data.get("type", "")
-    node, summary = _describe_debug_like(kind, data.get("payload"))
-    return node, summary
-
-
-def _describe_checkpoints(session: Session, data: Any) -> tuple[str, str]:
-    return _describe_debug_like("checkpoint", data)
-
-
-def _describe_tasks(session: Session, data: Any) -> tuple[str, str]:
-    return _describe_debug_like("task", data)
-
-
-def _message_line(msg: dict[str, Any]) -> str:
-    role = _role(str(msg.get("type") or ""))
-    text = _content_text(msg.get("content"))
-    extra = ""
-    chunks = msg.get("tool_call_chunks") or msg.get("tool_calls") or []
-    if chunks:
-        names = [str(c.get("name")) for c in chunks if isinstance(c, dict) and c.get("name")]
-        args = "".join(
-            c["args"] for c in chunks if isinstance(c, dict) and isinstance(c.get("args"), str)
-        )
-        extra = f" tool_call {','.join(names)} {args}".rstrip()
-    shown = safe_text(text, _SUMMARY)
-    if not text.strip():  # a whitespace chunk: make it visible
-        shown = '"' + shown + '"' if text else ""
-    return f"{role}: " + shown + safe_text(extra, 80)
-
-
-def _describe_messages(session: Session, data: Any) -> tuple[str, str]:
-    if isinstance(data, list) and data and isinstance(data[0], dict):
-        meta = data[1] if len(data) > 1 and isinstance(data[1], dict) else {}
-        return safe_text(str(meta.get("langgraph_node") or ""), 40), _message_line(data[0])
-    return "", preview(data, _SUMMARY)
-
-
-def _describe_message_whole(session: Session, data: Any) -> tuple[str, str]:
-    if isinstance(data, list) and data and isinstance(data[0], dict):
-        mid = str(data[0].get("id"))
-        meta = session._message_meta.get(mid, {})
-        return safe_text(str(meta.get("langgraph_node") or ""), 40), _message_line(data[0])
-    return "", preview(data, _SUMMARY)
-
-
-def _describe_message_meta(session: Session, data: Any) -> tuple[str, str]:
-    if isinstance(data, dict):
-        for mid, meta in data.items():
-            md = meta.get("metadata", {}) if isinstance(meta, dict) else {}
-            node = md.get("langgraph_node", "") if isinstance(md, dict) else ""
-            return safe_text(str(node), 40), "message " + safe_text(str(mid), 60)
-    return "", preview(data, _SUMMARY)
-
-
-def _describe_events(session: Session, data: Any) -> tuple[str, str]:
-    if not isinstance(data, dict):
-        return "", preview(data, _SUMMARY)
-    meta = data.get("metadata") or {}
-    node = meta.get("langgraph_node") or "" if isinstance(meta, dict) else ""
-    kind = safe_text(str(data.get("event", "")), 40)
-    name = safe_text(str(data.get("name", "")), 40)
-    inner = data.get("data") or {}
-    detail = ""
-    if isinstance(inner, dict):
-        if "chunk" in inner:
-            chunk = inner["chunk"]
-            detail = (
-                _content_text(chunk.get("content"))
-                if isinstance(chunk, dict) and "content" in chunk
-                else preview(chunk, 100)
-            )
-            detail = safe_text(detail, 100)
-        elif "output" in inner:
-            detail = "→ " + preview(inner["output"], 100)
-        elif "input" in inner:
-            detail = preview(inner["input"], 100)
-    return safe_text(str(node), 40), f"{kind} {name} {detail}".rstrip()
-
-
-def _describe_error(session: Session, data: Any) -> tuple[str, str]:
-    if isinstance(data, dict):
-        return (
-            "",
-            f"{safe_text(str(data.get('error', 'Error')), 60)}: {safe_text(str(data.get('message', '')), _SUMMARY)}",
-        )
-    return "", preview(data, _SUMMARY)
-
-
-def _describe_metadata(session: Session, data: Any) -> tuple[str, str]:
-    if isinstance(data, dict) and "run_id" in data:
-        extra = f" {data['status']}" if "status" in data else f" attempt {data.get('attempt', 1)}"
-        return "", f"run {safe_text(str(data['run_id']), 40)}{extra}"
-    return "", preview(data, _SUMMARY)
-
-
-def _describe_other(session: Session, data: Any) -> tuple[str, str]:
-    return "", preview(data, _SUMMARY)
-
-
-_DESCRIBERS = {
-    "updates": _describe_updates,
-    "values": _describe_values,
-    "debug": _describe_debug,
-    "checkpoints": _describe_checkpoints,
-    "tasks": _describe_tasks,
-    "messages": _describe_messages,
-    "messages/partial": _describe_message_whole,
-    "messages/complete": _describe_message_whole,
-    "messages/metadata": _describe_message_meta,
-    "events": _describe_events,
-    "error": _describe_error,
-    "metadata": _describe_metadata,
-    "custom": _describe_other,
-}

@@ -9,8 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).parent.parent / "lgtui"
 MAX_LINES = 600
-# still over, and not to grow: split next (the main screen's tabs, the session's parts)
-NOT_YET = {"ui/screens/main.py": 712, "session.py": 752}
+# still over, and not to grow: split next (the main screen: its tabs declared apart)
+NOT_YET = {"ui/screens/main.py": 712}
 
 
 def modules() -> dict[str, Path]:

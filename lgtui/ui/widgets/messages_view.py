@@ -8,8 +8,9 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from lgtui.conversation import conversation
+from lgtui.messages import Message
 from lgtui.preview import safe_multiline, safe_text
-from lgtui.session import Message, Session
+from lgtui.session import Session
 from lgtui.ui.keys import keymap, vim_keys
 from lgtui.ui.text import Text
 
