@@ -15,9 +15,11 @@ from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from lgtui.preview import preview, safe_text
-from lgtui.query import EventSearch, Query
+from lgtui.query import EventSearch
 from lgtui.session import TABS, Session
 from lgtui.ui.keys import keyed, keymap
+from lgtui.ui.screens.export import ExportActions
+from lgtui.ui.screens.search import SearchActions
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import EventList
@@ -44,7 +46,7 @@ DETAIL_DELAY = 0.12  # seconds the cursor must rest before the payload tree is r
 
 
 @keymap("main screen")
-class MainScreen(Screen[None]):
+class MainScreen(SearchActions, ExportActions, Screen[None]):
     HELP = """\
 ## A run
 
@@ -303,41 +305,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         banner.set_class(bool(errors or session.status_detail), "-error")
         banner.update(Text("\n").join(lines))
 
-    # -- search --------------------------------------------------------------------------
-
-    SEARCH_BUDGET = 0.015  # seconds of searching per refresh (20 a second)
-
-    def _set_search(self, query: Query | None) -> None:
-        session = self.session
-        self.search = (
-            EventSearch(session, query)
-            if session is not None and query is not None and not query.empty
-            else None
-        )
-        self._search_key = (-1, -1)
-        self._advance_search()
-        for lst in self.query(EventList):
-            lst.set_search(self.search, self.only_matches)
-        self._version = None  # redraw what the search changes
-
-    def _advance_search(self) -> bool:
-        """Search a little further; True if there is something new to show."""
-        search = self.search
-        if search is None:
-            return False
-        before = search.scanned
-        if not search.done:
-            search.advance(self.SEARCH_BUDGET)
-        key = (len(search.matched), search.scanned)
-        if key == self._search_key:
-            return False
-        self._search_key = key
-        total = self.session.count if self.session is not None else 0
-        self.query_one(SearchBar).show_progress(key[0], key[1], total, self.only_matches)
-        lst = self._active_list()
-        if lst is not None:
-            lst.refresh_marks(before, search.scanned)  # rows newly looked at get their marks
-        return True
+    # -- search (the actions are SearchActions') ----------------------------------------
 
     @on(SearchBar.Changed)
     def _search_changed(self, message: SearchBar.Changed) -> None:
@@ -354,79 +322,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         else:
             self.query_one(MessagesView).focus()
 
-    def _active_list(self) -> EventList | None:
-        tab = self.active_tab()
-        if tab in ("messages", "timeline"):
-            return None
-        return self.query_one(f"#list-{tab}", EventList)
-
-    def action_search(self) -> None:
-        self.query_one(SearchBar).open()
-
-    def action_clear_search(self) -> None:
-        bar = self.query_one(SearchBar)
-        if bar.display:
-            bar.action_close()
-
-    def action_toggle_filter(self) -> None:
-        if self.search is None:
-            self.notify("Search first (/): F then shows only the matching events.", markup=False)
-            return
-        self.only_matches = not self.only_matches
-        for lst in self.query(EventList):
-            lst.set_search(self.search, self.only_matches)
-        self._search_key = (-1, -1)
-        self._advance_search()
-
-    def action_next_match(self) -> None:
-        self._jump_match(1)
-
-    def action_prev_match(self) -> None:
-        self._jump_match(-1)
-
-    def _jump_match(self, direction: int, wrap: bool = True) -> None:
-        search = self.search
-        lst = self._active_list()
-        if search is None or lst is None:
-            if search is None:
-                self.notify("No search: press / to search.", markup=False)
-            return
-        here = self.as_of if self.as_of is not None else lst.selected_seq()
-        if here is None:
-            here = -1 if direction > 0 else (self.session.count if self.session else 0)
-        target = self._match_in_list(lst, here, direction)
-        if target is None and wrap:
-            edge = -1 if direction > 0 else (self.session.count if self.session else 0)
-            target = self._match_in_list(lst, edge, direction)
-        if target is None:
-            more = "" if search.done else " yet (still searching)"
-            self.notify(f"No match in this tab{more}.", markup=False, timeout=3)
-            return
-        self.go_to_event(lst, target)
-
-    def _match_in_list(self, lst: EventList, seq: int, direction: int) -> int | None:
-        """The next (previous) matching event after (before) ``seq`` that ``lst`` lists."""
-        search = self.search
-        assert search is not None
-        for _ in range(100_000):  # bounded: a tab far sparser than the matches gives up
-            found = search.next_after(seq) if direction > 0 else search.prev_before(seq)
-            if found is None:
-                return None
-            seq = found
-            if lst.row_of(seq) is not None or (lst.tab == "all" and lst.ns_filter is None):
-                return seq
-        return None
-
-    def go_to_event(self, lst: EventList, seq: int) -> None:
-        """Select event ``seq`` in ``lst`` (a replay moves its cursor there instead)."""
-        row = lst.row_of(seq)
-        if row is None:
-            return
-        lst.follow = False
-        lst.cursor = row
-        lst.scroll_to_region_row(row)
-
-    # -- copy and save -----------------------------------------------------------------
+    # -- copy and save (the actions are ExportActions') ------------------------------
 
     def current_seq(self) -> int | None:
         """The event the detail pane is about: the selected one (live) or the cursor."""
@@ -435,75 +331,6 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         if session is None or seq is None or not 0 <= seq < session.count:
             return None
         return seq
-
-    def _what_to_export(self) -> tuple[str, str, str] | None:
-        """(description, JSON text, file stem) of what the user is looking at."""
-        import orjson
-
-        focused = self.focused
-        node = focused.copy_target() if isinstance(focused, JsonTree) else None
-        if node is not None:
-            return (*node, "value")
-        session, seq = self.session, self.current_seq()
-        if session is None or seq is None:
-            return None
-        pane = self.query_one("#detail-tabs", TabbedContent).active
-        event = session.events[seq]
-        options = orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
-        if pane == "pane-state":
-            found = session.state_at(seq, event.ns)
-            if found is None:
-                return None
-            return (
-                f"the state as of event #{seq}",
-                orjson.dumps(found[1], option=options).decode(),
-                f"state-{seq}",
-            )
-        return (
-            f"the payload of event #{seq}",
-            orjson.dumps(event.data, option=options).decode(),
-            f"event-{seq}",
-        )
-
-    def action_traceback(self) -> None:
-        session = self.session
-        if session is None or not session.traceback:
-            self.notify(
-                "No traceback: only an embedded run that failed in Python has one.",
-                markup=False,
-            )
-            return
-        from lgtui.ui.screens.value import ValueScreen
-
-        self.app.push_screen(ValueScreen(session.traceback, "traceback"))
-
-    def action_copy(self) -> None:
-        from lgtui.ui.clipboard import copy
-
-        found = self._what_to_export()
-        if found is None:
-            self.notify("Select an event first: c copies what the detail pane shows.", markup=False)
-            return
-        what, text, stem = found
-        result = copy(self.app, text, what, stem)
-        self.notify(result.message, markup=False, timeout=6)
-
-    def action_save(self) -> None:
-        from lgtui.ui.screens.save import SaveScreen
-
-        found = self._what_to_export()
-        if found is None:
-            self.notify(
-                "Select an event first: ctrl+s saves what the detail pane shows.", markup=False
-            )
-            return
-        what, text, stem = found
-
-        def saved(path: Any) -> None:
-            if path is not None:
-                self.notify(f"Saved {what} to {path}", markup=False, timeout=6)
-
-        self.app.push_screen(SaveScreen(what, text, f"lgtui-{stem}.json"), saved)
 
     # -- selection -----------------------------------------------------------------------
 
