@@ -272,3 +272,47 @@ print(json.dumps({"missing": sorted(declared - registered), "n": len(declared)})
     found = json.loads(proc.stdout)
     assert found["n"] >= 20
     assert found["missing"] == []
+
+
+class ToySource:
+    """A source with only what every source offers (tests/ for the doc's example): no
+    threads, so the thread browser says so instead of failing."""
+
+    kind, target = "remote", "toy://"
+
+    async def list_assistants(self):
+        return [{"assistant_id": "a1", "graph_id": "toy", "name": "toy"}]
+
+    async def get_graph(self, assistant, *, xray=True):
+        return {"nodes": [], "edges": []}
+
+    async def stream_run(self, request, handle):
+        from lgtui.events import StreamEvent
+
+        handle.run_id = "r1"
+        yield StreamEvent(0, 0.0, "metadata", b'{"run_id": "r1"}', run_id="r1")
+
+    async def cancel_run(self, thread_id, run_id):
+        return None
+
+    async def aclose(self):
+        return None
+
+
+async def test_a_source_without_threads_says_so(graphs_dir):
+    from lgtui.sources.base import Source, ThreadSource
+    from lgtui.sources.embedded import EmbeddedSource
+    from lgtui.sources.remote import RemoteSource
+
+    assert isinstance(RemoteSource("http://127.0.0.1:9"), ThreadSource)
+    embedded = EmbeddedSource(str(graphs_dir))  # (its host starts when first asked)
+    assert isinstance(embedded, ThreadSource)
+    embedded.close()
+    toy: Source = ToySource()
+    assert not isinstance(toy, ThreadSource)
+    app = LgtuiApp(toy, request=RunRequest("toy", {}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        await pilot.press("t")
+        await wait_for_toast(pilot, "This source has no threads.")
+        assert app.screen is app.main

@@ -15,7 +15,7 @@ from lgtui.capture import CaptureError, read_capture, read_header
 from lgtui.engine import Engine, stream_into
 from lgtui.recorder import Recorder
 from lgtui.session import ERROR, Session
-from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError
+from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError, ThreadSource
 from lgtui.store import NO_SPILL
 from lgtui.ui.base import BaseApp
 from lgtui.ui.screens.graph import GraphScreen
@@ -293,7 +293,7 @@ class LgtuiApp(BaseApp):
         self.notify("Cancelling the run…", markup=False)
 
     def action_threads(self) -> None:
-        if not hasattr(self.source, "search_threads"):
+        if not isinstance(self.source, ThreadSource):  # (the capability, not an attribute)
             self.notify("This source has no threads.", markup=False)
             return
         self.push_screen(ThreadsScreen())
