@@ -321,3 +321,31 @@ def test_graph_drawing_of_odd_graphs():
         [("__start__", f"n{i}", False) for i in range(400)],
     )
     assert draw_graph(many, max_cells=10_000) is None
+
+
+def test_library_frames_are_folded_and_the_users_kept():
+    from lgtui.tracebacks import fold_library_frames
+
+    text = (
+        "Traceback (most recent call last):\n"
+        '  File "/v/lib/python3.11/site-packages/langgraph/pregel/main.py", line 3, in astream\n'
+        "    async for _ in runner.atick(\n"
+        '  File "/v/lib/python3.11/site-packages/langgraph/_retry.py", line 9, in run\n'
+        "    return await task.proc.ainvoke(task.input, config)\n"
+        "           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        '  File "/home/me/agent/graph.py", line 30, in act\n'
+        '    raise RuntimeError("boom")\n'
+        '  File "/usr/lib/python3.11/asyncio/tasks.py", line 1, in helper\n'
+        "    x()\n"
+        "RuntimeError: boom\n"
+        "During task with name 'act'"
+    )
+    assert fold_library_frames(text).splitlines() == [
+        "Traceback (most recent call last):",
+        "  … 2 library frames (langgraph) …",
+        '  File "/home/me/agent/graph.py", line 30, in act',
+        '    raise RuntimeError("boom")',
+        "  … 1 library frame (python) …",
+        "RuntimeError: boom",
+        "During task with name 'act'",
+    ]

@@ -99,7 +99,10 @@ async def test_the_traceback_of_the_users_code_is_one_key_away(tmp_path, monkeyp
         await wait_for(pilot, lambda: isinstance(app.screen, ValueScreen))
         text = app.screen.value
         assert f'File "{CRASHY}", line 30, in act' in text
+        assert 'raise RuntimeError("boom in user code")' in text  # the line itself
         assert "RuntimeError: boom in user code" in text
+        # langgraph's own frames folded to a line, none of them shown
+        assert "library frames (langgraph" in text and "site-packages" not in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, ValueScreen))
         capture = app.session.capture_path

@@ -42,6 +42,7 @@ from lgtui.sources.base import (
     UsageError,
 )
 from lgtui.sources.loader import parse_target
+from lgtui.tracebacks import library_frame
 
 LOG_LINES = 2000  # the host's output kept, newest last
 _LINE_MAX = 4000
@@ -286,7 +287,7 @@ def describe_exit(code: int | None, logs: list[str]) -> str:
         how = f"exited with status {code}"
     message = f"the graph's process {how}"
     frames = [line.strip() for line in logs if line.strip().startswith('File "')]
-    own = [f for f in frames if not _library_frame(f)]
+    own = [f for f in frames if not library_frame(f)]
     said = [line.strip() for line in logs if line.strip().startswith("lgtui: ")]
     if code is not None and code < 0 and (own or frames):
         message += f"; last at {(own or frames)[0]}"
@@ -297,19 +298,6 @@ def describe_exit(code: int | None, logs: list[str]) -> str:
         if tail:
             message += f"; it printed last: {tail[-1][:300]}"
     return safe_text(message, 1000)
-
-
-def _library_frame(line: str) -> bool:
-    """A fault-report frame outside the user's code (Python itself, an installed package)."""
-    path = line.split('"', 2)[1] if line.count('"') >= 2 else ""
-    prefixes = {sys.prefix, sys.base_prefix, sys.exec_prefix}
-    return (
-        "site-packages" in path
-        or "/lib/python3" in path
-        or path.startswith("<")
-        or any(path.startswith(p + "/lib") for p in prefixes)
-        or path.startswith(str(Path(__file__).resolve().parents[1]))
-    )
 
 
 class EmbeddedSource:

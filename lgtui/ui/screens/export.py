@@ -61,9 +61,11 @@ class ExportActions:
                 markup=False,
             )
             return
+        from lgtui.tracebacks import fold_library_frames
         from lgtui.ui.screens.value import ValueScreen
 
-        self.app.push_screen(ValueScreen(session.traceback, "traceback"))
+        text = fold_library_frames(session.traceback)
+        self.app.push_screen(ValueScreen(text, "traceback (your frames; library frames folded)"))
 
     def action_copy(self) -> None:
         from lgtui.ui.clipboard import copy
