@@ -58,6 +58,11 @@ class RawServer:
             ready.set()
             async with server:
                 await self.stopping.wait()
+            # connections still being answered end with the server, not after its loop
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
 
         self.loop.run_until_complete(main())
 
