@@ -7,68 +7,12 @@ import asyncio
 import resource
 import subprocess
 import sys
-import threading
 import time
 import zlib
 
 import pytest
 from conftest import assert_one_clean_line, quiet_env, run_cli
-
-
-class RawServer:
-    """Answers every request with ``respond(writer)`` on a loopback port."""
-
-    def __init__(self, respond) -> None:
-        self.respond = respond
-        self.loop = asyncio.new_event_loop()
-        ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def _run(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def main() -> None:
-            self.stopping = asyncio.Event()
-
-            async def handle(reader, writer) -> None:
-                try:
-                    head = await reader.readuntil(b"\r\n\r\n")
-                    length = next(
-                        (
-                            int(line.split(b":")[1])
-                            for line in head.split(b"\r\n")
-                            if line.lower().startswith(b"content-length:")
-                        ),
-                        0,
-                    )
-                    await reader.readexactly(length)
-                    if self.respond.__code__.co_argcount == 2:  # wants the request's head
-                        await self.respond(writer, head.decode("latin-1"))
-                    else:
-                        await self.respond(writer)
-                except (ConnectionError, asyncio.IncompleteReadError):
-                    pass
-                finally:
-                    writer.close()
-
-            server = await asyncio.start_server(handle, "127.0.0.1", 0)
-            self.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-            ready.set()
-            async with server:
-                await self.stopping.wait()
-            # connections still being answered end with the server, not after its loop
-            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
-            for task in others:
-                task.cancel()
-            await asyncio.gather(*others, return_exceptions=True)
-
-        self.loop.run_until_complete(main())
-
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.stopping.set)
-        self.thread.join(10)
+from rawserver import RawServer
 
 
 @pytest.fixture
@@ -123,7 +67,7 @@ def test_a_gzip_bomb_in_the_event_stream_is_dropped_and_said(serve):
     body = b"".join([z.compress(head), *(z.compress(block) for _ in range(2048))])
     body += z.compress(tail) + z.flush()  # ~9 MB on the wire
 
-    async def respond(writer):
+    async def respond(writer, head):
         writer.write(
             b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\ncontent-encoding: gzip\r\n"
             b"connection: close\r\n\r\n"
@@ -141,7 +85,7 @@ def test_a_gzip_bomb_in_the_event_stream_is_dropped_and_said(serve):
 
 
 def test_an_endless_error_body_is_read_64_kb_of(serve):
-    async def respond(writer):
+    async def respond(writer, head):
         writer.write(
             b"HTTP/1.1 500 Internal Server Error\r\ncontent-type: text/plain\r\n"
             b"connection: close\r\n\r\n"
@@ -158,7 +102,7 @@ def test_an_endless_error_body_is_read_64_kb_of(serve):
 
 
 def test_a_gzip_bomb_error_body_is_cut(serve):
-    async def respond(writer):
+    async def respond(writer, head):
         writer.write(
             b"HTTP/1.1 502 Bad Gateway\r\ncontent-type: text/plain\r\ncontent-encoding: gzip\r\n"
             b"connection: close\r\n\r\n" + bomb(256 << 20, b"B")
@@ -172,7 +116,7 @@ def test_a_gzip_bomb_error_body_is_cut(serve):
 
 
 def test_a_server_that_never_answers_is_given_up_on(serve):
-    async def respond(writer):
+    async def respond(writer, head):
         await asyncio.sleep(3600)  # takes the request, sends nothing
 
     url = serve(respond)
@@ -188,7 +132,7 @@ def test_an_endless_stream_keeps_nothing_on_disk(serve, tmp_path):
     past the 50,000 events a screen keeps in memory, no spill file is ever made."""
     import os
 
-    async def respond(writer):
+    async def respond(writer, head):
         writer.write(
             b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
         )

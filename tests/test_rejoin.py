@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 from conftest import run_cli
 from faultproxy import cutting_proxy
 from graphs.auth import TEST_API_KEY
+from rawserver import RawServer
 
 COUNT = 8000
 
@@ -67,8 +68,6 @@ def test_what_the_server_sends_twice_on_a_rejoin_arrives_once():
     share an id) and, under load, sends again live the events it put between subscribing
     the rejoin and replaying it.  A server that does both on every rejoin, and drops the
     connection four times: each event still arrives once, in order."""
-    from test_hostile_server import RawServer
-
     total = 300
     events = [(f"{1_700_000_000_000 + i // 7}-0", i) for i in range(total)]  # 7 per ms
     produced = [0]  # events the run has made so far

@@ -8,12 +8,12 @@ from __future__ import annotations
 import asyncio
 import json
 import re
-import threading
 from pathlib import Path
 
 import orjson
 import pytest
 from conftest import run_cli
+from rawserver import RawServer
 from ui_helpers import screen_text, wait_for
 
 from lgtui.events import StreamEvent
@@ -41,92 +41,54 @@ def assert_clean_screen(app) -> str:
 # -- a hostile server -----------------------------------------------------------------------
 
 
-class HostileServer:
+def hostile_server_answering(status: int = 200) -> RawServer:
     """A loopback 'LangGraph server' whose every answer is poisoned."""
 
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.loop = asyncio.new_event_loop()
-        self.url = ""
-        ready = threading.Event()
-        self.thread = threading.Thread(target=self._run, args=(ready,), daemon=True)
-        self.thread.start()
-        ready.wait(10)
-
-    def _run(self, ready: threading.Event) -> None:
-        asyncio.set_event_loop(self.loop)
-
-        async def start() -> None:
-            self.stopping = asyncio.Event()
-            server = await asyncio.start_server(self._handle, "127.0.0.1", 0)
-            self.url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}"
-            ready.set()
-            async with server:
-                await self.stopping.wait()
-
-        self.loop.run_until_complete(start())
-        self.loop.close()
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            head = await reader.readuntil(b"\r\n\r\n")
-            length = next(
-                (
-                    int(line.split(b":")[1])
-                    for line in head.split(b"\r\n")
-                    if line.lower().startswith(b"content-length:")
-                ),
-                0,
+    async def respond(writer: asyncio.StreamWriter, head: str) -> None:
+        path = head.split(" ")[1]
+        if status != 200:
+            body = orjson.dumps({"detail": HOSTILE})
+            writer.write(
+                f"HTTP/1.1 {status} Nope\r\ncontent-type: application/json\r\n"
+                f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
+                + body
             )
-            await reader.readexactly(length)
-            path = head.split(b" ")[1].decode()
-            if self.status != 200:
-                body = orjson.dumps({"detail": HOSTILE})
-                writer.write(
-                    f"HTTP/1.1 {self.status} Nope\r\ncontent-type: application/json\r\n"
-                    f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
-                    + body
-                )
-            elif path.startswith("/assistants/search"):
-                body = orjson.dumps(
-                    [
-                        {"assistant_id": HOSTILE, "graph_id": HOSTILE + str(i), "name": HOSTILE}
-                        for i in range(2)
-                    ]
-                )
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
-                    + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
-                    + body
-                )
-            else:
-                events = [
-                    ("metadata", {"run_id": HOSTILE, "attempt": 1}),
-                    (f"updates|{HOSTILE}:1", {HOSTILE: {"v": HOSTILE}}),
-                    (HOSTILE, {"x": HOSTILE}),
-                    ("values", {"__interrupt__": [{"value": HOSTILE, "id": "i1"}]}),
-                    ("error", {"error": HOSTILE, "message": HOSTILE}),
+        elif path.startswith("/assistants/search"):
+            body = orjson.dumps(
+                [
+                    {"assistant_id": HOSTILE, "graph_id": HOSTILE + str(i), "name": HOSTILE}
+                    for i in range(2)
                 ]
-                body = b"".join(
-                    f"event: {name}\ndata: ".encode() + orjson.dumps(data) + b"\n\n"
-                    for name, data in events
-                )
-                writer.write(
-                    b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
-                    + body
-                )
-            await writer.drain()
-        finally:
-            writer.close()
+            )
+            writer.write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\n"
+                + f"content-length: {len(body)}\r\nconnection: close\r\n\r\n".encode()
+                + body
+            )
+        else:
+            events = [
+                ("metadata", {"run_id": HOSTILE, "attempt": 1}),
+                (f"updates|{HOSTILE}:1", {HOSTILE: {"v": HOSTILE}}),
+                (HOSTILE, {"x": HOSTILE}),
+                ("values", {"__interrupt__": [{"value": HOSTILE, "id": "i1"}]}),
+                ("error", {"error": HOSTILE, "message": HOSTILE}),
+            ]
+            body = b"".join(
+                f"event: {name}\ndata: ".encode() + orjson.dumps(data) + b"\n\n"
+                for name, data in events
+            )
+            writer.write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
+                + body
+            )
+        await writer.drain()
 
-    def stop(self) -> None:
-        self.loop.call_soon_threadsafe(self.stopping.set)
-        self.thread.join(10)
+    return RawServer(respond)
 
 
 @pytest.fixture
 def hostile_server():
-    server = HostileServer()
+    server = hostile_server_answering()
     yield server
     server.stop()
 
@@ -152,7 +114,7 @@ def test_the_available_list_of_a_hostile_server(hostile_server):
 
 
 def test_an_http_error_detail_is_one_escaped_line():
-    server = HostileServer(status=401)
+    server = hostile_server_answering(status=401)
     try:
         proc = run_cli("stream", server.url, "-a", "agent")
     finally:
