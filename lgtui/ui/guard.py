@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Iterator
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from textual import work
 from textual.css.query import NoMatches
 
 if TYPE_CHECKING:
@@ -28,18 +30,25 @@ def _gone(screen: Any) -> bool:
         return True
 
 
+@contextlib.contextmanager
+def _unless_gone(screen: Any) -> Iterator[None]:
+    """A widget not found because the screen is gone ends the step quietly."""
+    try:
+        yield
+    except NoMatches:
+        if not _gone(screen):
+            raise
+
+
 def while_shown(method: F) -> F:
     """Run ``method`` (an ``on_mount``, a worker's last step) unless the screen is gone:
     its widgets are then no longer there to find, and there is nothing left to do."""
 
     @functools.wraps(method)
     def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-        try:
+        with _unless_gone(self):
             return method(self, *args, **kwargs)
-        except NoMatches:
-            if not _gone(self):
-                raise
-            return None
+        return None
 
     return wrapper  # type: ignore[return-value]
 
@@ -49,19 +58,15 @@ def screen_work(
 ) -> Callable[[Callable[P, Coroutine[Any, Any, R]]], Callable[P, Worker[R | None]]]:
     """``@work`` for a screen's async worker that may finish after the screen was closed:
     what it would have shown has nowhere to go, and that is not an error."""
-    from textual import work
 
     def decorate(
         method: Callable[P, Coroutine[Any, Any, R]],
     ) -> Callable[P, Worker[R | None]]:
         @functools.wraps(method)
         async def wrapper(self: Any, *args: Any, **kwargs: Any) -> Any:
-            try:
+            with _unless_gone(self):
                 return await method(self, *args, **kwargs)
-            except NoMatches:
-                if not _gone(self):
-                    raise
-                return None
+            return None
 
         return work(exclusive=exclusive, group=group)(wrapper)  # type: ignore[return-value,no-any-return]
 
