@@ -252,7 +252,7 @@ def test_every_class_with_keys_is_in_the_keymap_registry():
 
     script = """
 import importlib, json, pkgutil
-import lgtui.ui.base  # what every app imports: the catalog, hence every keymap
+import lgtui.ui.base, lgtui.ui.catalog  # what `lgtui keys` and config.toml's check import
 from lgtui.ui import keys
 registered = {f"{c.__module__}.{c.__qualname__}" for _, c in keys.places()}
 declared = set()

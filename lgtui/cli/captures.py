@@ -193,7 +193,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_keys(args: argparse.Namespace) -> int:
     from lgtui.config import config_path
-    from lgtui.ui import base  # noqa: F401  (the apps' own keys, and every screen's)
+    from lgtui.ui import base, catalog  # noqa: F401  (the apps' own keys, and every screen's)
     from lgtui.ui.keys import all_bindings
 
     out(f"Remap keys in {config_path()}:\n")

@@ -15,7 +15,6 @@ from textual.screen import Screen
 
 from lgtui.config import load as load_config
 from lgtui.config import save_theme
-from lgtui.ui import catalog  # noqa: F401  (every screen's keys registered)
 from lgtui.ui.idle_gc import IdleCollector
 from lgtui.ui.keys import all_bindings, keyed, keymap, palette_commands
 
@@ -102,6 +101,10 @@ class BaseApp(App[int]):
         settings = self.settings
         problems = list(settings.problems)
         if settings.keys:
+            # every screen's keys, to tell a typo from an id of a screen not yet opened
+            # (only then: importing them all would slow every start)
+            from lgtui.ui import catalog  # noqa: F401
+
             known = {b.id for _, b in all_bindings()}
             unknown = sorted(set(settings.keys) - known)
             if unknown:
