@@ -1,7 +1,7 @@
 """The engine: sources run on a loop of their own, off the UI's event loop.
 
 Network reads, SSE parsing and embedded graph runs happen on one background thread
-with its own asyncio loop; events go straight into a `Session`.  The UI's loop only
+with its own asyncio loop; events go straight into a `Session` (`lgtui.runs`).  The UI's loop only
 renders what the Session holds, on a timer, so a burst of events never stalls a key
 press.  No Textual here.
 """
@@ -13,10 +13,6 @@ import concurrent.futures
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
-
-from lgtui.recorder import Recorder
-from lgtui.session import CANCELLED, DISCONNECTED, ERROR, INTERRUPTED, Session
-from lgtui.sources.base import ConnectError, RunHandle, RunRequest, SourceError
 
 T = TypeVar("T")
 
@@ -56,45 +52,3 @@ class Engine:
             pass
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout)
-
-
-async def stream_into(
-    source: Any,
-    request: RunRequest,
-    session: Session,
-    handle: RunHandle,
-    recorder: Recorder | None = None,
-) -> None:
-    """Stream one run into ``session`` (and ``recorder``); set its final status whatever happens."""
-
-    def finish(status: str | None, detail: str = "") -> None:
-        if handle.traceback:  # before the status: a screen shows both at once
-            session.traceback = handle.traceback
-        session.cancelled = handle.cancel_requested
-        session.finish(status, detail)
-
-    try:
-        async for event in source.stream_run(request, handle):
-            if session.thread_id is None and handle.thread_id:
-                session.thread_id = handle.thread_id
-            session.append(event)
-            if recorder is not None:
-                recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
-                session.capture_path = str(recorder.path) if recorder.path else None
-                session.capture_error = recorder.error
-        session.thread_id = handle.thread_id
-        finish(handle.final_status)
-    except asyncio.CancelledError:
-        # the source was asked to stop the run: a server says "interrupted" of it
-        finish(INTERRUPTED if handle.cancel_requested else CANCELLED)
-        raise
-    except ConnectError as exc:
-        finish(DISCONNECTED if session.count else ERROR, exc.message)
-    except SourceError as exc:
-        finish(ERROR, exc.message)
-    except Exception as exc:  # a bug or a hostile peer: keep the app alive, say what happened
-        finish(ERROR, f"{type(exc).__name__}: {exc}")
-    finally:
-        if recorder is not None:
-            recorder.close(session.status, session.status_detail, session.traceback)
-            session.capture_error = recorder.error

@@ -13,7 +13,7 @@ import time
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,24 +22,11 @@ from lgtui.messages import Message, role_of
 from lgtui.preview import preview, safe_text
 from lgtui.rows import DESCRIBERS, describe_other
 from lgtui.store import EventStore
+from lgtui.tabs import LISTED, TAB_OF_MODE
 
-# Which tab each wire mode is listed in (besides All).
-TABS: tuple[str, ...] = ("all", "updates", "values", "debug", "messages", "events", "custom")
+# Which tab each wire mode is listed in (besides All): declared in `lgtui.tabs`.
+_TAB_OF_MODE = TAB_OF_MODE
 _ROWS_KEPT = 20_000  # one-line summaries kept (a screenful is made in a millisecond)
-
-_TAB_OF_MODE = {
-    "updates": "updates",
-    "values": "values",
-    "debug": "debug",
-    "checkpoints": "debug",
-    "tasks": "debug",
-    "messages": "messages",
-    "messages/metadata": "messages",
-    "messages/partial": "messages",
-    "messages/complete": "messages",
-    "events": "events",
-    "custom": "custom",
-}
 
 RUNNING, SUCCESS, ERROR, INTERRUPTED, CANCELLED, DISCONNECTED = (
     "running",
@@ -106,7 +93,7 @@ class Session:
         self.events: EventStore = EventStore(window=window)
         # seq -> (node, summary), made when first shown; the most recent few thousand kept
         self._rows: OrderedDict[int, tuple[str, str]] = OrderedDict()
-        self.tabs: dict[str, array[int]] = {tab: array("q") for tab in TABS if tab != "all"}
+        self.tabs: dict[str, array[int]] = {tab: array("q") for tab in LISTED}
         self.namespaces: dict[tuple[str, ...], str] = {(): "root"}  # ns -> short label
         self._labels: set[str] = {"root"}  # every label given, so a new one is never the same
         self.ns_events: dict[tuple[str, ...], array[int]] = {(): array("q")}
@@ -123,6 +110,9 @@ class Session:
         self.errors: list[RunError] = []
         self.mode_counts: dict[str, int] = {}
         self.version = 0  # bumped on every change; screens compare it to skip idle refreshes
+        # called after every change, on the thread that made it (a screen's wake-up call:
+        # it must be cheap, it runs once per event)
+        self.on_change: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._message_meta: dict[str, dict[str, Any]] = {}
 
@@ -162,6 +152,8 @@ class Session:
             if data is not _UNPARSED:
                 self._derive(seq, event, data)
             self.version += 1
+        if self.on_change is not None:
+            self.on_change()
 
     def extend(self, events: Iterable[StreamEvent]) -> None:
         for e in events:
@@ -181,6 +173,8 @@ class Session:
             self.status_detail = detail
             self.ended = time.monotonic()
             self.version += 1
+        if self.on_change is not None:
+            self.on_change()
 
     # -- derived answers ---------------------------------------------------------------
 

@@ -98,7 +98,7 @@ async def _threads(pilot: Pilot) -> None:
     await pilot.press("t")
     await until(
         pilot,
-        lambda: isinstance(app.screen, ThreadsScreen) and len(app.screen.threads) == 3,
+        lambda: isinstance(app.screen, ThreadsScreen) and len(app.screen.rows) == 3,
         "threads",
     )
     await pilot.pause(0.3)

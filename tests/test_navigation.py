@@ -279,6 +279,7 @@ class ToySource:
     threads, so the thread browser says so instead of failing."""
 
     kind, target = "remote", "toy://"
+    warnings = ()
 
     async def list_assistants(self):
         return [{"assistant_id": "a1", "graph_id": "toy", "name": "toy"}]

@@ -92,8 +92,11 @@ async def test_search_a_live_run_as_it_streams(graphs_dir):
         await search_for(pilot, "i=2900")
         await wait_for(pilot, lambda: app.main.search is not None, what="searching")
         assert app.session.count < 2900  # the event searched for has not streamed yet
-        await type_keys(pilot, "enter", "F")
         lst = app.main.query_one("#list-all")
+        await type_keys(pilot, "enter")
+        # (an F typed before the list has the focus would go into the search field)
+        await wait_for(pilot, lambda: lst.has_focus, what="back in the list")
+        await type_keys(pilot, "F")
         await wait_for(pilot, lambda: lst.filtering, what="only matches")
         assert app.session.status == "running"
         await wait_for(pilot, lambda: lst.row_count == 1, timeout=60, what="the match arrives")

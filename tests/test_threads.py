@@ -195,7 +195,7 @@ async def test_thread_browser_lists_filters_and_deletes(server):
         await pilot.press("f", "f")  # error -> all
         await wait_for_text(pilot, "status: all", finished)
         # delete the first row, confirming
-        threads = app.screen.threads
+        threads = app.screen.rows
         first = str(threads[0]["thread_id"])
         await pilot.press("delete")
         await wait_for_text(pilot, f"Delete thread {first}")

@@ -39,8 +39,8 @@ async def wait_for_text(pilot, *texts: str, timeout: float = 20.0) -> str:
 
 
 def toasts(app) -> str:
-    """The notifications shown, each whole (on screen they wrap at the toast's width)."""
-    return "\n".join(n.message for n in app._notifications)
+    """What the app said in toasts, each whole (on screen they wrap at the toast's width)."""
+    return "\n".join(said.message for said in app.said)
 
 
 async def wait_for_toast(pilot, *fragments: str) -> str:

@@ -17,7 +17,8 @@ from lgtui.errors import EXIT_OK, EXIT_RUN_ERROR, EXIT_UNREACHABLE, EXIT_USAGE, 
 from lgtui.terminal import err
 
 if TYPE_CHECKING:  # (imported when a command runs: `lgtui --help` stays light)
-    from lgtui.sources.base import RunRequest, Source, ThreadSource
+    from lgtui.runs import RunController
+    from lgtui.sources.base import RunRequest, ThreadSource
 
 __all__ = ["EXIT_OK", "EXIT_RUN_ERROR", "EXIT_UNREACHABLE", "EXIT_USAGE"]
 
@@ -380,11 +381,11 @@ async def check_checkpoint(
         raise CLIError(f"checkpoint {checkpoint} is not in thread {thread}")
 
 
-async def pick_assistant(source: Source, wanted: str | None) -> str:
+async def pick_assistant(runs: RunController, wanted: str | None) -> str:
     """``wanted`` as given, or the only assistant there is; else a usage error naming them."""
     if wanted:
         return wanted
-    assistants = await source.list_assistants()
+    assistants = await runs.list_assistants()
     graph_ids = sorted({str(a.get("graph_id")) for a in assistants})
     if len(graph_ids) == 1:
         return graph_ids[0]

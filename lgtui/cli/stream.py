@@ -25,10 +25,11 @@ from lgtui.cli.common import (
     parse_modes,
     pick_assistant,
 )
-from lgtui.errors import LgtuiError
 from lgtui.terminal import err
 
 if TYPE_CHECKING:
+    from lgtui.events import StreamEvent
+    from lgtui.runs import RunController
     from lgtui.sources.base import RunHandle
 
 
@@ -59,13 +60,15 @@ class _LinkReporter:
     """Says on stderr when the stream stalls or the connection is being rebuilt, and when
     it is back: a headless user would otherwise see nothing but silence."""
 
-    def __init__(self, handle: RunHandle) -> None:
-        self.handle = handle
+    def __init__(self, runs: RunController) -> None:
+        self.runs = runs
         self.shown = ""
         self.cut = 0
 
     def check(self) -> None:
-        handle = self.handle
+        handle = self.runs.handle
+        if handle is None:
+            return
         if handle.cut_events != self.cut:
             self.cut = handle.cut_events
             from lgtui.sources.sse import MAX_EVENT_BYTES
@@ -92,12 +95,39 @@ class _LinkReporter:
             self.check()
 
 
+class _StdoutSink:
+    """A headless run's events as JSON lines (flushed every 50 ms), keeping none: how it
+    ended is all that is remembered (an endless run costs nothing but the line written)."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        import time
+
+        from lgtui.outcome import Outcome
+
+        self.out = out
+        self.outcome = Outcome()
+        self._clock = time.monotonic
+        self._flushed = self._clock()
+
+    def take(self, event: StreamEvent, handle: RunHandle) -> None:
+        self.out.write(event.to_json_line() + b"\n")
+        self.outcome.take(event)
+        now = self._clock()
+        if now - self._flushed > 0.05:
+            self.out.flush()
+            self._flushed = now
+
+    def finish(
+        self, status: str | None, detail: str, handle: RunHandle, *, whole: bool = False
+    ) -> str:
+        self.out.flush()
+        return self.outcome.status(status)
+
+
 async def _stream(args: argparse.Namespace, out: BinaryIO) -> int:
     import asyncio
-    import time
 
-    from lgtui.outcome import Outcome
-    from lgtui.sources.base import RunHandle, SourceError
+    from lgtui.runs import RunController
 
     # Parse everything the user typed before touching the network or importing a graph.
     parse_modes(args.mode)
@@ -106,73 +136,41 @@ async def _stream(args: argparse.Namespace, out: BinaryIO) -> int:
     json_object(args, "config")
     json_object(args, "context")
     check_capture_target(args.output, args.force)
-    source = None
-    recorder = None
-    status, detail = "cancelled", ""
+    source = make_source(
+        args.target,
+        api_key_from(args) if is_url(args.target) else None,
+        getattr(args, "checkpointer", None),
+        args,
+        on_log=_print_log,
+    )
+    # the same run lifecycle as the TUI's, on this loop; a failure is an LgtuiError
+    runs = RunController(source, record=args.output or False, force=args.force)
     try:
-        source = make_source(
-            args.target,
-            api_key_from(args) if is_url(args.target) else None,
-            getattr(args, "checkpointer", None),
-            args,
-            on_log=_print_log,
-        )
-        assistant = await pick_assistant(source, args.assistant)
-        for warning in getattr(source, "warnings", ()):
+        assistant = await pick_assistant(runs, args.assistant)
+        for warning in source.warnings:
             err(f"warning: {warning}")
         # from a checkpoint, no input means "continue from it" (input: null)
         request = build_request(args, assistant, default_input=None if args.checkpoint else {})
         await check_checkpoint(source, request.thread_id, request.checkpoint_id)
-        handle = RunHandle()
-        outcome = Outcome()  # how the run ended; no event is kept
-        last_flush = time.monotonic()
-        if args.output:
-            from lgtui.recorder import Recorder
-
-            recorder = Recorder(
-                args.output,
-                source_kind=source.kind,
-                target=source.target,
-                request=request.describe(),
-                overwrite=args.force,
-            )
-            try:  # the graph, so a replay can draw it
-                graph = await source.get_graph(assistant, xray=True)
-                recorder.add_record({"k": "graph", "assistant": assistant, "graph": graph})
-            except SourceError:
-                pass
-        reporter = _LinkReporter(handle)
+        sink = _StdoutSink(out)
+        reporter = _LinkReporter(runs)
         watchdog = asyncio.ensure_future(reporter.run())
         try:
-            async for event in source.stream_run(request, handle):
-                if recorder is not None:
-                    recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
-                out.write(event.to_json_line() + b"\n")
-                outcome.take(event)
-                now = time.monotonic()
-                if now - last_flush > 0.05:
-                    out.flush()
-                    last_flush = now
+            end = await runs.run(request, sink)
             reporter.check()
         finally:
             watchdog.cancel()
-        out.flush()
-        status = outcome.status(handle.final_status)
-        if outcome.errors:
-            err(run_failure(outcome.errors[-1], handle))
+            if runs.recording_error:
+                err(runs.recording_error)
+        if end.error is not None:
+            raise end.error  # said by main() in one line, with its exit code
+        if sink.outcome.errors:
+            assert runs.handle is not None
+            err(run_failure(sink.outcome.errors[-1], runs.handle))
             return EXIT_RUN_ERROR
         return EXIT_OK
-    except LgtuiError as exc:  # said by main() in one line
-        out.flush()
-        status, detail = "error", exc.message
-        raise
     finally:
-        if recorder is not None:
-            recorder.close(status, detail)
-            if recorder.error:
-                err(recorder.error)
-        if source is not None:
-            await source.aclose()
+        await source.aclose()
 
 
 def run_failure(error: Any, handle: Any) -> str:

@@ -76,6 +76,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_tui(args: argparse.Namespace, target: str) -> int:
     import asyncio
 
+    from lgtui.sources.base import HostedSource
+
     # Bad input is reported here, before the screen takes over the terminal.
     if args.mode:
         parse_modes(args.mode)
@@ -88,11 +90,11 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
     api_key = api_key_from(args) if is_url(target) else None  # once: '-' asks for it
     try:
         source = make_source(target, api_key, getattr(args, "checkpointer", None), args)
-        if hasattr(source, "wait_ready"):
+        if isinstance(source, HostedSource):
             # the project loads in its own process; what stops it is said before the screen
             source.wait_ready()
     except LgtuiError:  # said by main() in one line, before the screen takes over
-        if hasattr(source, "close"):
+        if isinstance(source, HostedSource):
             source.close()
         raise
     if args.checkpoint:
@@ -110,7 +112,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         try:
             asyncio.run(check())
         except LgtuiError:
-            if hasattr(source, "close"):
+            if isinstance(source, HostedSource):
                 source.close()
             raise
     request = None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -151,6 +151,11 @@ class Source(Protocol):
     kind: str  # "remote" | "embedded"
     target: str  # URL or path, for display and captures
 
+    @property
+    def warnings(self) -> Sequence[str]:
+        """What connecting or loading noticed and did not stop for (a missing .env, ...)."""
+        ...
+
     async def list_assistants(self) -> list[dict[str, Any]]: ...
 
     async def get_graph(self, assistant: str, *, xray: bool = True) -> dict[str, Any]: ...
@@ -203,6 +208,24 @@ class ThreadSource(Source, Protocol):
     async def delete_thread(self, thread_id: str) -> None: ...
 
     async def state_keys(self, assistant: str) -> list[str] | None: ...
+
+
+@runtime_checkable
+class RunStatusSource(Source, Protocol):
+    """A source that can say how a run ended after its stream was cut (a server's
+    ``GET /threads/{id}/runs/{run_id}``)."""
+
+    async def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class HostedSource(Source, Protocol):
+    """A source with a process of its own (the engine host): it can be waited for
+    before the screen takes over, and closed without an event loop."""
+
+    def wait_ready(self, timeout: float = ...) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
 
 
 def resolve_assistant(assistants: list[dict[str, Any]], wanted: str) -> dict[str, Any]:

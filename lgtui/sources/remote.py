@@ -86,6 +86,7 @@ class RemoteSource:
     """Talks to `langgraph dev`, a self-hosted server or a cloud deployment."""
 
     kind = "remote"
+    warnings: tuple[str, ...] = ()  # a server's project loaded on its side
 
     def __init__(
         self,

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import concurrent.futures
 import gc
-import threading
 from pathlib import Path
 from typing import Any
 
 from textual import work
+from textual.worker import get_current_worker
 
 from lgtui.capture import CaptureError, read_capture, read_header
-from lgtui.engine import Engine, stream_into
-from lgtui.recorder import Recorder
+from lgtui.engine import Engine
+from lgtui.errors import LgtuiError
+from lgtui.runs import Busy, RunController
 from lgtui.session import ERROR, Session
-from lgtui.sources.base import NEW_THREAD, RunHandle, RunRequest, SourceError, ThreadSource
+from lgtui.sources.base import NEW_THREAD, RunRequest, Source, ThreadSource
 from lgtui.store import NO_SPILL
 from lgtui.ui.base import BaseApp
 from lgtui.ui.screens.graph import GraphScreen
@@ -32,7 +32,7 @@ class LgtuiApp(BaseApp):
 
     def __init__(
         self,
-        source: Any,
+        source: Source,
         request: RunRequest | None = None,
         thread: str | None = NEW_THREAD,
         record: str | bool = False,
@@ -43,22 +43,38 @@ class LgtuiApp(BaseApp):
         super().__init__()
         self.open_checkpoint = checkpoint  # select this one when the history opens
         self.open_history = open_history  # start on the history of `thread`
-        self.graphs: dict[str, Any] = {}  # assistant -> graph JSON, once fetched
-        self.record = record  # False: off; True: the user data folder; a str: that file
-        self.force = force  # the given file may replace an existing one
-        self._runs_recorded = 0
-        self.source = source
+        # the source, its runs and where they are recorded; the engine starts on mount
+        self.controller = RunController(source, record=record, force=force)
         self.initial_request = request
         self.form = RunForm(thread=thread or "none")
-        self.engine: Engine | None = None
-        self.session: Session | None = None
-        self.last_request: RunRequest | None = None
-        self._run_future: concurrent.futures.Future[None] | None = None
-        self._handle: RunHandle | None = None
-        self.assistants: list[dict[str, Any]] | None = None
         self._warned = False  # the project's load warnings said once
         kind = "server" if source.kind == "remote" else "in-process"
         self.source_label = f"{kind} {source.target}"
+
+    # what screens and tests read, kept by the controller
+    @property
+    def source(self) -> Source:
+        return self.controller.source
+
+    @property
+    def session(self) -> Session | None:
+        return self.controller.session
+
+    @property
+    def last_request(self) -> RunRequest | None:
+        return self.controller.last_request
+
+    @property
+    def assistants(self) -> list[dict[str, Any]] | None:
+        return self.controller.assistants
+
+    @property
+    def record(self) -> str | bool:
+        return self.controller.record
+
+    @record.setter
+    def record(self, value: str | bool) -> None:
+        self.controller.record = value
 
     @property
     def main(self) -> MainScreen:
@@ -66,7 +82,7 @@ class LgtuiApp(BaseApp):
 
     def on_mount(self) -> None:
         self.start_idle_gc()
-        self.engine = Engine()
+        self.controller.engine = Engine()
         self.install_screen(MainScreen(), "main")
         self.push_screen("main")
         self.apply_settings()
@@ -85,16 +101,12 @@ class LgtuiApp(BaseApp):
 
     @property
     def running(self) -> bool:
-        return self._run_future is not None and not self._run_future.done()
+        return self.controller.running
 
     def _busy(self) -> bool:
         """True, with a word to the user, while a run is still streaming."""
         if self.running:
-            self.notify(
-                "A run is still streaming: cancel it with x first.",
-                severity="warning",
-                markup=False,
-            )
+            self.notify(Busy().message, severity="warning", markup=False)
         return self.running
 
     @work(exclusive=True, group="assistants")
@@ -117,8 +129,6 @@ class LgtuiApp(BaseApp):
         if not request.assistant:
             self._resolve_and_start(request)
             return
-        assert self.engine is not None
-        self.last_request = request
         self.form = RunForm(
             assistant=request.assistant,
             thread=request.thread_id or "none",
@@ -130,55 +140,10 @@ class LgtuiApp(BaseApp):
             config_text=_compact_json(request.config),
             context_text=_compact_json(request.context),
         )
-        session = Session(
-            source_kind=self.source.kind,
-            target=self.source.target,
-            assistant=request.assistant,
-            thread_id=request.thread_id if request.thread_id != NEW_THREAD else None,
-            request=request.describe(),
+        session = self.controller.start(
+            request, lambda session: self.call_from_thread_safe(self._run_done, session)
         )
-        self.session = session
-        self._handle = RunHandle()
-        session.link = self._handle
         self.main.attach(session)
-        recorder = self._recorder(request)
-        self._run_future = self.engine.submit(
-            stream_into(self.source, request, session, self._handle, recorder)
-        )
-        if recorder is not None:
-            self.engine.submit(self._record_graph(request.assistant, recorder))
-        self._run_future.add_done_callback(
-            lambda _f: self.call_from_thread_safe(self._run_done, session)
-        )
-
-    def _recorder(self, request: RunRequest) -> Recorder | None:
-        """Where this run is recorded: the file given for the first run, then numbered ones."""
-        if self.record is False:
-            return None
-        path: Path | None = None
-        later = bool(self._runs_recorded)
-        if isinstance(self.record, str):
-            path = Path(self.record)
-            if later:
-                path = path.with_name(f"{path.stem}-{self._runs_recorded + 1}{path.suffix}")
-        self._runs_recorded += 1
-        return Recorder(
-            path,
-            source_kind=self.source.kind,
-            target=self.source.target,
-            request=request.describe(),
-            overwrite=self.force and not later,
-            unique=later,  # the next runs never replace a file: -2, -3...
-        )
-
-    async def _record_graph(self, assistant: str, recorder: Recorder) -> None:
-        """Keep the graph in the capture, so a replay can draw it (runs on the engine)."""
-        try:
-            graph = await self.source.get_graph(assistant, xray=True)
-        except Exception:
-            return  # a capture without a graph still replays
-        self.graphs[assistant] = graph
-        recorder.add_record({"k": "graph", "assistant": assistant, "graph": graph})
 
     def action_graph(self) -> None:
         assistant = (self.session.assistant if self.session else "") or self.form.assistant
@@ -187,7 +152,7 @@ class LgtuiApp(BaseApp):
                 "Start a run first: the graph view shows its assistant's graph.", markup=False
             )
             return
-        self.push_screen(GraphScreen(assistant, self.graphs.get(assistant)))
+        self.push_screen(GraphScreen(assistant, self.controller.graphs.get(assistant)))
 
     def _run_done(self, session: Session) -> None:
         if session is not self.session or not self.is_screen_installed("main"):
@@ -202,21 +167,17 @@ class LgtuiApp(BaseApp):
         self.main.refresh_from_session()
 
     async def load_assistants(self) -> list[dict[str, Any]] | None:
-        assert self.engine is not None
         try:
-            self.assistants = await self.engine.call(self.source.list_assistants())
-        except SourceError as exc:
+            assistants = await self.controller.list_assistants()
+        except LgtuiError as exc:  # a misbehaving server included: keep running
             self._report(exc.message)
-            return None
-        except Exception as exc:  # a misbehaving server: keep running
-            self._report(f"{type(exc).__name__}: {exc}")
             return None
         self.main.query_one(StatusBar).note = ""
         if not self._warned:
             self._warned = True
-            for warning in getattr(self.source, "warnings", ()):
+            for warning in self.source.warnings:
                 self.notify(warning, title="Project", severity="warning", markup=False, timeout=10)
-        return self.assistants
+        return assistants
 
     def _report(self, message: str) -> None:
         """Say what went wrong, in a toast and on the status bar until the next success."""
@@ -254,42 +215,9 @@ class LgtuiApp(BaseApp):
         self.start_run(request)
 
     def action_cancel_run(self) -> None:
-        if not self.running or self.engine is None:
+        if not self.controller.cancel():
             self.notify("No run is streaming.", markup=False)
             return
-        handle, future = self._handle, self._run_future
-        assert handle is not None and future is not None
-        engine = self.engine
-
-        watching = self.session is not None and bool(self.session.request.get("watch"))
-
-        session = self.session
-        source = self.source
-
-        async def cancel() -> None:
-            streaming = asyncio.wrap_future(future)
-            if handle.run_id and not watching:  # stopping a watch leaves other clients' runs alone
-                handle.cancel_requested = True
-                try:
-                    await source.cancel_run(handle.thread_id, handle.run_id)
-                except Exception:
-                    pass  # closing the stream below still stops what we show
-                # the source ends the stream and says how the run ended; give it a moment
-                done, _ = await asyncio.wait([streaming], timeout=CANCEL_GRACE)
-                if done:
-                    return
-            future.cancel()
-            await asyncio.wait([streaming])
-            if handle.cancel_requested and handle.thread_id and hasattr(source, "get_run"):
-                try:  # cut before the server said it: ask how the run ended
-                    run = await source.get_run(handle.thread_id, handle.run_id)
-                except Exception:
-                    return
-                status = run.get("status") if isinstance(run, dict) else None
-                if session is not None and status in ("success", "error", "timeout"):
-                    session.finish(status)  # it ended before the cancel reached it
-
-        engine.submit(cancel())
         self.notify("Cancelling the run…", markup=False)
 
     def action_threads(self) -> None:
@@ -323,19 +251,13 @@ class LgtuiApp(BaseApp):
         self.push_screen(HistoryScreen(thread, self.session.assistant if self.session else None))
 
     async def action_quit(self) -> None:
-        if self._run_future is not None and not self._run_future.done():
-            self._run_future.cancel()
+        self.controller.stop_streaming()
         self.exit(0)
 
-    def on_unmount(self) -> None:
-        super().on_unmount()
-        if self.engine is not None:
-            engine = self.engine
-            try:
-                engine.submit(self.source.aclose()).result(2)
-            except Exception:
-                pass
-            engine.stop()
+    async def on_unmount(self) -> None:
+        await super().on_unmount()
+        # the source closes and the engine stops on a thread: the loop is not held
+        await asyncio.to_thread(self.controller.close)
 
 
 def _compact_json(value: Any) -> str:
@@ -358,8 +280,11 @@ def _json_text(value: Any) -> str:
         return "{}"
 
 
-CANCEL_GRACE = 10.0  # seconds a cancelled run's stream has to end before it is cut
 FREEZE_EVERY = 50_000  # events loaded between two gc.freeze() calls
+
+
+class _Quit(Exception):
+    """The app is closing: the replay's loader stops."""
 
 
 class ReplayApp(BaseApp):
@@ -401,17 +326,21 @@ class ReplayApp(BaseApp):
         )
         self.session = session
         self.main.attach(session)
-        threading.Thread(
-            target=self._load, args=(session,), name="lgtui-replay-load", daemon=True
-        ).start()
+        self._load(session)
 
+    @work(thread=True, name="replay-load", exit_on_error=False)
     def _load(self, session: Session) -> None:
+        """Read the capture into ``session`` (a thread: the first frame does not wait);
+        quitting meanwhile stops it at the next ten thousand events."""
+        worker = get_current_worker()
         loaded = 0
 
         def take(event: Any) -> None:
             nonlocal loaded
             session.append(event)
             loaded += 1
+            if not loaded % 10_000 and worker.is_cancelled:
+                raise _Quit
             if not loaded % FREEZE_EVERY:
                 # the events stay for the app's life: out of the garbage collector's sight,
                 # or each full collection would walk a million of them (~0.8 s)
@@ -419,6 +348,8 @@ class ReplayApp(BaseApp):
 
         try:
             capture = read_capture(self.path, on_event=take, keep=False)
+        except _Quit:
+            return
         except CaptureError as exc:
             session.finish(ERROR, exc.message)
             self.call_from_thread_safe(self._loaded, None)
@@ -449,6 +380,7 @@ class ReplayApp(BaseApp):
             return  # the app is closing
         screen = self.main
         screen.capture_loading = False
+        screen.player.wake()  # the timeline bar says it is loaded
         if capture is not None and capture.truncated_at is not None:
             screen.warning = capture.damage + " — showing every complete record before it"
             self.notify(

@@ -5,7 +5,9 @@ and callbacks from worker threads."""
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from textual import events
@@ -17,6 +19,7 @@ from lgtui.config import load as load_config
 from lgtui.config import save_theme
 from lgtui.ui.idle_gc import IdleCollector
 from lgtui.ui.keys import all_bindings, keyed, keymap, palette_commands
+from lgtui.ui.ticker import Wakeful
 
 
 def crash_report(error: BaseException | None) -> str:
@@ -39,12 +42,25 @@ def crash_report(error: BaseException | None) -> str:
         return what[:300]
 
 
+SAID_KEPT = 200
+
+
+@dataclass(frozen=True)
+class Said:
+    """A toast, as shown: escaped title and message."""
+
+    title: str
+    message: str
+    severity: str
+
+
 @keymap("everywhere")
 class BaseApp(App[int]):
     """What both apps share: styles, settings, keys, help, palette, quitting, and
     callbacks from worker threads."""
 
     CSS_PATH = "app.tcss"
+    source_label = ""  # what the app shows, for the status bar ("server http://...")
     BINDINGS = keyed(
         "app",
         [
@@ -60,6 +76,9 @@ class BaseApp(App[int]):
         super().__init__()
         self.collector = IdleCollector()
         self.settings = load_config()
+        # what the app told the user in toasts, newest last (the last SAID_KEPT of them)
+        self.said: deque[Said] = deque(maxlen=SAID_KEPT)
+        self.said_count = 0
 
     crash: str | None = None  # what crashed the app, for the command to say in one line
 
@@ -81,15 +100,14 @@ class BaseApp(App[int]):
         markup: bool = False,
     ) -> None:
         """A toast; what it says is never markup nor terminal codes (it quotes servers,
-        graphs and files)."""
+        graphs and files).  It is kept in `said` too."""
         from lgtui.preview import safe_multiline, safe_text
 
+        said = Said(safe_text(str(title), 120), safe_multiline(str(message)), str(severity))
+        self.said.append(said)
+        self.said_count += 1
         super().notify(
-            safe_multiline(str(message)),
-            title=safe_text(str(title), 120),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
+            said.message, title=said.title, severity=severity, timeout=timeout, markup=False
         )
 
     def start_idle_gc(self) -> None:
@@ -160,9 +178,11 @@ class BaseApp(App[int]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Key | events.MouseDown | events.MouseScrollDown):
             self.collector.touched()
+            if isinstance(self.screen, Wakeful):  # what the key changes is shown
+                self.screen.wake()
         await super().on_event(event)
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         self.collector.uninstall()
 
     def call_from_thread_safe(self, callback: Any, *args: Any) -> None:

@@ -65,9 +65,50 @@ def save_fallback(text: str, stem: str) -> Path:
 
 
 def copy(app: Any, text: str, what: str, stem: str = "copy") -> Copied:
-    """Put ``text`` on the clipboard by the best means here; say how, in one line."""
-    size = len(text.encode("utf-8"))
+    """Put ``text`` on the clipboard by the best means here; say how, in one line.
+    (Blocking where it runs a command or writes a file: screens use `copy_and_say`.)"""
     unsupported = osc52_unsupported()
+    if _osc52_will_do(text, unsupported):
+        return _by_osc52(app, text, what)
+    return _off_the_terminal(text, what, stem, unsupported)
+
+
+def copy_and_say(node: Any, text: str, what: str, stem: str = "copy") -> None:
+    """`copy`, then a toast saying how; a desktop command or the file it falls back to
+    run on a thread, so the screen never waits for them."""
+    unsupported = osc52_unsupported()
+    if _osc52_will_do(text, unsupported):
+        node.notify(_by_osc52(node.app, text, what).message, markup=False, timeout=6)
+        return
+    app = node.app
+
+    def work() -> None:
+        result = _off_the_terminal(text, what, stem, unsupported)
+        try:
+            app.call_from_thread(app.notify, result.message, markup=False, timeout=6)
+        except RuntimeError:  # the app closed meanwhile
+            pass
+
+    node.run_worker(work, thread=True, group="clipboard", exit_on_error=False)
+
+
+def _osc52_will_do(text: str, unsupported: str | None) -> bool:
+    return unsupported is None and len(text.encode("utf-8")) <= OSC52_LIMIT
+
+
+def _by_osc52(app: Any, text: str, what: str) -> Copied:
+    size = len(text.encode("utf-8"))
+    app.copy_to_clipboard(text)
+    return Copied(
+        "osc52",
+        f"Copied {what} ({size:,} bytes). If nothing reached your clipboard, your "
+        "terminal ignores OSC 52 (in tmux: set -g set-clipboard on); ctrl+s saves to a file.",
+    )
+
+
+def _off_the_terminal(text: str, what: str, stem: str, unsupported: str | None) -> Copied:
+    """A desktop clipboard command where OSC 52 would not work, else a file (blocking)."""
+    size = len(text.encode("utf-8"))
     command = local_command() if unsupported else None
     if command is not None:
         try:
@@ -75,13 +116,6 @@ def copy(app: Any, text: str, what: str, stem: str = "copy") -> Copied:
             return Copied(command[0], f"Copied {what} ({size:,} bytes) with {command[0]}.")
         except (OSError, subprocess.SubprocessError):
             pass
-    if unsupported is None and size <= OSC52_LIMIT:
-        app.copy_to_clipboard(text)
-        return Copied(
-            "osc52",
-            f"Copied {what} ({size:,} bytes). If nothing reached your clipboard, your "
-            "terminal ignores OSC 52 (in tmux: set -g set-clipboard on); ctrl+s saves to a file.",
-        )
     try:
         path = save_fallback(text, stem)
     except OSError as exc:

@@ -68,15 +68,14 @@ class ExportActions:
         self.app.push_screen(ValueScreen(text, "traceback (your frames; library frames folded)"))
 
     def action_copy(self) -> None:
-        from lgtui.ui.clipboard import copy
+        from lgtui.ui.clipboard import copy_and_say
 
         found = self._what_to_export()
         if found is None:
             self.notify("Select an event first: c copies what the detail pane shows.", markup=False)
             return
         what, text, stem = found
-        result = copy(self.app, text, what, stem)
-        self.notify(result.message, markup=False, timeout=6)
+        copy_and_say(self, text, what, stem)
 
     def action_save(self) -> None:
         from lgtui.ui.screens.save import SaveScreen

@@ -7,18 +7,19 @@ from typing import Any
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import ScrollableContainer
-from textual.screen import Screen
 from textual.widgets import Static
 
+from lgtui.errors import LgtuiError
 from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
 from lgtui.session import Session
-from lgtui.sources.base import SourceError
 from lgtui.timeline import child_ns, inside
 from lgtui.ui.graph_draw import draw_graph
 from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap
+from lgtui.ui.live import LiveScreen
 from lgtui.ui.text import Text
+from lgtui.ui.ticker import Ticker
 from lgtui.ui.widgets.footer import KeyFooter
 
 
@@ -143,7 +144,7 @@ def render_graph(
 
 
 @keymap("graph view")
-class GraphScreen(Screen[None]):
+class GraphScreen(LiveScreen):
     HELP = """\
 ## Graph
 
@@ -186,19 +187,19 @@ for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow 
     def on_mount(self) -> None:
         if self.graph is None:
             self.fetch()
-        self.set_interval(0.25, self.redraw)
+        self.ticker = Ticker(self, 0.25, self._redraw_tick)
         self.redraw()
         self.query_one("#graph-scroll").focus()
 
     @screen_work(exclusive=True)
     async def fetch(self) -> None:
-        app: Any = self.app
-        try:
-            self.graph = await app.engine.call(app.source.get_graph(self.assistant, xray=True))
-        except SourceError as exc:
+        try:  # (a live app's: a replay's graph comes from the capture)
+            self.graph = await self.controller.graph(self.assistant)
+        except LgtuiError as exc:
             self.query_one("#graph-body", Static).update(Text("✖ " + exc.message, style="bold red"))
             return
         self.redraw()
+        self.wake()
 
     def action_toggle_list(self) -> None:
         self.as_list = not self.as_list
@@ -207,6 +208,16 @@ for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow 
     _seen: Any = None  # the session version and cursor the activity was read at
     _activity: Any = (set(), set(), None)
     _picture: Any = None  # what is on screen
+
+    def _redraw_tick(self) -> bool:
+        """Redraw while the run goes on (or a replay's cursor may move); then sleep."""
+        self.redraw()
+        session = getattr(self.app, "session", None)
+        running = session is not None and session.status == "running"
+        return self.graph is None or running or callable(self.as_of)
+
+    def wake(self) -> None:
+        self.ticker.wake()
 
     @while_shown
     def redraw(self) -> None:

@@ -1,7 +1,7 @@
 """A thread's checkpoint history, and time travel from a checkpoint: its state, what it
 changed, its tasks; fork with an edited state, re-run, resume an interrupt.
 
-Everything talks to the source through the engine (`app.engine.call`), in workers, so a
+Everything talks to the source through the run controller (`LiveScreen.ask`), in workers, so a
 slow server never blocks a key press.  Server errors are shown with the server's
 ``detail``; nothing is changed when a request is refused.
 """
@@ -14,7 +14,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import (
     Static,
     TabbedContent,
@@ -26,10 +25,12 @@ from textual.widgets.tree import TreeNode
 from lgtui.diff import json_diff
 from lgtui.preview import preview, safe_text
 from lgtui.query import CheckpointSubject, Query
-from lgtui.sources.base import RunRequest, SourceError
+from lgtui.sources.base import RunRequest
 from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap, vim_keys
+from lgtui.ui.live import FAILED, LiveScreen
 from lgtui.ui.screens.dialogs import EditJsonScreen
+from lgtui.ui.screens.search import SearchKeys
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import MATCH_MARK
@@ -51,9 +52,10 @@ class CheckpointTree(Tree[Any]):
 
 
 @keymap("history")
-class HistoryScreen(Screen[None]):
+class HistoryScreen(SearchKeys, LiveScreen):
     """A thread's checkpoints as a tree (forks as branches), with time travel from any of them."""
 
+    SEARCHED = "checkpoints"
     HELP = """\
 ## Checkpoint history
 
@@ -132,6 +134,9 @@ between matches, **F** shows only them; **c** copies the state.
         self._title()
         self.load()
 
+    def failed(self, message: str) -> None:
+        self.say(message, error=True)
+
     def say(self, message: str, *, error: bool = False) -> None:
         """A line under the title that stays until the next one (and a toast)."""
         note = self.query_one("#history-note", Static)
@@ -156,12 +161,11 @@ between matches, **F** shows only them; **c** copies the state.
     @screen_work(exclusive=True, group="history")
     async def load(self, more: bool = False) -> None:
         before = self.order[-1] if more and self.order else None
-        try:
-            page = await self.app.engine.call(  # type: ignore[attr-defined]
-                self.app.source.get_history(self.thread_id, limit=PAGE * 2, before=before)  # type: ignore[attr-defined]
-            )
-        except SourceError as exc:
-            self.say(exc.message, error=True)
+        page = await self.ask(
+            self.threads.get_history(self.thread_id, limit=PAGE * 2, before=before),
+            said=self.failed,
+        )
+        if page is FAILED:
             return
         if not self.is_attached:  # closed while the history was on its way
             return
@@ -354,18 +358,16 @@ between matches, **F** shows only them; **c** copies the state.
             except Exception:  # a hostile state: no match, never a crash
                 continue
 
-    @on(SearchBar.Changed)
-    def _search_changed(self, message: SearchBar.Changed) -> None:
-        self.search = message.query
+    def search_changed(self, query: Query | None) -> None:
+        self.search = query
         self._find_hits()
         self._rebuild_keeping_selection()
         self._show_search_progress()
 
-    @on(SearchBar.Done)
-    def _search_done(self) -> None:
+    def search_done(self) -> None:
         self.query_one(Tree).focus()
         if self.search is not None and self.hits:
-            self._jump_match(1)
+            self.jump_match(1)
 
     def _rebuild_keeping_selection(self) -> None:
         current = self.current()
@@ -373,23 +375,11 @@ between matches, **F** shows only them; **c** copies the state.
         if current is not None:
             self.select(current)
 
-    def action_search(self) -> None:
-        self.query_one(SearchBar).open()
-
     def action_back(self) -> None:
-        bar = self.query_one(SearchBar)
-        if bar.display:
-            bar.action_close()
-            return
-        self.app.pop_screen()
+        if not self.close_search():
+            self.app.pop_screen()
 
-    def action_toggle_filter(self) -> None:
-        if self.search is None:
-            self.notify(
-                "Search first (/): F then shows only the matching checkpoints.", markup=False
-            )
-            return
-        self.only_matches = not self.only_matches
+    def filter_changed(self) -> None:
         self._rebuild_keeping_selection()
         self._show_search_progress()
 
@@ -398,16 +388,7 @@ between matches, **F** shows only them; **c** copies the state.
         n = len(self.checkpoints)
         self.query_one(SearchBar).show_progress(len(self.hits), n, n, self.only_matches)
 
-    def action_next_match(self) -> None:
-        self._jump_match(1)
-
-    def action_prev_match(self) -> None:
-        self._jump_match(-1)
-
-    def _jump_match(self, direction: int) -> None:
-        if self.search is None:
-            self.notify("No search: press / to search.", markup=False)
-            return
+    def jump_match(self, direction: int) -> None:
         tree = self.query_one(Tree)
         lines = tree.last_line + 1
         if lines <= 0:
@@ -424,7 +405,7 @@ between matches, **F** shows only them; **c** copies the state.
     def action_copy(self) -> None:
         import orjson
 
-        from lgtui.ui.clipboard import copy
+        from lgtui.ui.clipboard import copy_and_say
 
         focused = self.focused
         node = focused.copy_target() if isinstance(focused, JsonTree) else None
@@ -439,7 +420,7 @@ between matches, **F** shows only them; **c** copies the state.
             text = orjson.dumps(
                 values, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS
             ).decode()
-        self.notify(copy(self.app, text, what, "state").message, markup=False, timeout=6)
+        copy_and_say(self, text, what, "state")
 
     # -- time travel -----------------------------------------------------------------------
 
@@ -449,17 +430,15 @@ between matches, **F** shows only them; **c** copies the state.
         return self.graph_id
 
     def _run(self, request: RunRequest) -> None:
-        app: Any = self.app
-        while app.screen is not app.main:  # back where the run streams
-            app.pop_screen()
-        app.start_run(request)
+        while self.app.screen is not self.app.get_screen("main"):  # back where the run streams
+            self.app.pop_screen()
+        self.live.start_run(request)
 
     def _follow_up(self, assistant: str, **changes: Any) -> RunRequest:
         """A run on this thread streamed as the user streams runs: the stream modes,
         subgraphs, config, context and breakpoints of the last run (or the form's)."""
-        app: Any = self.app
-        last: RunRequest | None = app.last_request
-        form = app.form
+        last = self.controller.last_request
+        form = self.live.form
         return RunRequest(
             assistant,
             None,
@@ -479,7 +458,7 @@ between matches, **F** shows only them; **c** copies the state.
             self._run(self._follow_up(assistant, checkpoint_id=cid))
 
     def action_watch(self) -> None:
-        self.app.watch_thread(self.thread_id, self.graph_id)  # type: ignore[attr-defined]
+        self.live.watch_thread(self.thread_id, self.graph_id)
 
     @screen_work(group="history-edit")
     async def action_subgraphs(self) -> None:
@@ -487,11 +466,10 @@ between matches, **F** shows only them; **c** copies the state.
         cid = self.current()
         if cid is None:
             return
-        app: Any = self.app
-        try:
-            state = await app.engine.call(app.source.get_state(self.thread_id, cid, subgraphs=True))
-        except SourceError as exc:
-            self.say(exc.message, error=True)
+        state = await self.ask(
+            self.threads.get_state(self.thread_id, cid, subgraphs=True), said=self.failed
+        )
+        if state is FAILED:
             return
         inner = {
             str(t.get("name")): t.get("state")
@@ -522,31 +500,26 @@ between matches, **F** shows only them; **c** copies the state.
         cid, assistant = self.current(), self._assistant()
         if not cid or not assistant:
             return
-        app: Any = self.app
-        try:
-            keys = await app.engine.call(app.source.state_keys(assistant))
-        except SourceError:
-            keys = None
-        result = await app.push_screen_wait(
+        keys = await self.ask(self.threads.state_keys(assistant), said=lambda _: None)
+        result = await self.app.push_screen_wait(
             EditJsonScreen(
                 f"Fork from checkpoint {cid[:13]} with edited state",
                 self.checkpoints[cid].get("values") or {},
                 context="The values are written as a new checkpoint on top of this one (POST /threads/{id}/state); the run then continues from it.",
                 ask_node=True,
-                allowed_keys=keys,
+                allowed_keys=None if keys is FAILED else keys,
             )
         )
         if result is None:
             return
         values, node = result
-        try:
-            answer = await app.engine.call(
-                app.source.update_state(
-                    self.thread_id, values, as_node=node or None, checkpoint_id=cid
-                )
-            )
-        except SourceError as exc:
-            self.say(f"State not updated: {exc.message}", error=True)
+        answer = await self.ask(
+            self.threads.update_state(
+                self.thread_id, values, as_node=node or None, checkpoint_id=cid
+            ),
+            said=lambda message: self.failed(f"State not updated: {message}"),
+        )
+        if answer is FAILED:
             return
         new_id = str(((answer or {}).get("checkpoint") or {}).get("checkpoint_id") or "")
         self._run(self._follow_up(assistant, checkpoint_id=new_id or None))
@@ -556,11 +529,8 @@ between matches, **F** shows only them; **c** copies the state.
         assistant = self._assistant()
         if not assistant:
             return
-        app: Any = self.app
-        try:
-            state = await app.engine.call(app.source.get_state(self.thread_id))
-        except SourceError as exc:
-            self.say(exc.message, error=True)
+        state = await self.ask(self.threads.get_state(self.thread_id), said=self.failed)
+        if state is FAILED:
             return
         pending = [i for t in state.get("tasks") or [] for i in t.get("interrupts") or []] or list(
             state.get("interrupts") or []
@@ -571,7 +541,7 @@ between matches, **F** shows only them; **c** copies the state.
         several = len(pending) > 1
         shown = "\n".join(f"{i.get('id')}: {preview(i.get('value'), 300)}" for i in pending)
         initial: Any = {str(i.get("id")): None for i in pending} if several else ""
-        result = await app.push_screen_wait(
+        result = await self.app.push_screen_wait(
             EditJsonScreen(
                 "Resume the interrupt" + ("s (one value per interrupt id)" if several else ""),
                 initial,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from textual import on
 from textual.app import ComposeResult
@@ -11,36 +11,32 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
 from lgtui.preview import preview, safe_text
 from lgtui.query import EventSearch
-from lgtui.session import TABS, Session
+from lgtui.session import RUNNING, Session
+from lgtui.tabs import TAB_BY_ID, TABS
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.screens.export import ExportActions
 from lgtui.ui.screens.search import SearchActions
+from lgtui.ui.tabs import TabView, make_view
+from lgtui.ui.tabs import count as tab_count
 from lgtui.ui.text import Text
+from lgtui.ui.ticker import Ticker
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
-from lgtui.ui.widgets.messages_view import MessagesView
 from lgtui.ui.widgets.search_bar import SearchBar
 from lgtui.ui.widgets.status_bar import StatusBar
 from lgtui.ui.widgets.timeline_view import TimelineView
 
-TAB_TITLES = {
-    "all": "All",
-    "updates": "Updates",
-    "values": "Values",
-    "debug": "Debug",
-    "messages": "Messages",
-    "events": "Events",
-    "custom": "Custom",
-    "timeline": "Timeline",
-}
-UI_TABS = (*TABS, "timeline")  # the Timeline tab is drawn from the debug/tasks events
+if TYPE_CHECKING:
+    from lgtui.ui.base import BaseApp
+
 REFRESH_HZ = 20
 DETAIL_DELAY = 0.12  # seconds the cursor must rest before the payload tree is rebuilt
 
@@ -90,8 +86,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("D", "detail('diff')", "Diff", show=False),
             Binding("T", "traceback", "Traceback", show=False, tooltip="The error's traceback"),
             *[
-                Binding(str(i + 1), f"show_tab('{tab}')", f"{TAB_TITLES[tab]} tab", show=False)
-                for i, tab in enumerate(UI_TABS)
+                Binding(str(i + 1), f"show_tab('{tab.id}')", f"{tab.title} tab", show=False)
+                for i, tab in enumerate(TABS)
             ],
             Binding("q", "app.quit", "Quit"),
         ],
@@ -110,6 +106,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self.as_of: int | None = None  # replay: the cursor; None: live, everything
         self._shown: tuple[int, int] | None = None  # (seq, session version) in the detail pane
         self._panes_shown: set[str] = set()  # the detail panes filled for it
+        self.views: dict[str, Widget] = {}  # tab id -> the widget drawing it
         self.search: EventSearch | None = None
         self.only_matches = False
         self._search_key: tuple[int, int] = (-1, -1)  # (matches, scanned) last shown
@@ -121,15 +118,11 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         yield Static("", id="ns-filter")
         with Horizontal(id="body"):
             yield OptionList(id="namespaces")
-            with TabbedContent(id="tabs", initial="tab-all"):
-                for tab in UI_TABS:
-                    with TabPane(TAB_TITLES[tab], id=f"tab-{tab}"):
-                        if tab == "messages":
-                            yield MessagesView(id="messages-view")
-                        elif tab == "timeline":
-                            yield TimelineView(id="timeline-view")
-                        else:
-                            yield EventList(tab, id=f"list-{tab}")
+            with TabbedContent(id="tabs", initial=f"tab-{TABS[0].id}"):
+                for tab in TABS:
+                    with TabPane(tab.title, id=f"tab-{tab.id}"):
+                        view = self.views[tab.id] = make_view(tab)
+                        yield view
             with Vertical(id="detail"):
                 yield Static(
                     Text("Select an event to see its payload", style="dim"), id="detail-title"
@@ -152,15 +145,35 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
         self.query_one("#search").display = False
-        self.set_interval(1 / REFRESH_HZ, self.refresh_from_session)
-        self.query_one("#list-all", EventList).focus()
-        self.query_one(StatusBar).source_label = self.app.source_label  # type: ignore[attr-defined]
+        self.ticker = Ticker(self, 1 / REFRESH_HZ, self._refresh_tick)
+        self.views[TABS[0].id].focus()
+        self.query_one(StatusBar).source_label = cast("BaseApp", self.app).source_label
         self.query_one(StatusBar).show(None)
 
     # -- session -----------------------------------------------------------------------
 
+    def _refresh_tick(self) -> bool:
+        """A refresh; whether there is more to do before the session changes again."""
+        self.refresh_from_session()
+        session = self.session
+        if session is None:
+            return False
+        if session.status == RUNNING:
+            return True  # the clock, the connection's state
+        if self.search is not None and not self.search.done:
+            return True
+        return not self.view().settled()
+
+    def wake(self) -> None:
+        """Refresh soon: something the ticker does not watch changed (a key, a search)."""
+        self.ticker.wake()
+
     def attach(self, session: Session) -> None:
+        if self.session is not None and self.session is not session:
+            self.session.on_change = None
         self.session = session
+        session.on_change = self.ticker.wake_threadsafe
+        self.ticker.wake()
         self._version = None
         self._counts.clear()
         self._ns_count = 1
@@ -171,10 +184,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._banner_key = (0, 0, "", -1, False)
         for lst in self.query(EventList):
             lst.ns_filter = None
-            lst.attach(session)
+        for tab in TABS:
+            self.view(tab.id).attach(session)
         self.query_one("#ns-filter").set_class(False, "-active")
-        self.query_one(MessagesView).attach(session)
-        self.query_one(TimelineView).attach(session)
         ns_list = self.query_one("#namespaces", OptionList)
         ns_list.clear_options()
         ns_list.set_class(False, "-shown")
@@ -193,6 +205,10 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
     def active_tab(self) -> str:
         return (self.query_one("#tabs", TabbedContent).active or "tab-all").removeprefix("tab-")
 
+    def view(self, tab: str | None = None) -> TabView:
+        """The widget drawing ``tab`` (the tab shown when None)."""
+        return cast(TabView, self.views[tab or self.active_tab()])
+
     def refresh_from_session(self) -> None:
         session = self.session
         status = self.query_one(StatusBar)
@@ -202,8 +218,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         searching = self._advance_search()
         version = (session.version, self.as_of)
         if version == self._version and not searching:
-            if self.active_tab() == "timeline":  # it may still be reading a long run
-                self.query_one(TimelineView).sync(self.as_of)
+            view = self.view()
+            if not view.settled():  # (the Timeline may still be reading a long run)
+                view.show_as_of(self.as_of)
             return
         self._version = version
         self._sync_active_tab()
@@ -214,37 +231,18 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             self._show_detail_for(self.as_of)
 
     def _sync_active_tab(self) -> None:
-        tab = self.active_tab()
-        if tab == "messages":
-            self.query_one(MessagesView).sync(self.as_of)
-        elif tab == "timeline":
-            self.query_one(TimelineView).sync(self.as_of)
-        else:
-            lst = self.query_one(f"#list-{tab}", EventList)
-            lst.as_of = self.as_of
-            lst.sync()
+        self.view().show_as_of(self.as_of)
 
     def _update_tab_labels(self, session: Session) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
-        as_of = self.as_of
         for tab in TABS:
-            if tab == "all":
-                n = session.count if as_of is None else min(session.count, as_of + 1)
-            elif tab == "messages":
-                n = (
-                    len(session.messages)
-                    if as_of is None
-                    else sum(1 for m in session.snapshot_messages() if m.first_seq <= as_of)
-                )
-            else:
-                rows = session.tabs[tab]
-                n = len(rows) if as_of is None else bisect_right(rows, as_of)
-            if self._counts.get(tab) != n:
-                self._counts[tab] = n
-                label = Text(TAB_TITLES[tab])
+            n = tab_count(tab, session, self.as_of)
+            if n is not None and self._counts.get(tab.id) != n:
+                self._counts[tab.id] = n
+                label = Text(tab.title)
                 if n:
                     label.append(f" {n:,}", style="dim")
-                tabs.get_tab(f"tab-{tab}").label = label
+                tabs.get_tab(f"tab-{tab.id}").label = label
 
     def _update_namespaces(self, session: Session) -> None:
         if len(session.namespaces) == self._ns_count:
@@ -306,21 +304,6 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         banner.update(Text("\n").join(lines))
 
     # -- search (the actions are SearchActions') ----------------------------------------
-
-    @on(SearchBar.Changed)
-    def _search_changed(self, message: SearchBar.Changed) -> None:
-        self._set_search(message.query)
-        self.refresh_from_session()
-
-    @on(SearchBar.Done)
-    def _search_done(self) -> None:
-        target = self._active_list()
-        if target is not None:
-            target.focus()
-            if self.search is not None:
-                self._jump_match(1, wrap=True)
-        else:
-            self.query_one(MessagesView).focus()
 
     # -- copy and save (the actions are ExportActions') ------------------------------
 
@@ -467,14 +450,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     def action_show_tab(self, tab: str) -> None:
         self.query_one("#tabs", TabbedContent).active = f"tab-{tab}"
-        target: Any = (
-            self.query_one(MessagesView)
-            if tab == "messages"
-            else self.query_one(TimelineView)
-            if tab == "timeline"
-            else self.query_one(f"#list-{tab}", EventList)
-        )
-        target.focus()
+        self.views[tab].focus()
 
     def action_cycle_namespace(self) -> None:
         ns_list = self.query_one("#namespaces", OptionList)
@@ -492,24 +468,16 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
     def action_follow(self) -> None:
         """Follow the newest: the last event of a list, the last task of the Timeline, the
         last message."""
-        lst = self._active_list()
-        if lst is not None:
-            lst.follow = True
-            lst.action_jump(-1)
-        elif self.active_tab() == "timeline":
-            self.query_one(TimelineView).action_edge(-1)
-        else:
-            view = self.query_one(MessagesView)
-            view.scroll_end(animate=False)
-            view.anchor()
+        self.view().follow_newest()
 
     def action_detail(self, pane: str) -> None:
         """Show and focus the Payload, State or Diff view of the selected event."""
         lst = self._active_list()
-        if self.active_tab() in ("messages", "timeline") or lst is None or not lst.row_count:
-            where = "this tab has no events yet" if lst is not None else "pick an event first"
+        if lst is None or not lst.row_count:
+            where = "this tab has no events yet"
             if lst is None:
-                where = f"the {self.active_tab().capitalize()} tab has no event list: pick one in All (1)"
+                title = TAB_BY_ID[self.active_tab()].title
+                where = f"the {title} tab has no event list: pick one in All (1)"
             self.notify(f"No event to show the {pane} of: {where}.", markup=False, timeout=3)
             return
         self.set_class(False, "-zoomed")  # the pane asked for is shown, not zoomed away
@@ -517,23 +485,23 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         target = {"payload": "#payload", "state": "#state", "diff": "#diff"}[pane]
         self.query_one(target).focus()
 
-    def action_new_run(self) -> None:
-        self.app.action_new_run()  # type: ignore[attr-defined]
+    async def action_new_run(self) -> None:
+        await self.app.run_action("new_run")  # the live app's (a replay offers none)
 
-    def action_rerun(self) -> None:
-        self.app.action_rerun()  # type: ignore[attr-defined]
+    async def action_rerun(self) -> None:
+        await self.app.run_action("rerun")  # the live app's (a replay offers none)
 
-    def action_cancel_run(self) -> None:
-        self.app.action_cancel_run()  # type: ignore[attr-defined]
+    async def action_cancel_run(self) -> None:
+        await self.app.run_action("cancel_run")  # the live app's (a replay offers none)
 
-    def action_threads(self) -> None:
-        self.app.action_threads()  # type: ignore[attr-defined]
+    async def action_threads(self) -> None:
+        await self.app.run_action("threads")  # the live app's (a replay offers none)
 
-    def action_history(self) -> None:
-        self.app.action_history()  # type: ignore[attr-defined]
+    async def action_history(self) -> None:
+        await self.app.run_action("history")  # the live app's (a replay offers none)
 
-    def action_graph(self) -> None:
-        self.app.action_graph()  # type: ignore[attr-defined]
+    async def action_graph(self) -> None:
+        await self.app.run_action("graph")  # the live app's (a replay offers none)
 
-    def action_watch(self) -> None:
-        self.app.action_watch()  # type: ignore[attr-defined]
+    async def action_watch(self) -> None:
+        await self.app.run_action("watch")  # the live app's (a replay offers none)

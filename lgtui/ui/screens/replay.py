@@ -11,6 +11,7 @@ from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.reactive import reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input, Label, Static
 
@@ -19,6 +20,7 @@ from lgtui.session import Session
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.text import Text
+from lgtui.ui.ticker import Ticker
 from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.timeline_view import TimelineView
 
@@ -205,12 +207,14 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         *(b for b in MainScreen.BINDINGS if isinstance(b, Binding) and b.action not in LIVE_ONLY),
     ]
 
+    # the replay's state: each change redraws what shows it (the screen, the timeline bar)
+    cursor: reactive[int] = reactive(0, init=False)
+    playing: reactive[bool] = reactive(False, init=False)
+    speed: reactive[float] = reactive(1.0, init=False)
+
     def __init__(self) -> None:
         super().__init__()
-        self.cursor = 0
         self.as_of = 0
-        self.playing = False
-        self.speed = 1.0
         self.capture_loading = True
         self.warning = ""
         self._last_tick = time.monotonic()
@@ -240,7 +244,27 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.set_interval(TICK, self._tick)
+        self.player = Ticker(self, TICK, self._play_tick)
+
+    def watch_cursor(self, seq: int) -> None:
+        self.as_of = seq
+        self.refresh_from_session()
+        self._show_bar()
+
+    def watch_playing(self, playing: bool) -> None:
+        self._carry = 0.0
+        self._last_tick = time.monotonic()
+        if playing:
+            self.player.wake()
+        self._show_bar()
+
+    def watch_speed(self) -> None:
+        self._carry = 0.0
+        self._show_bar()
+
+    def _show_bar(self) -> None:
+        if self.is_mounted:
+            self.query_one(TimelineBar).show(self)
 
     def attach(self, session: Session) -> None:
         super().attach(session)
@@ -252,11 +276,7 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         session = self.session
         if session is None or not session.count:
             return
-        seq = max(0, min(session.count - 1, seq))
-        if seq != self.cursor:
-            self.cursor = self.as_of = seq
-            self.refresh_from_session()
-        self.query_one(TimelineBar).show(self)
+        self.cursor = max(0, min(session.count - 1, seq))
 
     @on(EventList.Seek)
     def _list_seek(self, message: EventList.Seek) -> None:
@@ -274,13 +294,15 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         self.playing = False
         self.seek(seq)
 
-    def _tick(self) -> None:
+    def _play_tick(self) -> bool:
+        """A frame of playing (and of the loading bar); whether to go on."""
         now = time.monotonic()
         dt, self._last_tick = now - self._last_tick, now
         session = self.session
         if self.playing and session is not None and session.count:
             self._advance(session, dt)
-        self.query_one(TimelineBar).show(self)
+        self._show_bar()
+        return self.playing or self.capture_loading
 
     def _advance(self, session: Session, dt: float) -> None:
         last = session.count - 1
@@ -312,9 +334,6 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         if session is not None and self.cursor >= session.count - 1 and not self.playing:
             self.seek(0)  # play again from the start
         self.playing = not self.playing
-        self._carry = 0.0
-        self._last_tick = time.monotonic()
-        self.query_one(TimelineBar).show(self)
 
     def action_step(self, delta: int) -> None:
         self.playing = False
@@ -323,8 +342,6 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
     def action_speed(self, direction: int) -> None:
         i = SPEEDS.index(self.speed) + direction
         self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, i))]
-        self._carry = 0.0
-        self.query_one(TimelineBar).show(self)
 
     def _jump(self, seqs: Sequence[int], direction: int, what: str) -> None:
         self.playing = False

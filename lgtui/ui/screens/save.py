@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from pathlib import Path
 
@@ -59,7 +60,7 @@ class SaveScreen(ModalScreen[Path | None]):
         field.cursor_position = len(field.value)
 
     @on(Input.Submitted, "#save-path")
-    def _save(self, message: Input.Submitted) -> None:
+    async def _save(self, message: Input.Submitted) -> None:
         raw = message.value.strip()
         error = self.query_one("#save-error", Static)
         if not raw:
@@ -69,7 +70,8 @@ class SaveScreen(ModalScreen[Path | None]):
         if not path.is_absolute():
             path = Path(os.getcwd()) / path
         try:
-            write_new(path, self.text, overwrite=self._confirm == str(path))
+            # (a thread: a slow disk or a network folder never holds a key)
+            await asyncio.to_thread(write_new, path, self.text, self._confirm == str(path))
         except FileExistsError:
             self._confirm = str(path)
             error.update(

@@ -14,8 +14,72 @@ if TYPE_CHECKING:
     from lgtui.session import Session
 
 
-class SearchActions:
-    """Mixed into the main screen (and so the replay's): what its search keys do."""
+class SearchKeys:
+    """What `/`, `n`/`N` and `F` do on any screen with a `SearchBar`: the main screen's
+    events, a thread history's checkpoints.  A screen says what it searches (``SEARCHED``)
+    and how a query, a jump and the filter apply to it."""
+
+    SEARCHED = "events"
+    search: Any
+    only_matches: bool
+    query_one: Any
+    notify: Any
+
+    def on_search_bar_changed(self, message: SearchBar.Changed) -> None:
+        self.search_changed(message.query)
+
+    def on_search_bar_done(self, message: SearchBar.Done) -> None:
+        self.search_done()
+
+    def action_search(self) -> None:
+        self.query_one(SearchBar).open()
+
+    def action_toggle_filter(self) -> None:
+        if self.search is None:
+            self.notify(
+                f"Search first (/): F then shows only the matching {self.SEARCHED}.",
+                markup=False,
+            )
+            return
+        self.only_matches = not self.only_matches
+        self.filter_changed()
+
+    def action_next_match(self) -> None:
+        self._jump_to_match(1)
+
+    def action_prev_match(self) -> None:
+        self._jump_to_match(-1)
+
+    def _jump_to_match(self, direction: int) -> None:
+        if self.search is None:
+            self.notify("No search: press / to search.", markup=False)
+            return
+        self.jump_match(direction)
+
+    def close_search(self) -> bool:
+        """Close the search bar if it is open (escape); False when it was not."""
+        bar = self.query_one(SearchBar)
+        if not bar.display:
+            return False
+        bar.action_close()
+        return True
+
+    # what each screen fills in
+    def search_changed(self, query: Query | None) -> None:
+        raise NotImplementedError
+
+    def search_done(self) -> None:
+        raise NotImplementedError
+
+    def filter_changed(self) -> None:
+        raise NotImplementedError
+
+    def jump_match(self, direction: int) -> None:
+        raise NotImplementedError
+
+
+class SearchActions(SearchKeys):
+    """Mixed into the main screen (and so the replay's): its search of the events."""
 
     session: Session | None
     search: EventSearch | None
@@ -27,6 +91,8 @@ class SearchActions:
     query_one: Any
     notify: Any
     active_tab: Any
+    views: dict[str, Any]
+    refresh_from_session: Any
 
     SEARCH_BUDGET = 0.015  # seconds of searching per refresh (20 a second)
 
@@ -63,41 +129,36 @@ class SearchActions:
         return True
 
     def _active_list(self) -> EventList | None:
-        tab = self.active_tab()
-        if tab in ("messages", "timeline"):
-            return None
-        return self.query_one(f"#list-{tab}", EventList)
-
-    def action_search(self) -> None:
-        self.query_one(SearchBar).open()
+        """The tab's event list (None for a tab drawn another way: Messages, Timeline)."""
+        view = self.views[self.active_tab()]
+        return view if isinstance(view, EventList) else None
 
     def action_clear_search(self) -> None:
-        bar = self.query_one(SearchBar)
-        if bar.display:
-            bar.action_close()
+        self.close_search()
 
-    def action_toggle_filter(self) -> None:
-        if self.search is None:
-            self.notify("Search first (/): F then shows only the matching events.", markup=False)
-            return
-        self.only_matches = not self.only_matches
+    def search_changed(self, query: Query | None) -> None:
+        self._set_search(query)
+        self.refresh_from_session()
+
+    def search_done(self) -> None:
+        target = self._active_list()
+        if target is not None:
+            target.focus()
+            if self.search is not None:
+                self.jump_match(1)
+        else:
+            self.views[self.active_tab()].focus()
+
+    def filter_changed(self) -> None:
         for lst in self.query(EventList):
             lst.set_search(self.search, self.only_matches)
         self._search_key = (-1, -1)
         self._advance_search()
 
-    def action_next_match(self) -> None:
-        self._jump_match(1)
-
-    def action_prev_match(self) -> None:
-        self._jump_match(-1)
-
-    def _jump_match(self, direction: int, wrap: bool = True) -> None:
+    def jump_match(self, direction: int, wrap: bool = True) -> None:
         search = self.search
         lst = self._active_list()
         if search is None or lst is None:
-            if search is None:
-                self.notify("No search: press / to search.", markup=False)
             return
         here = self.as_of if self.as_of is not None else lst.selected_seq()
         if here is None:

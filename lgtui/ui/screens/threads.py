@@ -10,7 +10,6 @@ from typing import Any
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import (
     DataTable,
     Input,
@@ -18,9 +17,9 @@ from textual.widgets import (
 )
 
 from lgtui.preview import preview, safe_text
-from lgtui.sources.base import SourceError
 from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap, vim_keys
+from lgtui.ui.live import FAILED, LiveScreen
 from lgtui.ui.screens.dialogs import ConfirmScreen
 from lgtui.ui.screens.history import PAGE, HistoryScreen, when_text
 from lgtui.ui.text import Text
@@ -35,7 +34,7 @@ class ThreadTable(DataTable[Any]):
 
 
 @keymap("threads")
-class ThreadsScreen(Screen[None]):
+class ThreadsScreen(LiveScreen):
     """The server's threads, newest first, a page at a time."""
 
     HELP = """\
@@ -66,7 +65,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         super().__init__()
         self.status: str | None = None
         self.metadata: dict[str, Any] | None = None
-        self.threads: list[dict[str, Any]] = []
+        self.rows: list[dict[str, Any]] = []
         self.exhausted = False
         self._loading = False
 
@@ -89,7 +88,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
 
     def _title(self) -> None:
         text = Text("Threads", style="bold")
-        text.append(f"  {len(self.threads):,}{'' if self.exhausted else '+'} shown", style="dim")
+        text.append(f"  {len(self.rows):,}{'' if self.exhausted else '+'} shown", style="dim")
         text.append(f"  status: {self.status or 'all'}", style="dim")
         if self.metadata:
             text.append(f"  metadata: {preview(self.metadata, 60)}", style="dim")
@@ -108,7 +107,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         self.app.pop_screen()
 
     def reload(self) -> None:
-        self.threads, self.exhausted = [], False
+        self.rows, self.exhausted = [], False
         self.query_one(DataTable).clear()
         self.load_page()
 
@@ -118,19 +117,16 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
             return
         self._loading = True
         try:
-            page = await self.app.engine.call(  # type: ignore[attr-defined]
-                self.app.source.search_threads(  # type: ignore[attr-defined]
-                    limit=PAGE, offset=len(self.threads), status=self.status, metadata=self.metadata
-                )
+            page = await self.ask(
+                self.threads.search_threads(
+                    limit=PAGE, offset=len(self.rows), status=self.status, metadata=self.metadata
+                ),
+                title="Cannot list threads",
             )
-        except SourceError as exc:
-            self.notify(
-                exc.message, title="Cannot list threads", severity="error", markup=False, timeout=8
-            )
-            return
         finally:
             self._loading = False
-        self._show_page(page)
+        if page is not FAILED:
+            self._show_page(page)
 
     @while_shown
     def _show_page(self, page: list[dict[str, Any]]) -> None:
@@ -152,19 +148,19 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
                 ),
                 key=str(t.get("thread_id")),
             )
-        self.threads.extend(page)
+        self.rows.extend(page)
         self._title()
 
     @on(DataTable.RowHighlighted)
     def _near_end(self, message: DataTable.RowHighlighted) -> None:
-        if message.cursor_row >= len(self.threads) - 5:
+        if message.cursor_row >= len(self.rows) - 5:
             self.load_page()  # pages on demand, in a worker: scrolling never waits
 
     def _selected(self) -> dict[str, Any] | None:
         table = self.query_one(DataTable)
-        if not self.threads or table.cursor_row >= len(self.threads):
+        if not self.rows or table.cursor_row >= len(self.rows):
             return None
-        return self.threads[table.cursor_row]
+        return self.rows[table.cursor_row]
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
@@ -208,23 +204,21 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
 
     @screen_work(group="threads-edit")
     async def action_create(self) -> None:
-        try:
-            new = await self.app.engine.call(self.app.source.create_thread())  # type: ignore[attr-defined]
-        except SourceError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+        new = await self.ask(self.threads.create_thread(), title="Thread not created")
+        if new is FAILED:
             return
         self.notify(f"Created thread {new.get('thread_id')}", markup=False)
         self.reload()
 
     def action_copy(self) -> None:
         """The selected thread's id to the clipboard (as c copies everywhere)."""
-        from lgtui.ui.clipboard import copy
+        from lgtui.ui.clipboard import copy_and_say
 
         thread = self._selected()
         if thread is None:
             self.notify("No thread selected.", markup=False)
             return
-        copy(self.app, str(thread["thread_id"]), "the thread id", stem="thread-id")
+        copy_and_say(self, str(thread["thread_id"]), "the thread id", stem="thread-id")
 
     @screen_work(group="threads-edit")
     async def action_duplicate(self) -> None:
@@ -233,10 +227,10 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         if thread is None:
             self.notify("No thread selected.", markup=False)
             return
-        try:
-            new = await self.app.engine.call(self.app.source.copy_thread(str(thread["thread_id"])))  # type: ignore[attr-defined]
-        except SourceError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+        new = await self.ask(
+            self.threads.copy_thread(str(thread["thread_id"])), title="Thread not copied"
+        )
+        if new is FAILED:
             return
         self.notify(f"Copied to {new.get('thread_id')}", markup=False)
         self.reload()
@@ -257,10 +251,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
 
     @screen_work(group="threads-edit")
     async def _delete(self, thread_id: str) -> None:
-        try:
-            await self.app.engine.call(self.app.source.delete_thread(thread_id))  # type: ignore[attr-defined]
-        except SourceError as exc:
-            self.notify(exc.message, severity="error", markup=False)
+        if await self.ask(self.threads.delete_thread(thread_id), title="Not deleted") is FAILED:
             return
         self.notify(f"Deleted thread {thread_id}", markup=False)
         self.reload()

@@ -11,19 +11,18 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
-from rich.style import Style
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from lgtui.query import EventSearch
 from lgtui.session import Session
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
+from lgtui.ui.widgets.cursor_list import CursorList
 from lgtui.ui.widgets.strip import text_strip
 
 MODE_STYLES = {
@@ -53,7 +52,7 @@ MATCH_MARK = "▌"
 
 
 @keymap("event lists")
-class EventList(ScrollView, can_focus=True):
+class EventList(CursorList):
     """Events of one tab, newest at the bottom, following the tail until the user moves."""
 
     HELP = """\
@@ -240,6 +239,17 @@ between them, **F** shows only them.
             return row
         return self._rows[row]
 
+    def show_as_of(self, as_of: int | None) -> None:
+        self.as_of = as_of
+        self.sync()
+
+    def settled(self) -> bool:
+        return True  # everything it shows is drawn when synced
+
+    def follow_newest(self) -> None:
+        self.follow = True
+        self.action_jump(-1)
+
     def sync(self) -> int:
         """Take in events that arrived since the last call; returns how many rows were added."""
         if self.session is None:
@@ -299,26 +309,21 @@ between them, **F** shows only them.
                 text.highlight_words([word], "bold black on yellow", case_sensitive=False)
         style = self.rich_style
         if selected:
-            style = (
-                style + Style(reverse=True)
-                if not self.has_focus
-                else style + Style(bgcolor="#264f78", color="white")
-            )
+            style = style + self.cursor_style()
         return text_strip(text, width, style, self.app.console)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.clear()
-        self.refresh()
+        self.refresh_cursor_lines(old, new)  # (the cache is keyed by selection)
         if new >= 0 and self.session is not None and new < self.row_count:
             self.post_message(self.Highlighted(self, self.seq_at(new)))
 
     def on_focus(self) -> None:
         self._cache.clear()
-        self.refresh()
+        super().on_focus()
 
     def on_blur(self) -> None:
         self._cache.clear()
-        self.refresh()
+        super().on_blur()
 
     def on_resize(self) -> None:
         self._cache.clear()
@@ -340,12 +345,7 @@ between them, **F** shows only them.
         self.scroll_to_region_row(row)
 
     def scroll_to_region_row(self, row: int) -> None:
-        top = self.scroll_offset.y
-        height = max(1, self.size.height)
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + height:
-            self.scroll_to(y=row - height + 1, animate=False, immediate=True)
+        self.scroll_to_line(row)
 
     def action_cursor(self, delta: int) -> None:
         if self.as_of is not None and delta > 0 and self.session is not None:

@@ -133,6 +133,16 @@ still streaming is half there.
         self.query_one("#no-messages").display = True
         self.query_one("#earlier").display = False
 
+    def show_as_of(self, as_of: int | None) -> None:
+        self.sync(as_of)
+
+    def settled(self) -> bool:
+        return True  # everything it shows is drawn when synced
+
+    def follow_newest(self) -> None:
+        self.scroll_end(animate=False)
+        self.anchor()
+
     def sync(self, as_of: int | None = None) -> None:
         """Show the conversation; in a replay, as it stood after event ``as_of``."""
         if self.session is None:

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import time
 
-from rich.style import Style
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from lgtui.preview import safe_text
@@ -22,6 +20,7 @@ from lgtui.session import Session
 from lgtui.timeline import Task, Timeline
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
+from lgtui.ui.widgets.cursor_list import CursorList
 from lgtui.ui.widgets.strip import text_strip
 
 NODES_SHOWN = 8  # node summary lines at most
@@ -33,7 +32,7 @@ def _secs(value: float) -> str:
 
 
 @keymap("timeline")
-class TimelineView(ScrollView, can_focus=True):
+class TimelineView(CursorList):
     HELP = """\
 ## Timeline
 
@@ -88,6 +87,17 @@ cursor to it.
         self.sync()
 
     # -- data ---------------------------------------------------------------------------
+
+    def show_as_of(self, as_of: int | None) -> None:
+        self.sync(as_of)
+
+    def settled(self) -> bool:
+        """Its task list is read a slice at a time, and redrawn while tasks run."""
+        timeline = self.timeline
+        return timeline is None or (timeline.pending == 0 and timeline.session.status != "running")
+
+    def follow_newest(self) -> None:
+        self.action_edge(1)
 
     def sync(self, as_of: int | None = None) -> None:
         timeline = self.timeline
@@ -260,9 +270,7 @@ cursor to it.
         elif task.handed_off and done:
             text.append(" ↗ handed off (ended with its parent task)", style="dim")
         if index == self.cursor:
-            text.stylize(
-                Style(reverse=not self.has_focus, bgcolor="#264f78" if self.has_focus else None)
-            )
+            text.stylize(self.cursor_style())
         return text
 
     # -- moving ---------------------------------------------------------------------------
@@ -271,14 +279,10 @@ cursor to it.
         if not self._tasks:
             return
         index = max(0, min(len(self._tasks) - 1, index))
-        self.cursor = index
+        old, self.cursor = self.cursor, index
         line = len(self._summary) + index
-        top, height = self.scroll_offset.y, max(1, self.size.height)
-        if line < top:
-            self.scroll_to(y=line, animate=False, immediate=True)
-        elif line >= top + height:
-            self.scroll_to(y=line - height + 1, animate=False, immediate=True)
-        self.refresh()
+        self.scroll_to_line(line)
+        self.refresh_cursor_lines(len(self._summary) + old if old >= 0 else -1, line)
         task = self._tasks[index]
         seq = (
             task.end_seq
@@ -305,9 +309,3 @@ cursor to it.
     def on_resize(self) -> None:
         self._key = None
         self._set_size()
-
-    def on_focus(self) -> None:
-        self.refresh()
-
-    def on_blur(self) -> None:
-        self.refresh()

@@ -1,0 +1,348 @@
+"""Runs, from start to end, for every front end: the TUI and the headless CLI alike.
+
+`stream_run` is a run's one lifecycle (events to a sink and a recorder, every way a
+stream can end turned into a status and words); `RunController` owns what a session
+of runs needs around it (the source, the engine thread, the current run, where runs
+are recorded) and turns every failure of the source into a user-facing `LgtuiError`.
+No Textual here: the app and `lgtui stream` drive the same object.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol, TypeVar
+
+from lgtui.engine import Engine
+from lgtui.errors import LgtuiError
+from lgtui.events import StreamEvent
+from lgtui.recorder import Recorder
+from lgtui.session import CANCELLED, DISCONNECTED, ERROR, INTERRUPTED, Session
+from lgtui.sources.base import (
+    NEW_THREAD,
+    ConnectError,
+    RunHandle,
+    RunRequest,
+    RunStatusSource,
+    Source,
+    SourceError,
+    ThreadSource,
+)
+
+T = TypeVar("T")
+
+CANCEL_GRACE = 10.0  # seconds a cancelled run's stream has to end before it is cut
+
+
+class Busy(LgtuiError):
+    """A run is streaming and another was asked for."""
+
+    def __init__(self) -> None:
+        super().__init__("A run is still streaming: cancel it with x first.")
+
+
+class RunSink(Protocol):
+    """Where a run's events go: a `Session` (the TUI) or stdout (`lgtui stream`)."""
+
+    def take(self, event: StreamEvent, handle: RunHandle) -> None: ...
+
+    def finish(
+        self, status: str | None, detail: str, handle: RunHandle, *, whole: bool = False
+    ) -> str:
+        """The run ended (``status`` None: as its events imply; ``whole``: the stream
+        ended by itself, not cut by a failure or a cancel); the status it ended with."""
+        ...
+
+
+@dataclass
+class RunEnd:
+    status: str
+    detail: str = ""
+    error: LgtuiError | None = None  # the source's failure, when that is how it ended
+
+
+def _as_error(exc: Exception) -> LgtuiError:
+    """Anything a source raised, as words for the user (a bug or a hostile peer included)."""
+    if isinstance(exc, LgtuiError):
+        return exc
+    return SourceError(f"{type(exc).__name__}: {exc}")
+
+
+async def stream_run(
+    source: Source,
+    request: RunRequest,
+    handle: RunHandle,
+    sink: RunSink,
+    recorder: Recorder | None = None,
+) -> RunEnd:
+    """Stream one run into ``sink`` (and ``recorder``) and say how it ended, whatever
+    happens; only a cancel of the caller's task goes on up (after the status is set)."""
+    end: RunEnd | None = None
+    received = 0
+    try:
+        async for event in source.stream_run(request, handle):
+            received += 1
+            sink.take(event, handle)
+            if recorder is not None:
+                recorder.write(event, run_id=handle.run_id, thread_id=handle.thread_id)
+        end = RunEnd(sink.finish(handle.final_status, "", handle, whole=True))
+    except asyncio.CancelledError:
+        # the source was asked to stop the run: a server says "interrupted" of it
+        end = RunEnd(sink.finish(INTERRUPTED if handle.cancel_requested else CANCELLED, "", handle))
+        raise
+    except Exception as exc:
+        error = _as_error(exc)
+        status = DISCONNECTED if isinstance(exc, ConnectError) and received else ERROR
+        end = RunEnd(sink.finish(status, error.message, handle), error.message, error)
+    finally:
+        if recorder is not None and end is not None:
+            recorder.close(end.status, end.detail, handle.traceback)
+    return end
+
+
+class SessionSink:
+    """A run streamed into a `Session`, with the recording's path and trouble on it."""
+
+    def __init__(self, session: Session, recorder: Recorder | None = None) -> None:
+        self.session = session
+        self.recorder = recorder
+
+    def take(self, event: StreamEvent, handle: RunHandle) -> None:
+        session = self.session
+        if session.thread_id is None and handle.thread_id:
+            session.thread_id = handle.thread_id
+        session.append(event)
+        if self.recorder is not None:
+            self.recorder_state()
+
+    def recorder_state(self) -> None:
+        if self.recorder is not None:
+            path = self.recorder.path
+            self.session.capture_path = str(path) if path else None
+            self.session.capture_error = self.recorder.error
+
+    def finish(
+        self, status: str | None, detail: str, handle: RunHandle, *, whole: bool = False
+    ) -> str:
+        session = self.session
+        if whole:  # (a run refused before it started leaves no thread to go on with)
+            session.thread_id = handle.thread_id
+        if handle.traceback:  # before the status: a screen shows both at once
+            session.traceback = handle.traceback
+        session.cancelled = handle.cancel_requested
+        session.finish(status, detail)
+        return session.status
+
+
+async def stream_into(
+    source: Source,
+    request: RunRequest,
+    session: Session,
+    handle: RunHandle,
+    recorder: Recorder | None = None,
+) -> None:
+    """Stream one run into ``session``; its status is set whatever happens."""
+    sink = SessionSink(session, recorder)
+    try:
+        await stream_run(source, request, handle, sink, recorder)
+    finally:
+        sink.recorder_state()  # the recorder's last word (a full disk at close)
+
+
+async def record_graph(source: Source, assistant: str, recorder: Recorder) -> dict[str, Any] | None:
+    """Keep the graph in the capture, so a replay can draw it; a capture without one
+    still replays, so a failure is no error."""
+    try:
+        graph = await source.get_graph(assistant, xray=True)
+    except Exception:
+        return None
+    recorder.add_record({"k": "graph", "assistant": assistant, "graph": graph})
+    return graph
+
+
+class RunController:
+    """A source and its runs, for a front end: one run at a time, each recorded as asked.
+
+    With an `Engine` (the TUI) the source lives on the engine's thread and `call` /
+    `start` cross to it; without one (`lgtui stream`) everything runs on the caller's
+    loop.  Every failure of the source reaches the caller as an `LgtuiError`.
+    """
+
+    def __init__(
+        self,
+        source: Source,
+        *,
+        record: str | bool = False,
+        force: bool = False,
+        engine: Engine | None = None,
+    ) -> None:
+        self.source = source
+        self.engine = engine
+        self.record = record  # False: off; True: the user data folder; a str: that file
+        self.force = force  # the given file may replace an existing one
+        self.session: Session | None = None
+        self.last_request: RunRequest | None = None
+        self.assistants: list[dict[str, Any]] | None = None
+        self.graphs: dict[str, Any] = {}  # assistant -> graph JSON, once fetched
+        self.handle: RunHandle | None = None
+        self._future: concurrent.futures.Future[None] | None = None
+        self._runs_recorded = 0
+
+    # -- the source ----------------------------------------------------------------------
+
+    @property
+    def threads(self) -> ThreadSource | None:
+        """The source's threads and history, when it keeps them."""
+        return self.source if isinstance(self.source, ThreadSource) else None
+
+    async def call(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Await a source call (on the engine's loop when there is one); any failure
+        comes back as an `LgtuiError` with words for the user."""
+        try:
+            if self.engine is None:
+                return await coro
+            return await self.engine.call(coro)
+        except Exception as exc:
+            raise _as_error(exc) from exc
+
+    async def list_assistants(self) -> list[dict[str, Any]]:
+        self.assistants = await self.call(self.source.list_assistants())
+        return self.assistants
+
+    async def graph(self, assistant: str) -> dict[str, Any]:
+        if assistant not in self.graphs:
+            self.graphs[assistant] = await self.call(self.source.get_graph(assistant, xray=True))
+        graph: dict[str, Any] = self.graphs[assistant]
+        return graph
+
+    # -- runs ----------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._future is not None and not self._future.done()
+
+    def recorder(self, request: RunRequest) -> Recorder | None:
+        """Where this run is recorded: the file given for the first run, then numbered ones
+        beside it (``-2``, ``-3``: a later run never replaces a file); or off."""
+        if self.record is False:
+            return None
+        path: Path | None = None
+        later = bool(self._runs_recorded)
+        if isinstance(self.record, str):
+            path = Path(self.record)
+            if later:
+                path = path.with_name(f"{path.stem}-{self._runs_recorded + 1}{path.suffix}")
+        self._runs_recorded += 1
+        return Recorder(
+            path,
+            source_kind=self.source.kind,
+            target=self.source.target,
+            request=request.describe(),
+            overwrite=self.force and not later,
+            unique=later,
+        )
+
+    def start(
+        self, request: RunRequest, on_done: Callable[[Session], None] | None = None
+    ) -> Session:
+        """Stream ``request`` into a new Session on the engine; ``on_done`` is called (on
+        the engine's thread) when it ended.  `Busy` while another run streams."""
+        if self.running:
+            raise Busy()
+        assert self.engine is not None, (
+            "start() needs an engine; run() streams on the caller's loop"
+        )
+        self.last_request = request
+        session = Session(
+            source_kind=self.source.kind,
+            target=self.source.target,
+            assistant=request.assistant,
+            thread_id=request.thread_id if request.thread_id != NEW_THREAD else None,
+            request=request.describe(),
+        )
+        self.session = session
+        handle = self.handle = RunHandle()
+        session.link = handle
+        recorder = self.recorder(request)
+        if recorder is not None:
+            self.engine.submit(self._record_graph(request.assistant, recorder))
+        self._future = self.engine.submit(
+            stream_into(self.source, request, session, handle, recorder)
+        )
+        if on_done is not None:
+            self._future.add_done_callback(lambda _f: on_done(session))
+        return session
+
+    async def _record_graph(self, assistant: str, recorder: Recorder) -> None:
+        graph = await record_graph(self.source, assistant, recorder)
+        if graph is not None:
+            self.graphs[assistant] = graph
+
+    async def run(self, request: RunRequest, sink: RunSink) -> RunEnd:
+        """Stream ``request`` into ``sink`` on the caller's loop (a headless run)."""
+        self.last_request = request
+        handle = self.handle = RunHandle()
+        recorder = self.recorder(request)
+        if recorder is not None:
+            await record_graph(self.source, request.assistant, recorder)
+        try:
+            return await stream_run(self.source, request, handle, sink, recorder)
+        finally:
+            self.recording_error = recorder.error if recorder is not None else None
+
+    recording_error: str | None = None  # why the last headless run's recording failed
+
+    def cancel(self) -> bool:
+        """Ask the source to stop the streaming run (a watch only stops showing it);
+        False when no run is streaming."""
+        handle, future, session = self.handle, self._future, self.session
+        if not self.running or self.engine is None or handle is None or future is None:
+            return False
+        watching = session is not None and bool(session.request.get("watch"))
+        source = self.source
+
+        async def cancel() -> None:
+            streaming = asyncio.wrap_future(future)
+            if handle.run_id and not watching:  # stopping a watch leaves other clients' runs alone
+                handle.cancel_requested = True
+                try:
+                    await source.cancel_run(handle.thread_id, handle.run_id)
+                except Exception:
+                    pass  # closing the stream below still stops what we show
+                # the source ends the stream and says how the run ended; give it a moment
+                done, _ = await asyncio.wait([streaming], timeout=CANCEL_GRACE)
+                if done:
+                    return
+            future.cancel()
+            await asyncio.wait([streaming])
+            if handle.cancel_requested and handle.thread_id and handle.run_id:
+                if not isinstance(source, RunStatusSource):
+                    return
+                try:  # cut before the server said it: ask how the run ended
+                    run = await source.get_run(handle.thread_id, handle.run_id)
+                except Exception:
+                    return
+                status = run.get("status") if isinstance(run, dict) else None
+                if session is not None and status in ("success", "error", "timeout"):
+                    session.finish(status)  # it ended before the cancel reached it
+
+        self.engine.submit(cancel())
+        return True
+
+    def stop_streaming(self) -> None:
+        """Cut the streaming run at once (the app is closing)."""
+        if self._future is not None and not self._future.done():
+            self._future.cancel()
+
+    def close(self, timeout: float = 2.0) -> None:
+        """Close the source and stop the engine, bounded in time."""
+        if self.engine is None:
+            return
+        try:
+            self.engine.submit(self.source.aclose()).result(timeout)
+        except Exception:
+            pass
+        self.engine.stop()

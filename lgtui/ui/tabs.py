@@ -1,0 +1,72 @@
+"""How each kind of tab is drawn: the widget a `lgtui.tabs.Tab` gets, and the number on
+its label.  The main screen composes, syncs, focuses and follows a tab through this, so
+it never asks which tab it is showing.
+
+A view is a widget offering `TabView`'s methods.  To add a kind: the widget, and its
+line in `VIEWS`; an event-list tab needs neither (one line in `lgtui.tabs`).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from textual.widget import Widget
+
+from lgtui.session import Session
+from lgtui.tabs import Tab
+from lgtui.ui.widgets.event_list import EventList
+from lgtui.ui.widgets.messages_view import MessagesView
+from lgtui.ui.widgets.timeline_view import TimelineView
+
+
+class TabView(Protocol):
+    """What the main screen asks of a tab's widget."""
+
+    def attach(self, session: Session | None) -> None:
+        """Show ``session`` (a new run), from its start."""
+
+    def show_as_of(self, as_of: int | None) -> None:
+        """Take in what arrived since the last call; in a replay, as of event ``as_of``."""
+
+    def settled(self) -> bool:
+        """Nothing more to draw until the session changes (False: synced every refresh)."""
+
+    def follow_newest(self) -> None:
+        """Go to the newest entry, and stay there as more arrive (``f``)."""
+
+
+@dataclass(frozen=True)
+class View:
+    make: Callable[[Tab], Widget]
+    count: Callable[[Tab, Session, int | None], int | None]  # None: no number on the label
+
+
+def _count_events(tab: Tab, session: Session, as_of: int | None) -> int:
+    if not tab.modes:  # every event
+        return session.count if as_of is None else min(session.count, as_of + 1)
+    rows = session.tabs[tab.id]
+    return len(rows) if as_of is None else bisect_right(rows, as_of)
+
+
+def _count_messages(tab: Tab, session: Session, as_of: int | None) -> int:
+    if as_of is None:
+        return len(session.messages)
+    return sum(1 for m in session.snapshot_messages() if m.first_seq <= as_of)
+
+
+VIEWS: dict[str, View] = {
+    "events": View(lambda tab: EventList(tab.id, id=f"list-{tab.id}"), _count_events),
+    "messages": View(lambda tab: MessagesView(id="messages-view"), _count_messages),
+    "timeline": View(lambda tab: TimelineView(id="timeline-view"), lambda *_: None),
+}
+
+
+def make_view(tab: Tab) -> Widget:
+    return VIEWS[tab.view].make(tab)
+
+
+def count(tab: Tab, session: Session, as_of: int | None) -> int | None:
+    return VIEWS[tab.view].count(tab, session, as_of)
