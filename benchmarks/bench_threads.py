@@ -23,8 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from devserver import start_dev_server  # noqa: E402
 from graphs.auth import TEST_API_KEY  # noqa: E402
+from helpers.devserver import start_dev_server  # noqa: E402
 
 
 async def populate(url: str, threads: int, checkpoints: int) -> str:

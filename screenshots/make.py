@@ -1,5 +1,5 @@
 """Regenerate the screenshots in this folder: every screen of lgtui, made from the files in
-recordings/ (the same screens the snapshot tests check; see tests/screens.py).
+recordings/ (the same screens the snapshot tests check; see tests/helpers/screens.py).
 
     python screenshots/make.py [NAME ...]     (default: all of them)
 """
@@ -15,7 +15,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from screens import SCREENS  # noqa: E402
+from helpers.screens import SCREENS  # noqa: E402
 
 SIZE = (130, 40)
 

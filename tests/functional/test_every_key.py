@@ -1,0 +1,274 @@
+"""Every binding of every screen and tab, pressed in every state the screen can be in
+(no run, running, finished, failed, interrupted; a replay; the thread browser and a
+thread's history; the graph view, help, a diff): the app stays alive, and each key
+either changes what is on screen or says why not (a toast), save for moves that are
+already at the edge."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from helpers.paths import RECORDINGS
+from helpers.ui import press_quickly, screen_text, wait_for
+from textual.widgets import Input, TextArea
+
+from lgtui.sources.base import RunRequest
+from lgtui.sources.embedded import EmbeddedSource
+from lgtui.ui.app import LgtuiApp, ReplayApp
+from lgtui.ui.screens.history import HistoryScreen
+from lgtui.ui.screens.main import MainScreen
+from lgtui.ui.screens.threads import ThreadsScreen
+
+SIZE = (120, 40)
+# keys that end the app, pressed last and on their own
+ENDING = {"q", "ctrl+c"}
+# moves that may find nothing to do (already at the top, the end, the only item)
+MOVES = {
+    "up", "down", "k", "j", "pageup", "pagedown", "ctrl+b", "ctrl+f", "home", "end", "g", "G",
+    "left", "right", "enter", "escape", "s", "f", "z", *"12345678",
+    "P", "S", "D",  # (the pane already shown)
+}  # fmt: skip
+
+
+def keys_of(*classes: type) -> list[str]:
+    """The first key of every binding the classes declare (as a user presses it)."""
+    out: list[str] = []
+    for cls in classes:
+        for binding in getattr(cls, "BINDINGS", []):
+            key = binding.key.split(",")[0].strip()
+            if key and key not in out:
+                out.append(key)
+    return out
+
+
+def notified(app) -> int:
+    """How many toasts the app has shown (a new one is news, even said twice)."""
+    return app.said_count
+
+
+async def settle(pilot, app, started_before: set, limit: float = 2.0) -> None:
+    """Until the workers the key started have finished (an answer from the engine, a page
+    of threads), bounded in time; then the messages they posted are handled."""
+    from textual.worker import WorkerState
+
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        busy = [
+            w
+            for w in app.workers
+            if w not in started_before and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        ]
+        if not busy:
+            break
+        await pilot.pause(0.01)
+    await pilot.pause(0)
+
+
+async def press_all(pilot, app, home, keys: list[str], silent: list[str], where: str) -> None:
+    """Press each key on ``home``; back to ``home`` after each (a dialog or screen it
+    opened is closed); record the keys that did nothing visible."""
+    for key in keys:
+        if key in ENDING:
+            continue
+        before, toasts = screen_text(app), notified(app)
+        workers = set(app.workers)
+        await press_quickly(pilot, key)
+        await settle(pilot, app, workers)
+        assert app.is_running and app._exception is None, f"{where}: {key} broke the app"
+        changed = screen_text(app) != before or notified(app) > toasts
+        if not changed and key not in MOVES:
+            # a toast or a screen a worker posted may still be in the app's queue (a busy
+            # machine, a stream coming in): give it a bounded while to arrive
+            deadline = time.monotonic() + 2.0
+            while not changed and time.monotonic() < deadline:
+                await pilot.pause(0.02)
+                changed = (
+                    app.screen is not home or screen_text(app) != before or notified(app) > toasts
+                )
+        for _ in range(5):
+            if app.screen is home:
+                break
+            changed = True
+            app.pop_screen()
+            await pilot.pause(0.02)
+        assert app.screen is home, f"{where}: {key} left {app.screen!r}"
+        if isinstance(app.focused, Input | TextArea):  # a search line opened: closed again
+            changed = True
+            await press_quickly(pilot, "escape")
+        if not changed and key not in MOVES:
+            silent.append(f"{where}: {key}")
+
+
+# main-screen keys whose effect depends on the tab shown: pressed on every tab
+TAB_KEYS = ["f", "c", "ctrl+s", "slash", "n", "N", "F", "P", "S", "D", "z", "s"]
+
+
+def tab_widget_keys(tab: str) -> list[str]:
+    from lgtui.ui.widgets.event_list import EventList
+    from lgtui.ui.widgets.json_tree import JsonTree
+    from lgtui.ui.widgets.messages_view import MessagesView
+    from lgtui.ui.widgets.timeline_view import TimelineView
+
+    widget = {"5": MessagesView, "8": TimelineView}.get(tab, EventList)
+    return keys_of(widget) + [k for k in keys_of(JsonTree) if k not in keys_of(widget)]
+
+
+def main_keys() -> list[str]:
+    """The main screen's keys that do not depend on the tab (nor start, stop or replace
+    the run: those are pressed last)."""
+    return [
+        k
+        for k in keys_of(MainScreen)
+        if k not in TAB_KEYS and k not in ("r", "x", "ctrl+n", "w") and not k.isdigit()
+    ]
+
+
+async def walk_the_main_screen(
+    pilot, app, state: str, silent: list[str], widgets: bool = False
+) -> None:
+    """The screen's own keys once; on every tab the keys that depend on it (and, with
+    ``widgets``, the keys of the tab's list, tree or view too)."""
+    home = app.screen
+    await press_all(pilot, app, home, main_keys(), silent, state)
+    for tab in "12345678":
+        await press_quickly(pilot, tab)
+        extra = [k for k in tab_widget_keys(tab) if k not in TAB_KEYS] if widgets else []
+        await press_all(pilot, app, home, TAB_KEYS + extra, silent, f"{state} tab {tab}")
+
+
+STATES = {
+    "finished": RunRequest("agent", {"topic": "x"}),
+    "error": RunRequest("failing", {"topic": "boom"}),
+    "interrupted": RunRequest("hitl", {"q": "name?"}),
+    "running": RunRequest(
+        "firehose", {"count": 100_000, "size": 60, "pause": 0.01}, stream_mode=["custom"]
+    ),
+}
+
+
+@pytest.fixture(scope="module")
+def source(graphs_dir):
+    source = EmbeddedSource(str(graphs_dir))
+    yield source
+    source.close()
+
+
+@pytest.mark.parametrize("state", ["empty", *STATES])
+async def test_every_key_of_the_main_screen(source, state):
+    app = LgtuiApp(source, request=STATES.get(state))
+    app.on_unmount = lambda: None  # (the shared source stays open for the next state)
+    silent: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        if state == "empty":
+            await wait_for(pilot, lambda: app.screen is not app.main and app.screen.query("#input"))
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        else:
+            want = "running" if state == "running" else state.replace("finished", "success")
+            await wait_for(
+                pilot, lambda: app.session is not None and app.session.status == want, timeout=30
+            )
+        await walk_the_main_screen(pilot, app, state, silent, widgets=state == "finished")
+        # the keys that stop, start or replace the run, last
+        await press_all(pilot, app, app.main, ["x"], silent, state)
+        if state == "empty":  # nothing to run again: the New run dialog
+            await press_quickly(pilot, "r")
+            await wait_for(pilot, lambda: app.screen is not app.main, what="the dialog")
+            app.pop_screen()
+        elif state != "running":
+            first = app.session
+            await press_quickly(pilot, "r")  # run again
+            await wait_for(pilot, lambda: app.session is not first, what="another run")
+        await press_all(pilot, app, app.main, ["w", "ctrl+n"], silent, state)
+        await pilot.press("q")
+    assert not app.is_running
+    assert silent == [], "\n".join(silent)
+
+
+async def test_every_key_of_a_replay():
+    app = ReplayApp(str(RECORDINGS / "research.msgpack"))
+    silent: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        from lgtui.ui.screens.replay import ReplayScreen
+
+        home = app.screen
+        await press_all(pilot, app, home, main_keys(), silent, "replay")
+        replay_keys = [k for k in keys_of(ReplayScreen) if k not in main_keys() and not k.isdigit()]
+        await press_all(pilot, app, home, replay_keys, silent, "replay")
+        for tab in "12345678":
+            await press_quickly(pilot, tab)
+            keys = TAB_KEYS + [k for k in tab_widget_keys(tab) if k not in TAB_KEYS]
+            await press_all(pilot, app, home, keys, silent, f"replay tab {tab}")
+        await pilot.press("q")
+    assert silent == [], "\n".join(silent)
+
+
+async def test_every_key_of_the_thread_browser_and_a_history(source):
+    from lgtui.ui.screens.history import CheckpointTree
+    from lgtui.ui.screens.threads import ThreadTable
+
+    app = LgtuiApp(source, request=RunRequest("hitl", {"q": "name?"}))
+    app.on_unmount = lambda: None
+    silent: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        await press_quickly(pilot, "h")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints
+        )
+        history = app.screen
+        keys = [
+            k
+            for k in keys_of(HistoryScreen, CheckpointTree)
+            if k not in ("escape", "r", "e", "i", "w")
+        ]
+        await press_all(pilot, app, history, keys, silent, "history")
+        await press_all(pilot, app, history, ["e", "i"], silent, "history")  # dialogs
+        app.pop_screen()
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await pilot.press("t")
+        await wait_for(pilot, lambda: isinstance(app.screen, ThreadsScreen))
+        threads = app.screen
+        await pilot.pause(0.3)
+        keys = [
+            k for k in keys_of(ThreadsScreen, ThreadTable) if k not in ("escape", "enter", "delete")
+        ]
+        await press_all(pilot, app, threads, keys, silent, "threads")
+        await press_all(pilot, app, threads, ["enter", "delete"], silent, "threads")
+    assert silent == [], "\n".join(silent)
+
+
+async def test_every_key_of_the_graph_view_help_and_a_diff(source):
+    from lgtui.capture import read_capture
+    from lgtui.rundiff import VOLATILE_KEYS, compare, run_view
+    from lgtui.ui.rundiff_app import RunDiffApp, RunDiffScreen
+    from lgtui.ui.screens.graph import GraphScreen
+
+    app = ReplayApp(str(RECORDINGS / "research.msgpack"))
+    silent: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        await pilot.press("v")
+        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen))
+        keys = [k for k in keys_of(GraphScreen) if k != "escape"]
+        await press_all(pilot, app, app.screen, keys, silent, "graph view")
+        await pilot.press("escape", "f1")
+        await wait_for(pilot, lambda: "Help" in screen_text(app))
+        await pilot.press("escape")
+    a, b = (RECORDINGS / "triage-question.msgpack", RECORDINGS / "triage-refund.msgpack")
+    diff = compare(
+        run_view(read_capture(a), str(a)), run_view(read_capture(b), str(b)), VOLATILE_KEYS
+    )
+    app = RunDiffApp(diff)
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await pilot.pause(0.3)
+        keys = [k for k in keys_of(RunDiffScreen) if k not in ("escape", "q")]
+        await press_all(pilot, app, app.screen, keys, silent, "diff")
+    assert silent == [], "\n".join(silent)
+
+
+def test_the_recordings_exist():
+    assert Path(RECORDINGS / "research.msgpack").is_file()

@@ -1,0 +1,283 @@
+"""Every screen of lgtui, built from the files in recordings/ so it looks the same each time:
+what the snapshot tests compare and what `screenshots/make.py` saves.
+
+Each screen is a name, a way to make the app, and what to do before the picture (keys,
+and waiting until what they change is drawn).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from textual.app import App
+from textual.pilot import Pilot
+
+from helpers import paths
+from helpers.recorded import RecordedSource
+from helpers.ui import wait_for
+from lgtui.capture import read_capture
+from lgtui.cli import bundled_examples
+from lgtui.rundiff import compare, run_view
+from lgtui.sources.base import RunRequest
+from lgtui.sources.embedded import EmbeddedSource
+from lgtui.ui.app import LgtuiApp, ReplayApp
+from lgtui.ui.rundiff_app import RunDiffApp
+
+ROOT = paths.ROOT
+RECORDINGS = ROOT / "recordings"
+RESEARCH_THREAD = "ff5fffac-06d7-41c9-8116-3028c2b25219"  # in recordings/threads.sqlite
+
+
+def _recorded_live(name: str) -> LgtuiApp:
+    """The live screen fed a recorded run (as it streamed from langgraph dev)."""
+    source = RecordedSource(RECORDINGS / f"{name}.msgpack")
+    request = RunRequest(source.assistant, {}, subgraphs=True)
+    return LgtuiApp(source, request=request)
+
+
+async def _live_done(pilot: Pilot, keys: tuple[str, ...]) -> None:
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: app.session is not None and app.session.status != "running",
+        what="run",
+        timeout=30,
+    )
+    session = app.session
+    # the wall clock of a stream replayed at full speed says nothing: show the recorded one
+    session.ended = session.started + session.events[-1].t
+    await pilot.pause(0.3)
+    await pilot.press(*keys)
+    await pilot.pause(0.4)
+
+
+def _replay(name: str) -> ReplayApp:
+    return ReplayApp(f"recordings/{name}.msgpack")  # relative: the status bar shows it
+
+
+async def _replay_at(pilot: Pilot, keys: tuple[str, ...]) -> None:
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: app.session is not None and not app.main.capture_loading,
+        what="load",
+        timeout=30,
+    )
+    await pilot.pause(0.2)
+    await pilot.press(*keys)
+    await pilot.pause(0.4)
+
+
+def _threads_db() -> str:
+    """A copy of recordings/threads.sqlite (opening a database may write to it)."""
+    folder = Path(tempfile.mkdtemp(prefix="lgtui-screens-"))
+    copy = folder / "threads.sqlite"
+    shutil.copy(RECORDINGS / "threads.sqlite", copy)
+    return f"sqlite:{copy}"
+
+
+def _threads_app() -> LgtuiApp:
+    return LgtuiApp(EmbeddedSource(bundled_examples(), checkpointer=_threads_db()))
+
+
+async def _threads(pilot: Pilot) -> None:
+    from lgtui.ui.screens.new_run import NewRunScreen
+    from lgtui.ui.screens.threads import ThreadsScreen
+
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#input"),
+        what="new run dialog",
+        timeout=30,
+    )
+    await pilot.pause(0.2)
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+    await pilot.press("t")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, ThreadsScreen) and len(app.screen.rows) == 3,
+        what="threads",
+        timeout=30,
+    )
+    await pilot.pause(0.3)
+
+
+def _history_app() -> LgtuiApp:
+    source = EmbeddedSource(bundled_examples(), checkpointer=_threads_db())
+    return LgtuiApp(source, thread=RESEARCH_THREAD, open_history=True)
+
+
+async def _history_diff(pilot: Pilot) -> None:
+    from lgtui.ui.screens.history import HistoryScreen
+
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, HistoryScreen) and len(app.screen.checkpoints) == 8,
+        what="history",
+        timeout=30,
+    )
+    screen = app.screen
+    # the forked checkpoint (an update), against its parent
+    fork = next(
+        c for c, item in screen.checkpoints.items() if item["metadata"]["source"] == "update"
+    )
+    screen.select(fork)
+    await pilot.pause(0.3)
+    screen.query_one("#history-tabs").active = "hpane-diff"
+    await pilot.pause(0.3)
+
+
+def _diff_app() -> RunDiffApp:
+    a = run_view(read_capture(RECORDINGS / "triage-question.msgpack"), "triage-question.msgpack")
+    b = run_view(read_capture(RECORDINGS / "triage-refund.msgpack"), "triage-refund.msgpack")
+    return RunDiffApp(compare(a, b))
+
+
+async def _diff(pilot: Pilot, keys: tuple[str, ...]) -> None:
+    await pilot.pause(0.3)
+    await pilot.press(*keys)
+    await pilot.pause(0.3)
+
+
+@dataclass
+class Screen:
+    name: str
+    make: Callable[[], App[Any]]
+    before: Callable[[Pilot], Awaitable[None]]
+    caption: str
+
+
+def _keys(fn: Callable[[Pilot, tuple[str, ...]], Awaitable[None]], *keys: str):
+    return lambda pilot: fn(pilot, keys)
+
+
+SCREENS: list[Screen] = [
+    # the live screen, each tab (the research agent: subgraph, tool call, streamed answer)
+    Screen(
+        "live-all",
+        lambda: _recorded_live("research"),
+        _keys(_live_done, "1", "up", "up"),
+        "a finished run, every event",
+    ),
+    Screen(
+        "live-updates",
+        lambda: _recorded_live("research"),
+        _keys(_live_done, "2", "up"),
+        "node updates",
+    ),
+    Screen(
+        "live-values",
+        lambda: _recorded_live("research"),
+        _keys(_live_done, "3"),
+        "the state after each step",
+    ),
+    Screen(
+        "live-debug",
+        lambda: _recorded_live("research"),
+        _keys(_live_done, "4", "up", "up"),
+        "checkpoints and tasks",
+    ),
+    Screen(
+        "live-messages",
+        lambda: _recorded_live("research"),
+        _keys(_live_done, "5"),
+        "tokens assembled into messages, with tool calls and token usage",
+    ),
+    Screen(
+        "live-events",
+        lambda: _recorded_live("events"),
+        _keys(_live_done, "6", "up", "up"),
+        "astream_events: chains and chat model tokens",
+    ),
+    Screen(
+        "live-custom", lambda: _recorded_live("research"), _keys(_live_done, "7"), "custom events"
+    ),
+    Screen(
+        "live-timeline",
+        lambda: _recorded_live("research"),
+        _keys(_live_done, "8", "z"),
+        "the task waterfall, zoomed (z)",
+    ),
+    Screen(
+        "live-subgraph",
+        lambda: _recorded_live("research"),
+        _keys(_live_done, "1", "s", "s"),
+        "one subgraph's events",
+    ),
+    Screen(
+        "live-search",
+        lambda: _recorded_live("tools"),
+        _keys(_live_done, "slash", *"sunny", "enter", "F"),
+        "a search, showing only the matches",
+    ),
+    Screen(
+        "live-error",
+        lambda: _recorded_live("error"),
+        _keys(_live_done, "2"),
+        "a node that raised: the error stays on screen",
+    ),
+    Screen(
+        "live-interrupt",
+        lambda: _recorded_live("interrupt"),
+        _keys(_live_done, "3"),
+        "a run stopped at interrupt()",
+    ),
+    # replays
+    Screen(
+        "replay-timeline",
+        lambda: _replay("research"),
+        _keys(_replay_at, "g", *"60", "enter", "8"),
+        "a replay, half-way: the write node still streaming",
+    ),
+    Screen(
+        "replay-messages",
+        lambda: _replay("research"),
+        _keys(_replay_at, "g", *"100", "enter", "5"),
+        "a message half-streamed at the cursor",
+    ),
+    Screen(
+        "replay-diff",
+        lambda: _replay("chat"),
+        _keys(_replay_at, "g", *"36", "enter", "D"),
+        "what an event changed in the state",
+    ),
+    Screen(
+        "replay-error", lambda: _replay("error"), _keys(_replay_at, "e", "S"), "jumped to the error"
+    ),
+    Screen(
+        "graph",
+        lambda: _replay("research"),
+        _keys(_replay_at, "g", *"60", "enter", "v"),
+        "the graph, with the node running at the cursor",
+    ),
+    Screen(
+        "help",
+        lambda: _replay("research"),
+        _keys(_replay_at, "8", "f1"),
+        "F1: help for the focused part",
+    ),
+    # threads and time travel, from an application's own checkpoint database
+    Screen("threads", _threads_app, _threads, "the thread browser"),
+    Screen(
+        "history-diff",
+        _history_app,
+        _history_diff,
+        "a thread's checkpoints, a fork, what it changed",
+    ),
+    # two runs compared
+    Screen("run-diff-path", _diff_app, _keys(_diff), "lgtui diff: where two runs part"),
+    Screen(
+        "run-diff-state",
+        _diff_app,
+        _keys(_diff, "2", "down", "down"),
+        "lgtui diff: the state after a step both took",
+    ),
+]
