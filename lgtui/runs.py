@@ -29,12 +29,14 @@ from lgtui.sources.base import (
     RunStatusSource,
     Source,
     SourceError,
+    StoreSource,
     ThreadSource,
 )
 
 T = TypeVar("T")
 
 CANCEL_GRACE = 10.0  # seconds a cancelled run's stream has to end before it is cut
+STORE_SNAPSHOT_MAX = 2_000  # store items copied before and after a run, at most
 
 
 class Busy(LgtuiError):
@@ -189,6 +191,8 @@ class RunController:
         self.graphs: dict[str, Any] = {}  # assistant -> graph JSON, once fetched
         self.handle: RunHandle | None = None
         self._future: concurrent.futures.Future[None] | None = None
+        # the store before and after the last run (a source with a store, not too big)
+        self.store_change: tuple[dict[str, Any], dict[str, Any]] | None = None
         self._runs_recorded = 0
 
     # -- the source ----------------------------------------------------------------------
@@ -270,11 +274,37 @@ class RunController:
         if recorder is not None:
             self.engine.submit(self._record_graph(request.assistant, recorder))
         self._future = self.engine.submit(
-            stream_into(self.source, request, session, handle, recorder)
+            self._watching_the_store(stream_into(self.source, request, session, handle, recorder))
         )
         if on_done is not None:
             self._future.add_done_callback(lambda _f: on_done(session))
         return session
+
+    async def _watching_the_store(self, run: Coroutine[Any, Any, None]) -> None:
+        """``run``, with the store as it was before and after it (`store_change`)."""
+        before = await self._store_snapshot()
+        await run
+        after = await self._store_snapshot() if before is not None else None
+        if before is not None and after is not None:
+            self.store_change = (before, after)
+
+    async def _store_snapshot(self) -> dict[str, Any] | None:
+        """Every item of the store as ``{"namespace/key": value}``; None for a source
+        without a store, a store too big to copy each run, or one that failed."""
+        if not isinstance(self.source, StoreSource):
+            return None
+        items: dict[str, Any] = {}
+        try:
+            for page in range(STORE_SNAPSHOT_MAX // 500):
+                batch = await self.source.search_items([], limit=500, offset=page * 500)
+                for item in batch:
+                    where = "/".join([*map(str, item.get("namespace") or []), str(item.get("key"))])
+                    items[where] = item.get("value")
+                if len(batch) < 500:
+                    return items
+        except Exception:
+            return None
+        return None  # over STORE_SNAPSHOT_MAX: not taken
 
     async def _record_graph(self, assistant: str, recorder: Recorder) -> None:
         graph = await record_graph(self.source, assistant, recorder)

@@ -5,6 +5,7 @@ A tab lists the events of the wire ``modes`` it names (``view="events"``; no mod
 every event, the All tab), or is drawn by another view of the session (``"messages"``:
 the assembled chat; ``"timeline"``: tasks in time).  A new kind of view is a widget
 and its line in `lgtui.ui.tabs.VIEWS`.  No Textual here: the Session reads it too.
+Keys 1-9 show the first nine tabs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,29 @@ class Tab:
     view: str = "events"  # what draws it: "events", "messages", "timeline"
 
 
-TABS: tuple[Tab, ...] = (
+TABS: list[Tab] = []  # in order: key 1 shows the first
+TAB_BY_ID: dict[str, Tab] = {}
+# The Session's indexes: which list each wire mode is filed under (besides All).
+LISTED: list[str] = []
+TAB_OF_MODE: dict[str, str] = {}
+
+
+def declare(*tabs: Tab) -> None:
+    """Add tabs after those declared (before the UI is imported: its keys are made then)."""
+    for tab in tabs:
+        if tab.id in TAB_BY_ID:
+            raise ValueError(f"a tab {tab.id!r} is declared already")
+        taken = sorted(tab.modes & TAB_OF_MODE.keys())
+        if taken:
+            raise ValueError(f"modes {taken} are listed in another tab already")
+        TABS.append(tab)
+        TAB_BY_ID[tab.id] = tab
+        if tab.modes:
+            LISTED.append(tab.id)
+        TAB_OF_MODE.update(dict.fromkeys(tab.modes, tab.id))
+
+
+declare(
     Tab("all", "All"),
     Tab("updates", "Updates", frozenset({"updates"})),
     Tab("values", "Values", frozenset({"values"})),
@@ -35,9 +58,3 @@ TABS: tuple[Tab, ...] = (
     Tab("custom", "Custom", frozenset({"custom"})),
     Tab("timeline", "Timeline", view="timeline"),  # drawn from the Debug tab's events
 )
-
-TAB_BY_ID = {tab.id: tab for tab in TABS}
-
-# The Session's indexes: which list each wire mode is filed under (besides All).
-LISTED = tuple(tab.id for tab in TABS if tab.modes)
-TAB_OF_MODE = {mode: tab.id for tab in TABS for mode in tab.modes}

@@ -25,6 +25,9 @@ and, with no server (the bundled examples run in-process on a SQLite checkpointe
                           research run, a forked copy of it with an edited topic, an
                           approval waiting at its interrupt and one resumed --
                           `lgtui open lgtui/examples --checkpointer sqlite:recordings/threads.sqlite`
+  store.sqlite            a store as graphs leave it: three research topics the research
+                          example remembered and three users' preferences --
+                          `lgtui open lgtui/examples --store sqlite:recordings/store.sqlite`
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from devserver import quiet_env, start_dev_server  # noqa: E402
+from helpers.devserver import quiet_env, start_dev_server  # noqa: E402
 from graphs.auth import TEST_API_KEY  # noqa: E402
 
 ALL = "updates,values,debug,messages-tuple,custom"
@@ -127,6 +130,35 @@ async def _threads_db(path: Path) -> None:
     print(f"{path.name}: threads {research} (forked), {waiting} (interrupted), {resumed}")
 
 
+async def _store_db(path: Path) -> None:
+    from lgtui.cli import bundled_examples
+    from lgtui.sources.base import RunHandle, RunRequest
+    from lgtui.sources.embedded import EmbeddedSource
+
+    source = EmbeddedSource(bundled_examples(), store=f"sqlite:{path}")
+    for topic in ("LangGraph streaming", "time travel", "checkpointers"):
+        handle = RunHandle()
+        request = RunRequest("research", {"topic": topic}, stream_mode=["updates"])
+        async for _ in source.stream_run(request, handle):
+            pass
+    for user, key, value in [
+        ("ada", "tone", {"text": "short answers, no emoji"}),
+        ("ada", "timezone", {"text": "Europe/London"}),
+        ("grace", "tone", {"text": "detailed, with sources"}),
+    ]:
+        await source.put_item(["users", user, "preferences"], key, value)
+    await source.aclose()
+    print(f"{path.name}: 3 research topics, 3 user preferences")
+
+
+def make_store_db() -> None:
+    import asyncio
+
+    path = HERE / "store.sqlite"
+    path.unlink(missing_ok=True)
+    asyncio.run(_store_db(path))
+
+
 def make_threads_db() -> None:
     import asyncio
 
@@ -140,6 +172,11 @@ def main() -> None:
     if not wanted or "threads" in wanted:
         make_threads_db()
         wanted.discard("threads")
+        if not wanted and len(sys.argv) > 1:
+            return
+    if not wanted or "store" in wanted:
+        make_store_db()
+        wanted.discard("store")
         if not wanted and len(sys.argv) > 1:
             return
     known = {run[0] for run in RUNS} | {"interrupt", "resume"}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from typing import Any, Protocol
 
 from lgtui.cli import captures, stream, tui
 from lgtui.cli.common import (
@@ -41,6 +42,17 @@ __all__ = [
 ]
 
 
+class CommandGroup(Protocol):
+    """A module of commands: it adds a subparser per command, each with
+    ``set_defaults(func=cmd_x)`` where ``cmd_x(args) -> int`` is the exit status."""
+
+    def add_parsers(self, sub: Any) -> None: ...
+
+
+# in `lgtui --help` order: connect, open, demo; stream; replay, info, export, diff, keys
+GROUPS: list[CommandGroup] = [tui, stream, captures]
+
+
 def build_parser() -> argparse.ArgumentParser:
     from lgtui import __version__
 
@@ -51,9 +63,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"lgtui {__version__}")
     sub = parser.add_subparsers(dest="command_name", metavar="COMMAND")
-    tui.add_parsers(sub)  # connect, open, demo
-    stream.add_parser(sub)
-    captures.add_parsers(sub)  # replay, info, export, diff, keys
+    for group in GROUPS:
+        group.add_parsers(sub)
     return parser
 
 

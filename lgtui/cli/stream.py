@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from lgtui.sources.base import RunHandle
 
 
-def add_parser(sub: Any) -> None:
+def add_parsers(sub: Any) -> None:
     p = sub.add_parser(
         "stream",
         help="run headless and print one JSON object per event",

@@ -8,6 +8,7 @@ from typing import Any
 
 from lgtui.cli.common import (
     EXIT_RUN_ERROR,
+    CLIError,
     add_embedded_options,
     add_key_options,
     add_network_options,
@@ -37,7 +38,7 @@ def add_parsers(sub: Any) -> None:
     add_run_options(p)
     add_record_options(p)
     add_network_options(p)
-    p.set_defaults(func=lambda args: cmd_tui(args, args.url))
+    p.set_defaults(func=cmd_connect)
 
     p = sub.add_parser("open", help="run a graph in-process (no server) and inspect it")
     add_embedded_options(p)
@@ -56,6 +57,17 @@ def add_parsers(sub: Any) -> None:
 
 def bundled_examples() -> str:
     return str(Path(__file__).parent.parent / "examples" / "langgraph.json")
+
+
+def cmd_connect(args: argparse.Namespace) -> int:
+    """A server: ``localhost:2024`` means ``http://localhost:2024`` (connect takes nothing
+    else); anything that is no URL is refused in one line."""
+    url = args.url.strip()
+    if not is_url(url):
+        if "://" in url:
+            raise CLIError(f"{url}: connect takes an http:// or https:// URL")
+        url = "http://" + url
+    return cmd_tui(args, url)
 
 
 def cmd_open(args: argparse.Namespace) -> int:

@@ -17,6 +17,7 @@ from langgraph.config import get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.graph.message import add_messages
 from langgraph.prebuilt import ToolNode
+from langgraph.runtime import Runtime
 
 from lgtui.examples.models import StreamingFakeModel
 
@@ -82,10 +83,14 @@ research = (
 )
 
 
-def write(state: State):
+def write(state: State, runtime: Runtime):
     # streams word by word at a model's pace, so it is watchable; reports token usage
     model = StreamingFakeModel(messages=iter([AIMessage(ANSWER)]), pause=0.03)
     reply = model.invoke(state["messages"])
+    if runtime.store is not None:  # long-term memory: what was researched (m shows it)
+        topic = state.get("topic", "LangGraph")
+        key = "".join(c if c.isalnum() else "-" for c in topic.lower())[:60] or "topic"
+        runtime.store.put(("research", "topics"), key, {"topic": topic, "summary": ANSWER})
     return {"answer": reply.content, "messages": [reply]}
 
 

@@ -17,7 +17,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from lgtui.host import wire
+from lgtui.host import store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
 from lgtui.host.threads import Threads
 from lgtui.sources import serialize
@@ -133,7 +133,19 @@ class HostServer:
             "delete_thread": self.op_delete_thread,
             "copy_thread": self.op_copy_thread,
             "cancel": self.op_cancel,
+            # the graph's store, as /store/* answers about it
+            "store_search": self.on_store(store_ops.search),
+            "store_namespaces": self.on_store(store_ops.namespaces),
+            "store_get": self.on_store(store_ops.get),
+            "store_put": self.on_store(store_ops.put),
+            "store_delete": self.on_store(store_ops.delete),
         }
+
+    def on_store(self, op: Callable[..., Any]) -> Callable[..., Any]:
+        async def call(**args: Any) -> Any:
+            return await op(self.engine.store, **args)
+
+        return call
 
     async def serve(self) -> None:
         writer_task = asyncio.ensure_future(self.outbox.run())

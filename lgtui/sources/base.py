@@ -211,6 +211,39 @@ class ThreadSource(Source, Protocol):
 
 
 @runtime_checkable
+class StoreSource(Source, Protocol):
+    """A source with a store (long-term memory across threads): the server's `/store/*`
+    routes, or the embedded graphs' own store.  Items are dicts with the API's fields:
+    namespace (a list of labels), key, value (a JSON object), created_at, updated_at,
+    and score for a semantic search."""
+
+    async def search_items(
+        self,
+        namespace_prefix: Sequence[str],
+        *,
+        filter: dict[str, Any] | None = None,
+        query: str | None = None,
+        limit: int = 20,
+        offset: int = 0,
+    ) -> list[dict[str, Any]]: ...
+
+    async def list_namespaces(
+        self,
+        *,
+        prefix: Sequence[str] | None = None,
+        max_depth: int | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[list[str]]: ...
+
+    async def get_item(self, namespace: Sequence[str], key: str) -> dict[str, Any] | None: ...
+
+    async def put_item(self, namespace: Sequence[str], key: str, value: dict[str, Any]) -> None: ...
+
+    async def delete_item(self, namespace: Sequence[str], key: str) -> None: ...
+
+
+@runtime_checkable
 class RunStatusSource(Source, Protocol):
     """A source that can say how a run ended after its stream was cut (a server's
     ``GET /threads/{id}/runs/{run_id}``)."""

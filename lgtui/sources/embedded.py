@@ -42,6 +42,7 @@ from lgtui.sources.base import (
     UsageError,
 )
 from lgtui.sources.loader import parse_target
+from lgtui.sources.store_api import HostStore
 from lgtui.tracebacks import library_frame
 
 LOG_LINES = 2000  # the host's output kept, newest last
@@ -300,7 +301,7 @@ def describe_exit(code: int | None, logs: list[str]) -> str:
     return safe_text(message, 1000)
 
 
-class EmbeddedSource:
+class EmbeddedSource(HostStore):
     """Graphs from the user's files, run in an engine host process."""
 
     kind = "embedded"

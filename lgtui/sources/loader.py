@@ -38,6 +38,17 @@ class GraphSpec:
     description: str | None = None
 
 
+def _looks_like_a_host(target: str) -> bool:
+    """``localhost:2024``, ``example.com/api``, ``10.0.0.5:8123``: a URL typed without
+    its scheme (never a Python or JSON file name)."""
+    if target.endswith((".py", ".json")):
+        return False
+    host = r"(localhost|\d{1,3}(\.\d{1,3}){3}|[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+)"
+    return re.fullmatch(host + r"(:\d{1,5})?(/\S*)?", target) is not None and (
+        ":" in target or not target.startswith("localhost") or target == "localhost"
+    )
+
+
 def parse_target(target: str) -> list[GraphSpec]:
     """Turn the PATH argument of `lgtui open` into graph specs, without importing anything."""
     path_part, attr = target, None
@@ -47,7 +58,8 @@ def parse_target(target: str) -> list[GraphSpec]:
         attr = attr or None
     path = Path(path_part).expanduser()
     if not path.exists():
-        raise LoadError(f"{path_part}: no such file or directory")
+        hint = f" (did you mean http://{target}?)" if _looks_like_a_host(target) else ""
+        raise LoadError(f"{path_part}: no such file or directory{hint}")
     if path.is_dir():
         config = path / CONFIG_NAME
         if config.is_file():

@@ -15,7 +15,7 @@ from lgtui.engine import Engine
 from lgtui.errors import LgtuiError
 from lgtui.runs import Busy, RunController
 from lgtui.session import ERROR, Session
-from lgtui.sources.base import NEW_THREAD, RunRequest, Source, ThreadSource
+from lgtui.sources.base import NEW_THREAD, RunRequest, Source, StoreSource, ThreadSource
 from lgtui.store import NO_SPILL
 from lgtui.ui.base import BaseApp
 from lgtui.ui.screens.graph import GraphScreen
@@ -215,16 +215,28 @@ class LgtuiApp(BaseApp):
         self.start_run(request)
 
     def action_cancel_run(self) -> None:
+        watching = self.session is not None and bool(self.session.request.get("watch"))
         if not self.controller.cancel():
             self.notify("No run is streaming.", markup=False)
             return
-        self.notify("Cancelling the run…", markup=False)
+        if watching:  # other clients' runs go on: only lgtui stops showing them
+            self.notify("Stopped watching the thread (its runs go on).", markup=False)
+        else:
+            self.notify("Cancelling the run…", markup=False)
 
     def action_threads(self) -> None:
         if not isinstance(self.source, ThreadSource):  # (the capability, not an attribute)
             self.notify("This source has no threads.", markup=False)
             return
         self.push_screen(ThreadsScreen())
+
+    def action_store(self) -> None:
+        if not isinstance(self.source, StoreSource):
+            self.notify("This source has no store.", markup=False)
+            return
+        from lgtui.ui.screens.store import StoreScreen
+
+        self.push_screen(StoreScreen())
 
     def watch_thread(self, thread_id: str, assistant: str | None = None) -> None:
         """Follow every run any client starts on ``thread_id`` (GET /threads/{id}/stream)."""

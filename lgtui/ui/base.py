@@ -180,6 +180,8 @@ class BaseApp(App[int]):
             self.collector.touched()
             if isinstance(self.screen, Wakeful):  # what the key changes is shown
                 self.screen.wake()
+        elif isinstance(event, events.Resize) and isinstance(self.screen, Wakeful):
+            self.screen.wake()
         await super().on_event(event)
 
     async def on_unmount(self) -> None:

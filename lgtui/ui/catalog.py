@@ -1,7 +1,7 @@
 """Every module of the UI that declares keys, imported so that their classes register
 (`keymap`): the remappable key ids config.toml may name, and what `lgtui keys` lists.
 
-A screen or widget module with keys is added here; `tests/test_navigation.py` checks that
+A screen or widget module with keys is added here; `tests/functional/test_navigation.py` checks that
 none is missing.
 """
 
@@ -17,6 +17,7 @@ from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
     replay,
     rundiff,
     save,
+    store,
     threads,
     value,
 )

@@ -128,11 +128,11 @@ async def test_the_timeline_tab(tmp_path):
         assert "★" in screen  # the slowest task, marked
         # moving onto a task shows its result event on the right
         await pilot.press("G")
-        write = next(t for t in app.main.query_one("TimelineView")._tasks if t.name == "write")
+        write = next(t for t in app.main.query_one("TimelineView").tasks if t.name == "write")
         await wait_for_text(pilot, f"#{write.end_seq} ", "result: {2} {answer:")
         # enter goes there in the replay
         await pilot.press(*"kkkkkk", "enter")  # (g and home move the replay itself)
-        plan = next(t for t in app.main.query_one("TimelineView")._tasks if t.name == "plan")
+        plan = next(t for t in app.main.query_one("TimelineView").tasks if t.name == "plan")
         await wait_for(pilot, lambda: app.main.cursor == plan.end_seq, what="cursor on plan")
 
 

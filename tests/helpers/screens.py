@@ -135,6 +135,42 @@ async def _history_diff(pilot: Pilot) -> None:
     await pilot.pause(0.3)
 
 
+def _store_app() -> LgtuiApp:
+    folder = Path(tempfile.mkdtemp(prefix="lgtui-screens-"))
+    copy = folder / "store.sqlite"
+    shutil.copy(RECORDINGS / "store.sqlite", copy)  # (opening a database may write to it)
+    return LgtuiApp(EmbeddedSource(bundled_examples(), store=f"sqlite:{copy}"))
+
+
+async def _store(pilot: Pilot) -> None:
+    from lgtui.ui.screens.new_run import NewRunScreen
+    from lgtui.ui.screens.store import StoreScreen
+
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#input"),
+        what="new run dialog",
+        timeout=30,
+    )
+    await pilot.pause(0.2)
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+    await pilot.press("m")
+    await wait_for(
+        pilot,
+        lambda: (
+            isinstance(app.screen, StoreScreen)
+            and len(app.screen.items) == 6
+            and len(app.screen.namespaces) == 3
+        ),
+        what="the store",
+        timeout=30,
+    )
+    await pilot.press("down")
+    await pilot.pause(0.3)
+
+
 def _diff_app() -> RunDiffApp:
     a = run_view(read_capture(RECORDINGS / "triage-question.msgpack"), "triage-question.msgpack")
     b = run_view(read_capture(RECORDINGS / "triage-refund.msgpack"), "triage-refund.msgpack")
@@ -266,6 +302,7 @@ SCREENS: list[Screen] = [
     ),
     # threads and time travel, from an application's own checkpoint database
     Screen("threads", _threads_app, _threads, "the thread browser"),
+    Screen("store", _store_app, _store, "the store: what graphs remember, by namespace"),
     Screen(
         "history-diff",
         _history_app,

@@ -10,7 +10,9 @@ from textual.app import App
 
 
 def screen_text(app: App) -> str:
-    """The visible screen as plain text, one line per row (what a user would read)."""
+    """The visible screen as plain text, one line per row (what a user would read).
+    (Textual offers the screen only as an SVG, ~40 ms a call; this reads the compositor's
+    lines, ~9 ms: the one place the tests touch Textual's internals.)"""
     strips = app.screen._compositor.render_strips()
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
 

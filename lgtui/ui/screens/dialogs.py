@@ -68,13 +68,22 @@ class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
         context: str = "",
         ask_node: bool = False,
         allowed_keys: list[str] | None = None,
+        field: str = "",
+        field_value: str = "",
+        object_only: bool = False,
     ) -> None:
+        """``field``: the placeholder of a line asked beside the value (its text comes
+        back as the second of the pair); ``ask_node`` asks for an ``as_node`` that way."""
         super().__init__()
         self.title_text = title
         self.value = value
         self.context = context
-        self.ask_node = ask_node
+        self.field = field or (
+            "as_node (optional): the node this update acts as" if ask_node else ""
+        )
+        self.field_value = field_value
         self.allowed_keys = allowed_keys
+        self.object_only = object_only
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog edit-json"):
@@ -86,10 +95,8 @@ class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
                 id="edit-value",
                 show_line_numbers=True,
             )
-            if self.ask_node:
-                yield Input(
-                    placeholder="as_node (optional): the node this update acts as", id="edit-node"
-                )
+            if self.field:
+                yield Input(self.field_value, placeholder=self.field, id="edit-node")
             yield Static("", id="edit-error")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Send (ctrl+s)", variant="primary", id="send")
@@ -109,6 +116,11 @@ class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
             if where is not None:
                 area.move_cursor(where)
             return
+        if self.object_only and not isinstance(value, dict):
+            error.update(
+                Text("the value must be a JSON object {…} — nothing was sent", style="bold red")
+            )
+            return
         if self.allowed_keys is not None and isinstance(value, dict):
             unknown = sorted(set(value) - set(self.allowed_keys))
             if unknown:
@@ -120,7 +132,7 @@ class EditJsonScreen(ModalScreen[tuple[Any, str] | None]):
                     )
                 )
                 return
-        node = self.query_one("#edit-node", Input).value.strip() if self.ask_node else ""
+        node = self.query_one("#edit-node", Input).value.strip() if self.field else ""
         self.dismiss((value, node))
 
     @on(Button.Pressed, "#cancel")

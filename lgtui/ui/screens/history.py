@@ -75,6 +75,7 @@ between matches, **F** shows only them; **c** copies the state.
         "history",
         [
             Binding("escape", "back", "Back"),
+            Binding("q", "back", "Back", show=False),
             Binding("r", "rerun", "Re-run from here"),
             Binding("e", "fork", "Fork with edited state"),
             Binding("i", "resume", "Resume interrupt"),

@@ -68,6 +68,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("t", "threads", "Threads"),
             Binding("h", "history", "History"),
             Binding("v", "graph", "Graph"),
+            Binding("m", "store", "Memory", tooltip="The store: what graphs remember"),
             Binding("w", "watch", "Watch thread", show=False),
             Binding("f", "follow", "Follow", show=False),
             Binding("z", "zoom", "Zoom", show=False, tooltip="Hide or show the detail pane"),
@@ -87,7 +88,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("T", "traceback", "Traceback", show=False, tooltip="The error's traceback"),
             *[
                 Binding(str(i + 1), f"show_tab('{tab.id}')", f"{tab.title} tab", show=False)
-                for i, tab in enumerate(TABS)
+                for i, tab in enumerate(TABS[:9])
             ],
             Binding("q", "app.quit", "Quit"),
         ],
@@ -502,6 +503,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     async def action_graph(self) -> None:
         await self.app.run_action("graph")  # the live app's (a replay offers none)
+
+    async def action_store(self) -> None:
+        await self.app.run_action("store")  # the live app's (a replay offers none)
 
     async def action_watch(self) -> None:
         await self.app.run_action("watch")  # the live app's (a replay offers none)

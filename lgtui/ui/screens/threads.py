@@ -50,6 +50,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         "threads",
         [
             Binding("escape", "back", "Back"),
+            Binding("q", "back", "Back", show=False),
             Binding("enter", "open", "History", show=False),
             Binding("f", "filter", "Filter status"),
             Binding("slash", "metadata_filter", "Filter metadata", key_display="/"),

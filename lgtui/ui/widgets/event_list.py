@@ -20,6 +20,7 @@ from textual.strip import Strip
 
 from lgtui.query import EventSearch
 from lgtui.session import Session
+from lgtui.tabs import TAB_BY_ID
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.cursor_list import CursorList
@@ -276,6 +277,8 @@ between them, **F** shows only them.
         row = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         if self.session is None or row >= self.row_count:
+            if row == 0 and self.session is not None:
+                return text_strip(self._empty_hint(), width, self.rich_style, self.app.console)
             return Strip.blank(width, self.rich_style)
         selected = row == self.cursor
         search = self.search
@@ -311,6 +314,25 @@ between them, **F** shows only them.
         if selected:
             style = style + self.cursor_style()
         return text_strip(text, width, style, self.app.console)
+
+    def _empty_hint(self) -> Text:
+        """Why the list is empty: no event yet, or a mode the run did not stream."""
+        assert self.session is not None
+        tab = TAB_BY_ID.get(self.tab)
+        streamed = set(self.session.request.get("stream_mode") or [])
+        if self.filtering or self.ns_filter is not None:
+            why = "No event here matches (F shows every event; s picks another namespace)."
+        elif tab is not None and tab.modes and streamed and not tab.modes & streamed:
+            mode = sorted(tab.modes, key=len)[0]
+            why = (
+                f"No {tab.title} events: this run did not stream the {mode!r} mode "
+                f"(ctrl+n: pick it in the New run dialog; --mode {mode} on the command line)."
+            )
+        elif self.session.status == "running":
+            why = "No event here yet."
+        else:
+            why = "No event of this kind in this run."
+        return Text(" " + why, style="dim italic")
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_cursor_lines(old, new)  # (the cache is keyed by selection)

@@ -62,9 +62,11 @@ class StatusBar(Static):
             self._set(text)
             return
         status = session.status
-        if status == "running" and session.request.get("watch"):
-            status = "watching"
-        text.append(f" {status} ", STATUS_STYLES.get(status, "reverse"))
+        style = STATUS_STYLES.get(status, "reverse")
+        if session.request.get("watch"):  # a watch is stopped, never "cancelled"
+            status = {"running": "watching", "cancelled": "stopped watching"}.get(status, status)
+            style = STATUS_STYLES.get(status, style)
+        text.append(f" {status} ", style)
         if session.cancelled and status != "running":
             text.append(" cancelled by you ", "italic")
         link = session.link

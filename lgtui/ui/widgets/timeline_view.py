@@ -88,6 +88,11 @@ cursor to it.
 
     # -- data ---------------------------------------------------------------------------
 
+    @property
+    def tasks(self) -> list[Task]:
+        """The tasks listed, in start order (as of the cursor in a replay)."""
+        return self._tasks
+
     def show_as_of(self, as_of: int | None) -> None:
         self.sync(as_of)
 
@@ -307,5 +312,10 @@ cursor to it.
             self._select(index)
 
     def on_resize(self) -> None:
+        """Columns and the number of node lines follow the size: rebuilt now (an idle
+        screen does not tick to do it later)."""
         self._key = None
+        self._built_at = 0.0
+        if self.timeline is not None:
+            self.sync(self.as_of)
         self._set_size()

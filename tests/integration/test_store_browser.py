@@ -1,0 +1,145 @@
+"""The Store browser (m), against a real `langgraph dev` and the embedded engine alike:
+what a graph remembered is listed by namespace, shown, searched, put, edited and deleted
+from the screen, and what the last run wrote is one key away; bad input is refused with
+words and changes nothing."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from graphs.auth import TEST_API_KEY
+from helpers.ui import screen_text, wait_for, wait_for_text, wait_for_toast
+from textual.widgets import Input, TextArea
+
+from lgtui.sources.base import RunRequest
+from lgtui.sources.embedded import EmbeddedSource
+from lgtui.sources.remote import RemoteSource
+from lgtui.ui.app import LgtuiApp
+from lgtui.ui.screens.store import StoreScreen
+
+SIZE = (130, 40)
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def source(request, graphs_dir):
+    if request.param == "embedded":
+        source = EmbeddedSource(str(graphs_dir))
+        yield source
+        source.close()
+    else:
+        server = request.getfixturevalue("server")
+        yield RemoteSource(server.url, api_key=TEST_API_KEY)
+
+
+async def open_store(pilot, app) -> StoreScreen:
+    await pilot.press("m")
+    await wait_for(pilot, lambda: isinstance(app.screen, StoreScreen), what="the store")
+    screen = app.screen
+    await wait_for(pilot, lambda: screen.items and screen.namespaces, what="items listed")
+    return screen
+
+
+async def fill_dialog(pilot, app, value: str, field: str | None = None) -> None:
+    await wait_for(pilot, lambda: app.screen.query("#edit-value"), what="the dialog")
+    app.screen.query_one("#edit-value", TextArea).text = value
+    if field is not None:
+        app.screen.query_one("#edit-node", Input).value = field
+    await pilot.press("ctrl+s")
+
+
+async def test_browse_search_put_edit_and_delete_what_a_graph_remembered(source):
+    user = f"u{uuid.uuid4().hex[:8]}"  # (the session's server keeps other tests' items)
+    app = LgtuiApp(source, request=RunRequest("memory", {"user": user, "remember": "Coffee black"}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        screen = await open_store(pilot, app)
+        await wait_for_text(pilot, "memories", user, "coffee", '"text": "Coffee black"')
+        # what the run wrote
+        await pilot.press("D")
+        await wait_for_text(
+            pilot, "What the last run wrote to the store", f"memories/{user}/coffee"
+        )
+        # a new item, where the dialog suggests (under the namespace shown)
+        await pilot.press("n")
+        await fill_dialog(pilot, app, '{"text": "green tea"}', f"memories/{user}/tea")
+        await wait_for_toast(pilot, f"Saved memories/{user} / tea")
+        await wait_for(pilot, lambda: any(i["key"] == "tea" for i in screen.items))
+        # a filter on the values shows only what matches
+        await pilot.press("slash")
+        search = screen.query_one("#store-search", Input)
+        await wait_for(pilot, lambda: search.has_focus)
+        search.value = '{"text": "green tea"}'
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: [i["key"] for i in screen.items] == ["tea"], what="filtered")
+        assert 'filter {"text": "green tea"}' in screen_text(app)
+        # edit the selected item's value
+        await pilot.press("e")
+        await fill_dialog(pilot, app, '{"text": "oolong"}')
+        await wait_for_toast(pilot, f"Saved memories/{user} / tea")
+        item = await app.controller.call(source.get_item(["memories", user], "tea"))
+        assert item["value"] == {"text": "oolong"}
+        # delete it, after a yes
+        await wait_for(pilot, lambda: app.screen is screen and screen.items)
+        screen.filter = None
+        screen.reload_items()
+        await wait_for(pilot, lambda: any(i["key"] == "tea" for i in screen.items))
+        table = screen.query_one("#store-items")
+        table.move_cursor(row=[i["key"] for i in screen.items].index("tea"))
+        await pilot.press("delete")
+        await wait_for_text(pilot, f"Delete memories/{user} / tea from the store?")
+        await pilot.press("y")
+        await wait_for_toast(pilot, f"Deleted memories/{user} / tea")
+        assert await app.controller.call(source.get_item(["memories", user], "tea")) is None
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is app.main, what="back on the main screen")
+
+
+async def test_bad_items_are_refused_with_words_and_nothing_changes(source):
+    user = f"u{uuid.uuid4().hex[:8]}"
+    app = LgtuiApp(source, request=RunRequest("memory", {"user": user, "remember": "Tabs win"}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        screen = await open_store(pilot, app)
+        before = len(screen.items)
+        await pilot.press("n")  # a value that is not an object: the dialog says so, stays
+        await fill_dialog(pilot, app, "[1, 2]", f"memories/{user}/list")
+        await wait_for_text(pilot, "the value must be a JSON object")
+        await fill_dialog(pilot, app, '{"a": 1}', "nokey")  # no namespace
+        await wait_for_toast(pilot, "Give a namespace and a key")
+        await pilot.press("n")
+        await fill_dialog(pilot, app, '{"a": 1}', "bad.label/key")  # the store refuses it
+        await wait_for_toast(pilot, "Not saved")
+        await pilot.press("slash")
+        screen.query_one("#store-search", Input).value = '{"unclosed": '
+        await pilot.press("enter")
+        await wait_for_toast(pilot, "Not a JSON filter")
+        assert app.is_running and len(screen.items) == before
+
+
+async def test_a_source_without_a_store_says_so():
+    from helpers.ui import wait_for_toast as toast
+
+    class NoStore:
+        kind, target, warnings = "remote", "toy://", ()
+
+        async def list_assistants(self):
+            return [{"assistant_id": "a", "graph_id": "toy", "name": "toy"}]
+
+        async def get_graph(self, assistant, *, xray=True):
+            return {}
+
+        async def stream_run(self, request, handle):
+            return
+            yield
+
+        async def cancel_run(self, thread_id, run_id): ...
+
+        async def aclose(self): ...
+
+    app = LgtuiApp(NoStore(), request=RunRequest("toy", {}))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
+        await pilot.press("m")
+        await toast(pilot, "This source has no store.")
+        assert app.screen is app.main
