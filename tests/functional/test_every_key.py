@@ -255,6 +255,52 @@ async def test_every_key_of_the_thread_browser_and_a_history(source):
     assert silent == [], "\n".join(silent)
 
 
+@pytest.mark.parametrize("state", ["empty", "items", "filtered", "after a run"])
+async def test_every_key_of_the_store_browser(tmp_path, graphs_dir, state):
+    """In every state the store screen can be in: an empty store, items listed, a filter
+    matching nothing, and after a run (what it wrote, D)."""
+    from lgtui.ui.screens.store import ItemTable, NamespaceTree, StoreScreen
+
+    source = EmbeddedSource(str(graphs_dir), store=f"sqlite:{tmp_path / 'store.db'}")
+    if state != "empty":  # (a filled store: the graph remembers, or an item put)
+        await source.put_item(["memories", "ada"], "coffee", {"text": "black"})
+    request = (
+        RunRequest("memory", {"user": "ada", "remember": "Tea"}) if state == "after a run" else None
+    )
+    app = LgtuiApp(source, request=request)
+    silent: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        if request is None:
+            await wait_for(pilot, lambda: app.screen is not app.main and app.screen.query("#input"))
+            await pilot.press("escape")
+        else:
+            await wait_for(
+                pilot, lambda: app.session is not None and app.session.status == "success"
+            )
+        await wait_for(pilot, lambda: app.screen is app.main)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, StoreScreen))
+        screen = app.screen
+        await wait_for(
+            pilot, lambda: not screen.workers or all(w.is_finished for w in screen.workers)
+        )
+        if state == "filtered":
+            screen.filter = {"text": "nothing has this"}
+            screen.reload_items()
+            await wait_for(pilot, lambda: not screen._loading)
+        keys = [
+            k
+            for k in keys_of(StoreScreen, ItemTable, NamespaceTree)
+            if k not in ("escape", "q", "delete")
+        ]
+        await press_all(pilot, app, screen, keys, silent, f"store ({state})")
+        await press_all(pilot, app, screen, ["delete"], silent, f"store ({state})")
+        await press_quickly(pilot, "q")
+        await wait_for(pilot, lambda: app.screen is app.main, what="q leaves the store")
+    source.close()
+    assert silent == [], "\n".join(silent)
+
+
 async def test_every_key_of_the_graph_view_help_and_a_diff(source):
     from lgtui.capture import read_capture
     from lgtui.rundiff import VOLATILE_KEYS, compare, run_view

@@ -340,6 +340,12 @@ filter. **n** puts a new item, **e** edits the selected one (its value, a JSON o
             await self._put(namespace, key, answer[0])
 
     async def _put(self, namespace: list[str], key: str, value: dict[str, Any]) -> None:
+        if any(not label or "." in label for label in namespace):
+            # (what every store refuses; said the same whichever the source)
+            self.notify(
+                "Not saved: a namespace label cannot be empty or hold a dot.", severity="error"
+            )
+            return
         done = await self.ask(self.store.put_item(namespace, key, value), title="Not saved")
         if done is FAILED:
             return
