@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
-from collections.abc import Callable, Coroutine
+from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -223,6 +223,32 @@ class RunController:
         return graph
 
     # -- runs ----------------------------------------------------------------------------
+
+    def follow_up(
+        self,
+        assistant: str,
+        thread_id: str,
+        *,
+        modes: Sequence[str] = (),
+        subgraphs: bool = False,
+        **changes: Any,
+    ) -> RunRequest:
+        """A run on ``thread_id`` streamed as the user streams runs: the stream modes,
+        subgraphs, config, context and breakpoints of the last run (``modes`` and
+        ``subgraphs`` when there was none), with ``changes`` (a command, a checkpoint)."""
+        last = self.last_request
+        return RunRequest(
+            assistant,
+            changes.pop("input", None),
+            stream_mode=list(last.stream_mode if last else modes) or ["updates", "values"],
+            subgraphs=last.subgraphs if last else subgraphs,
+            thread_id=thread_id,
+            config=last.config if last else None,
+            context=last.context if last else None,
+            interrupt_before=last.interrupt_before if last else None,
+            interrupt_after=last.interrupt_after if last else None,
+            **changes,
+        )
 
     @property
     def running(self) -> bool:

@@ -14,7 +14,7 @@ from lgtui.capture import CaptureError, read_capture, read_header
 from lgtui.engine import Engine
 from lgtui.errors import LgtuiError
 from lgtui.runs import Busy, RunController
-from lgtui.session import ERROR, Session
+from lgtui.session import ERROR, INTERRUPTED, Session
 from lgtui.sources.base import NEW_THREAD, RunRequest, Source, StoreSource, ThreadSource
 from lgtui.store import NO_SPILL
 from lgtui.ui.base import BaseApp
@@ -213,6 +213,50 @@ class LgtuiApp(BaseApp):
         request = self.last_request
         request.thread_id = self.form.thread if self.form.thread != "none" else None
         self.start_run(request)
+
+    @work(exclusive=True, group="resume")
+    async def action_resume(self) -> None:
+        """From the main screen: answer the interrupt the run stopped at (the banner's),
+        or go on past the breakpoint it stopped at -- a new run on the same thread."""
+        session = self.session
+        if session is None or session.status != INTERRUPTED or not session.thread_id:
+            self.notify(
+                "Nothing to resume: the run did not stop at an interrupt or a breakpoint.",
+                markup=False,
+            )
+            return
+        if self._busy():
+            return
+        seen: dict[str, Any] = {}
+        for i in session.interrupts:  # (a subgraph's interrupt is the root's too)
+            if i.id is not None or i.value is not None:  # (else a breakpoint's mark)
+                seen.setdefault(i.id or f"#{i.seq}", i)
+        pending = list(seen.values())
+        form = self.form
+        follow = self.controller.follow_up
+        thread = session.thread_id
+        if not pending:  # a breakpoint (interrupt_before / interrupt_after)
+            self.notify("Going on past the breakpoint.", markup=False)
+            self.start_run(follow(session.assistant, thread, modes=form.modes))
+            return
+        from lgtui.preview import preview
+        from lgtui.ui.screens.dialogs import EditJsonScreen
+
+        several = len(pending) > 1
+        shown = "\n".join(f"{i.id}: {preview(i.value, 300)}" for i in pending)
+        initial: Any = {str(i.id): None for i in pending} if several else ""
+        answer = await self.push_screen_wait(
+            EditJsonScreen(
+                "Resume the interrupt" + ("s (one value per interrupt id)" if several else ""),
+                initial,
+                context="Pending:\n" + shown + "\nThe value you type is sent as command.resume.",
+            )
+        )
+        if answer is not None:
+            request = follow(
+                session.assistant, thread, modes=form.modes, command={"resume": answer[0]}
+            )
+            self.start_run(request)
 
     def action_cancel_run(self) -> None:
         watching = self.session is not None and bool(self.session.request.get("watch"))

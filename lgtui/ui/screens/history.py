@@ -436,21 +436,10 @@ between matches, **F** shows only them; **c** copies the state.
         self.live.start_run(request)
 
     def _follow_up(self, assistant: str, **changes: Any) -> RunRequest:
-        """A run on this thread streamed as the user streams runs: the stream modes,
-        subgraphs, config, context and breakpoints of the last run (or the form's)."""
-        last = self.controller.last_request
+        """A run on this thread streamed as the user streams runs (the controller's)."""
         form = self.live.form
-        return RunRequest(
-            assistant,
-            None,
-            stream_mode=list(last.stream_mode if last else form.modes),
-            subgraphs=last.subgraphs if last else form.subgraphs,
-            thread_id=self.thread_id,
-            config=last.config if last else None,
-            context=last.context if last else None,
-            interrupt_before=last.interrupt_before if last else None,
-            interrupt_after=last.interrupt_after if last else None,
-            **changes,
+        return self.controller.follow_up(
+            assistant, self.thread_id, modes=form.modes, subgraphs=form.subgraphs, **changes
         )
 
     def action_rerun(self) -> None:
@@ -527,29 +516,60 @@ between matches, **F** shows only them; **c** copies the state.
 
     @screen_work(group="history-edit")
     async def action_resume(self) -> None:
-        assistant = self._assistant()
+        """Resume the interrupt pending at the selected checkpoint (the thread's head, or
+        an older one: the thread then forks from there), or go on past a breakpoint."""
+        assistant, cid = self._assistant(), self.current()
         if not assistant:
             return
-        state = await self.ask(self.threads.get_state(self.thread_id), said=self.failed)
+        head = not self.order or cid in (None, self.order[0])
+        if head:
+            state = await self.ask(self.threads.get_state(self.thread_id), said=self.failed)
+        else:
+            state = self.checkpoints.get(str(cid)) or {}
         if state is FAILED:
             return
         pending = [i for t in state.get("tasks") or [] for i in t.get("interrupts") or []] or list(
             state.get("interrupts") or []
         )
+        where = {} if head else {"checkpoint_id": cid}
+        step = (state.get("metadata") or {}).get("step")
+        at = (
+            ""
+            if head
+            else f" of the older checkpoint {str(cid)[:13]} (step {step}): the thread forks from there"
+        )
         if not pending:
-            self.say("Nothing to resume: the thread has no pending interrupt.")
+            if state.get("next"):  # stopped before/after a node: go on from there
+                self.say(f"Going on past the breakpoint before {', '.join(state['next'])}{at}.")
+                self._run(self._follow_up(assistant, **where))
+                return
+            self.say("Nothing to resume: no interrupt is pending and no node is next here.")
             return
         several = len(pending) > 1
         shown = "\n".join(f"{i.get('id')}: {preview(i.get('value'), 300)}" for i in pending)
         initial: Any = {str(i.get("id")): None for i in pending} if several else ""
+        ids = ", ".join(str(i.get("id")) for i in pending)
         result = await self.app.push_screen_wait(
             EditJsonScreen(
                 "Resume the interrupt" + ("s (one value per interrupt id)" if several else ""),
                 initial,
-                context="Pending:\n" + shown + "\nThe value you type is sent as command.resume.",
+                context=f"Resumes {ids}{at}.\nPending:\n"
+                + shown
+                + "\nThe value you type is sent as command.resume.",
             )
         )
         if result is None:
             return
         value, _ = result
-        self._run(self._follow_up(assistant, command={"resume": value}))
+        if not head:
+            # an older checkpoint keeps the answer it was resumed with (a pending write):
+            # a fork of it (an update with no values) takes the new one
+            forked = await self.ask(
+                self.threads.update_state(self.thread_id, None, checkpoint_id=cid),
+                said=lambda message: self.failed(f"Not forked: {message}"),
+            )
+            if forked is FAILED:
+                return
+            fork = str(((forked or {}).get("checkpoint") or {}).get("checkpoint_id") or "")
+            where = {"checkpoint_id": fork or cid}
+        self._run(self._follow_up(assistant, command={"resume": value}, **where))

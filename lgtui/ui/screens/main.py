@@ -69,6 +69,13 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("h", "history", "History"),
             Binding("v", "graph", "Graph"),
             Binding("m", "store", "Memory", tooltip="The store: what graphs remember"),
+            Binding(
+                "i",
+                "resume",
+                "Resume",
+                show=False,
+                tooltip="Answer the interrupt (or go past the breakpoint) the run stopped at",
+            ),
             Binding("w", "watch", "Watch thread", show=False),
             Binding("f", "follow", "Follow", show=False),
             Binding("z", "zoom", "Zoom", show=False, tooltip="Hide or show the detail pane"),
@@ -300,6 +307,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             lines.append(Text("✖ " + safe_text(session.status_detail, 400), style="bold red"))
         if session.traceback and (errors or session.status_detail):
             lines[0].append("  T: traceback", style="bold")
+        if interrupts and self.as_of is None and session.status == "interrupted":
+            lines[-1].append("  i: resume", style="bold")
         banner.display = bool(lines)
         banner.set_class(bool(errors or session.status_detail), "-error")
         banner.update(Text("\n").join(lines))
@@ -503,6 +512,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     async def action_graph(self) -> None:
         await self.app.run_action("graph")  # the live app's (a replay offers none)
+
+    async def action_resume(self) -> None:
+        await self.app.run_action("resume")  # the live app's (a replay offers none)
 
     async def action_store(self) -> None:
         await self.app.run_action("store")  # the live app's (a replay offers none)

@@ -38,10 +38,12 @@ def ns_text(namespace: list[str] | tuple[str, ...]) -> str:
     return "/".join(namespace) if namespace else "(every namespace)"
 
 
+@keymap("store items")
 class ItemTable(DataTable[Any]):
     BINDINGS = vim_keys("store items")
 
 
+@keymap("store namespaces")
 class NamespaceTree(Tree[Any]):
     BINDINGS = vim_keys("store namespaces")
 
