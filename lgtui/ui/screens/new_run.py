@@ -129,7 +129,7 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
                 yield Input(self.form.thread, id="thread")
                 yield Label("Input (JSON)")
                 yield TextArea(
-                    self.form.input_text, id="input", show_line_numbers=True, tab_behavior="indent"
+                    self.form.input_text, id="input", show_line_numbers=True, tab_behavior="focus"
                 )
                 yield Static("", id="input-error")
                 yield Label('Config (JSON object): {"configurable": {...}, "recursion_limit": 50}')
