@@ -241,8 +241,8 @@ async def test_every_key_of_the_thread_browser_and_a_history(source):
         ]
         await press_all(pilot, app, history, keys, silent, "history")
         await press_all(pilot, app, history, ["e", "i"], silent, "history")  # dialogs
-        app.pop_screen()
-        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
+        await press_quickly(pilot, "q")  # q leaves the history, as escape does
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="q: back")
         await pilot.press("t")
         await wait_for(pilot, lambda: isinstance(app.screen, ThreadsScreen))
         threads = app.screen
@@ -252,6 +252,8 @@ async def test_every_key_of_the_thread_browser_and_a_history(source):
         ]
         await press_all(pilot, app, threads, keys, silent, "threads")
         await press_all(pilot, app, threads, ["enter", "delete"], silent, "threads")
+        await press_quickly(pilot, "q")
+        await wait_for(pilot, lambda: isinstance(app.screen, MainScreen), what="q: back")
     assert silent == [], "\n".join(silent)
 
 

@@ -1,4 +1,4 @@
-"""The New run dialog at 80×24: Tab moves from field to field (it no longer types a tab
+"""The New run dialog at 80x24: Tab moves from field to field (it no longer types a tab
 into the JSON input), every field is reached and shown on screen when it has the focus."""
 
 from __future__ import annotations
