@@ -244,6 +244,13 @@ class StoreSource(Source, Protocol):
 
 
 @runtime_checkable
+class CronSource(Source, Protocol):
+    """A source with scheduled runs (a server's crons: ``POST /runs/crons/search``)."""
+
+    async def search_crons(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]: ...
+
+
+@runtime_checkable
 class RunStatusSource(Source, Protocol):
     """A source that can say how a run ended after its stream was cut (a server's
     ``GET /threads/{id}/runs/{run_id}``)."""

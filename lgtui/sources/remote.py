@@ -23,7 +23,7 @@ from lgtui.sources.base import (
 )
 from lgtui.sources.rejoin import StreamPosition, backoff
 from lgtui.sources.sse import BodyError, read_capped, read_events
-from lgtui.sources.store_api import RemoteStore
+from lgtui.sources.store_api import RemoteCrons, RemoteStore
 
 DEFAULT_URL = "http://127.0.0.1:2024"
 _MAX_DETAIL = 400
@@ -83,7 +83,7 @@ def _looks_like_uuid(value: str) -> bool:
     return True
 
 
-class RemoteSource(RemoteStore):
+class RemoteSource(RemoteStore, RemoteCrons):
     """Talks to `langgraph dev`, a self-hosted server or a cloud deployment."""
 
     kind = "remote"

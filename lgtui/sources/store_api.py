@@ -1,6 +1,6 @@
 """The Store capability of both sources (`StoreSource`): the server's `/store/*` routes,
-and the same questions put to the engine host.  Mixed into `RemoteSource` and
-`EmbeddedSource`."""
+and the same questions put to the engine host; and a server's crons (`CronSource`).
+Mixed into `RemoteSource` and `EmbeddedSource`."""
 
 from __future__ import annotations
 
@@ -77,6 +77,18 @@ class RemoteStore:
         await self._request(
             "DELETE", "/store/items", json={"namespace": list(namespace), "key": key}
         )
+
+
+class RemoteCrons:
+    """A server's scheduled runs, read-only (``POST /runs/crons/search``)."""
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> Any: ...
+
+    async def search_crons(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        answer = await self._request(
+            "POST", "/runs/crons/search", json={"limit": limit, "offset": offset}
+        )
+        return _list_of_dicts(answer, "the crons")
 
 
 class HostStore:

@@ -15,7 +15,14 @@ from lgtui.engine import Engine
 from lgtui.errors import LgtuiError
 from lgtui.runs import Busy, RunController
 from lgtui.session import ERROR, INTERRUPTED, Session
-from lgtui.sources.base import NEW_THREAD, RunRequest, Source, StoreSource, ThreadSource
+from lgtui.sources.base import (
+    NEW_THREAD,
+    CronSource,
+    RunRequest,
+    Source,
+    StoreSource,
+    ThreadSource,
+)
 from lgtui.store import NO_SPILL
 from lgtui.ui.base import BaseApp
 from lgtui.ui.screens.graph import GraphScreen
@@ -273,6 +280,17 @@ class LgtuiApp(BaseApp):
             self.notify("This source has no threads.", markup=False)
             return
         self.push_screen(ThreadsScreen())
+
+    def action_crons(self) -> None:
+        if not isinstance(self.source, CronSource):
+            self.notify(
+                "This source has no crons: scheduled runs are a server's (lgtui connect).",
+                markup=False,
+            )
+            return
+        from lgtui.ui.screens.crons import CronsScreen
+
+        self.push_screen(CronsScreen())
 
     def action_store(self) -> None:
         if not isinstance(self.source, StoreSource):

@@ -8,6 +8,7 @@ none is missing.
 from __future__ import annotations
 
 from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
+    crons,
     dialogs,
     graph,
     help,

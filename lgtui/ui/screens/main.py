@@ -69,6 +69,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("h", "history", "History"),
             Binding("v", "graph", "Graph"),
             Binding("m", "store", "Memory", tooltip="The store: what graphs remember"),
+            Binding("C", "crons", "Crons", show=False, tooltip="The server's scheduled runs"),
             Binding(
                 "i",
                 "resume",
@@ -515,6 +516,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     async def action_resume(self) -> None:
         await self.app.run_action("resume")  # the live app's (a replay offers none)
+
+    async def action_crons(self) -> None:
+        await self.app.run_action("crons")  # the live app's (a replay offers none)
 
     async def action_store(self) -> None:
         await self.app.run_action("store")  # the live app's (a replay offers none)
