@@ -132,6 +132,7 @@ class HostServer:
             "update_state": self.op_update_state,
             "delete_thread": self.op_delete_thread,
             "copy_thread": self.op_copy_thread,
+            "list_runs": self.op_list_runs,
             "cancel": self.op_cancel,
             # the graph's store, as /store/* answers about it
             "store_search": self.on_store(store_ops.search),
@@ -233,6 +234,9 @@ class HostServer:
 
     async def op_delete_thread(self, thread_id: str) -> None:
         await self.threads.delete(thread_id)
+
+    async def op_list_runs(self, thread_id: str, limit: int = 10, offset: int = 0) -> Any:
+        return self.threads.list_runs(thread_id, limit=limit, offset=offset)
 
     async def op_copy_thread(self, thread_id: str) -> dict[str, Any]:
         return Threads.public(await self.threads.copy(thread_id, str(uuid.uuid4())))
@@ -358,6 +362,12 @@ class HostServer:
         self.outbox.send(
             {"id": rid, "info": {"run_id": run_id, "thread_id": None if temporary else thread_id}}
         )
+        record: dict[str, Any] = {}
+        if not temporary:
+            assistant_id = str(engine.assistants[graph_id].get("assistant_id") or graph_id)
+            given = request.get("metadata")
+            metadata: dict[str, Any] = given if isinstance(given, dict) else {}
+            record = self.threads.run_started(thread_id, run_id, assistant_id, metadata)
         self.running[run_id] = asyncio.current_task()  # type: ignore[assignment]
         self.stream_of[run_id] = rid
         loop = asyncio.get_running_loop()
@@ -403,6 +413,7 @@ class HostServer:
         if status == "success" and has_next:
             status = "interrupted"
         thread.update(status=thread_status, updated_at=now_iso())
+        record.update(status=status, updated_at=now_iso())
         if last_checkpoint is not None:
             thread["values"] = serialize.to_jsonable(last_checkpoint.get("values"))
             thread["interrupts"] = {

@@ -29,6 +29,9 @@ class Threads:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self.threads: dict[str, dict[str, Any]] = {}
+        # thread id -> its runs, oldest first (as GET /threads/{id}/runs lists them; kept
+        # while the host runs: the checkpointer stores no runs)
+        self.runs: dict[str, list[dict[str, Any]]] = {}
 
     def new(
         self, thread_id: str, *, metadata: dict[str, Any] | None = None, config: Any = None
@@ -121,7 +124,30 @@ class Threads:
             for t in threads[offset : offset + limit]
         ]
 
+    def run_started(
+        self, thread_id: str, run_id: str, assistant_id: str, metadata: dict[str, Any]
+    ) -> dict[str, Any]:
+        ts = now_iso()
+        record = {
+            "run_id": run_id,
+            "thread_id": thread_id,
+            "assistant_id": assistant_id,
+            "created_at": ts,
+            "updated_at": ts,
+            "status": "running",
+            "metadata": metadata,
+            "multitask_strategy": "reject",
+        }
+        self.runs.setdefault(thread_id, []).append(record)
+        return record
+
+    def list_runs(self, thread_id: str, limit: int = 10, offset: int = 0) -> list[dict[str, Any]]:
+        self.get(thread_id, "GET", f"/threads/{thread_id}/runs")
+        newest_first = list(reversed(self.runs.get(thread_id, [])))
+        return newest_first[max(0, offset) : max(0, offset) + max(1, limit)]
+
     async def delete(self, thread_id: str) -> None:
+        self.runs.pop(thread_id, None)
         if self.threads.pop(thread_id, None) is None:
             raise _not_found(thread_id, "DELETE")
         await self.engine.saver.adelete_thread(thread_id)

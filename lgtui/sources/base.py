@@ -209,6 +209,12 @@ class ThreadSource(Source, Protocol):
 
     async def state_keys(self, assistant: str) -> list[str] | None: ...
 
+    async def list_runs(
+        self, thread_id: str, *, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """The thread's runs, newest first (``GET /threads/{id}/runs``)."""
+        ...
+
 
 @runtime_checkable
 class StoreSource(Source, Protocol):

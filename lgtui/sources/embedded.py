@@ -450,6 +450,12 @@ class EmbeddedSource(HostStore):
     async def delete_thread(self, thread_id: str) -> None:
         await self._call("delete_thread", thread_id=thread_id)
 
+    async def list_runs(
+        self, thread_id: str, *, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        runs = await self._call("list_runs", thread_id=thread_id, limit=limit, offset=offset)
+        return [r for r in runs or [] if isinstance(r, dict)]
+
     async def copy_thread(self, thread_id: str) -> dict[str, Any]:
         return cast("dict[str, Any]", await self._call("copy_thread", thread_id=thread_id))
 

@@ -214,6 +214,14 @@ class RemoteSource(RemoteStore, RemoteCrons):
         result = await self._request("POST", "/threads/search", json=body)
         return result if isinstance(result, list) else []
 
+    async def list_runs(
+        self, thread_id: str, *, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        runs = await self._request(
+            "GET", f"/threads/{thread_id}/runs", params={"limit": limit, "offset": offset}
+        )
+        return [r for r in runs if isinstance(r, dict)] if isinstance(runs, list) else []
+
     async def get_history(
         self, thread_id: str, *, limit: int = 100, before: str | None = None
     ) -> list[dict[str, Any]]:

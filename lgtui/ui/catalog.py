@@ -17,6 +17,7 @@ from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
     new_run,
     replay,
     rundiff,
+    runs,
     save,
     store,
     threads,

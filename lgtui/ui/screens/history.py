@@ -81,6 +81,7 @@ between matches, **F** shows only them; **c** copies the state.
             Binding("i", "resume", "Resume interrupt"),
             Binding("m", "mark", "Mark for diff"),
             Binding("w", "watch", "Watch", show=False),
+            Binding("R", "runs", "Runs of the thread", show=False),
             Binding("s", "subgraphs", "Subgraph state", show=False),
             Binding("l", "reload", "Reload", show=False),
             Binding("slash", "search", "Search", key_display="/"),
@@ -449,6 +450,11 @@ between matches, **F** shows only them; **c** copies the state.
 
     def action_watch(self) -> None:
         self.live.watch_thread(self.thread_id, self.graph_id)
+
+    def action_runs(self) -> None:
+        from lgtui.ui.screens.runs import RunsScreen
+
+        self.app.push_screen(RunsScreen(self.thread_id))
 
     @screen_work(group="history-edit")
     async def action_subgraphs(self) -> None:

@@ -59,6 +59,7 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
             Binding("n", "create", "New thread"),
             Binding("delete,ctrl+d", "delete", "Delete"),
             Binding("r", "reload", "Reload"),
+            Binding("R", "runs", "Runs", show=False, tooltip="Every run of the selected thread"),
         ],
     )
 
@@ -210,6 +211,15 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
             return
         self.notify(f"Created thread {new.get('thread_id')}", markup=False)
         self.reload()
+
+    def action_runs(self) -> None:
+        from lgtui.ui.screens.runs import RunsScreen
+
+        thread = self._selected()
+        if thread is None:
+            self.notify("No thread selected.", markup=False)
+            return
+        self.app.push_screen(RunsScreen(str(thread["thread_id"])))
 
     def action_copy(self) -> None:
         """The selected thread's id to the clipboard (as c copies everywhere)."""
