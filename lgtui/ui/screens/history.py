@@ -37,6 +37,7 @@ from lgtui.ui.widgets.event_list import MATCH_MARK
 from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
 from lgtui.ui.widgets.search_bar import SearchBar
+from lgtui.ui.widgets.sizes import size_table
 
 PAGE = 50  # threads, or half the checkpoints, per request
 
@@ -124,6 +125,8 @@ between matches, **F** shows only them; **c** copies the state.
                         yield DiffView(id="checkpoint-diff")
                     with TabPane("Tasks", id="hpane-tasks"):
                         yield JsonTree(id="checkpoint-tasks")
+                    with TabPane("Size", id="hpane-size"):
+                        yield Static("", id="checkpoint-size")
         yield KeyFooter()
 
     @while_shown
@@ -324,6 +327,7 @@ between matches, **F** shows only them; **c** copies the state.
         title.append(f"  step {meta.get('step', '?')} {meta.get('source', '')}", style="dim")
         self.query_one("#checkpoint-title", Static).update(title)
         self.query_one("#checkpoint-state", JsonTree).show(item.get("values"), "values")
+        self.query_one("#checkpoint-size", Static).update(size_table(item.get("values")))
         self.query_one("#checkpoint-tasks", JsonTree).show(
             {
                 "next": item.get("next"),
