@@ -14,6 +14,7 @@ from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
+from lgtui import inputs
 from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
 from lgtui.preview import safe_text
 from lgtui.sources.base import NEW_THREAD, RunRequest
@@ -87,7 +88,9 @@ nothing is sent); the run's **config** (`{"configurable": {...}, "recursion_limi
 "tags": [...]}`) and **context** (the graph's `context_schema`: what `runtime.context`
 holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
 (`interrupt_before` / `interrupt_after`, comma-separated node names, `*` for all).
-**ctrl+s** starts the run, **escape** cancels.
+**ctrl+up** / **ctrl+down** go through the inputs this assistant ran before (kept beside
+config.toml, private). Another assistant starts on a new thread unless you type a thread
+id. **ctrl+s** starts the run, **escape** cancels.
 """
 
     BINDINGS = keyed(
@@ -96,6 +99,8 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
             # (priority: in the input area escape would only move the focus)
             Binding("escape", "cancel", "Cancel", priority=True),
             Binding("ctrl+s,ctrl+r", "start", "Start run", priority=True),
+            Binding("ctrl+up", "history(-1)", "Previous input", priority=True),
+            Binding("ctrl+down", "history(1)", "Next input", priority=True),
         ],
     )
 
@@ -104,6 +109,9 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
         self.assistants = assistants
         self.form = form
         self._input_invalid = False
+        self.history: dict[str, list[str]] = {}  # assistant -> its inputs, newest last
+        self._at: int | None = None  # where in the history the input is (None: typed)
+        self._typed = ""  # what was typed before going back in the history
 
     def compose(self) -> ComposeResult:
         options = []
@@ -167,6 +175,46 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
         area = self.query_one("#input", TextArea)
         area.move_cursor(area.document.end)
         area.focus()
+        self.history = inputs.load()  # (a few kB, bounded)
+
+    def _assistant(self) -> str:
+        value = self.query_one("#assistant", Select).value
+        return "" if value is Select.BLANK else str(value)
+
+    def action_history(self, step: int) -> None:
+        """The assistant's previous (-1) or next (1) input, as a shell's history goes."""
+        past = self.history.get(self._assistant(), [])
+        area = self.query_one("#input", TextArea)
+        if not past:
+            self.notify("No earlier input of this assistant yet.", markup=False, timeout=3)
+            return
+        at = len(past) if self._at is None else self._at
+        if self._at is None:
+            self._typed = area.text
+        at = max(0, min(len(past), at + step))
+        self._at = None if at == len(past) else at
+        area.load_text(self._typed if self._at is None else past[at])
+        area.move_cursor(area.document.end)
+        where = "what you typed" if self._at is None else f"input {at + 1} of {len(past)}"
+        self.query_one("#input-error", Static).update(Text(where, style="dim"))
+
+    @on(Select.Changed, "#assistant")
+    def _assistant_changed(self, message: Select.Changed) -> None:
+        """Another assistant: a new thread, unless the user types a thread id on purpose
+        (a thread holds one graph's state)."""
+        self._at = None
+        thread = self.query_one("#thread", Input)
+        if (
+            self.form.assistant
+            and message.value != self.form.assistant
+            and thread.value.strip().lower() not in (NEW_THREAD, "none", "stateless", "")
+        ):
+            thread.value = NEW_THREAD
+            self.query_one("#input-error", Static).update(
+                Text(
+                    "a new thread for another assistant (type a thread id to keep one)", style="dim"
+                )
+            )
 
     @on(TextArea.Changed, "#input")
     def _validate(self) -> None:
@@ -235,5 +283,9 @@ holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
             interrupt_after=node_list(self.query_one("#interrupt-after", Input).value),
             config=objects["config"],
             context=objects["context"],
+        )
+        typed = area.text
+        self.app.run_worker(  # (a file write: off the loop)
+            lambda: inputs.remember(str(assistant), typed), thread=True, group="inputs"
         )
         self.dismiss(request)
