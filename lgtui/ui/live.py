@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from lgtui.ui.screens.new_run import RunForm
 
 T = TypeVar("T")
+R = TypeVar("R")  # what the screen is dismissed with
 
 
 class _Failed(enum.Enum):
@@ -42,7 +43,7 @@ class LiveApp(Protocol):
     def watch_thread(self, thread_id: str, assistant: str | None = None) -> None: ...
 
 
-class LiveScreen(Screen[None]):
+class LiveScreen(Screen[R]):
     """A screen that talks to the source: through `controller` and `ask`."""
 
     @property

@@ -38,6 +38,7 @@ async def test_every_run_of_the_thread_and_the_history_at_one(source):
         await wait_for(
             pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints
         )
+        history = app.screen
         await pilot.press("R")
         await wait_for(
             pilot, lambda: isinstance(app.screen, RunsScreen) and len(app.screen.runs) == 2
@@ -50,16 +51,19 @@ async def test_every_run_of_the_thread_and_the_history_at_one(source):
         await wait_for_toast(pilot, "Reloading the runs")
         await pilot.press("c")
         await wait_for_toast(pilot, "the run id")
-        await pilot.press("down")  # the older run: its history, at its last checkpoint
+        await pilot.press("down")  # the older run: the history, at its last checkpoint
         await pilot.press("enter")
+        await wait_for(pilot, lambda: app.screen is history)
         await wait_for(
-            pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints
+            pilot,
+            lambda: (
+                history.current() is not None
+                and history.checkpoints[history.current()]["metadata"]["run_id"]
+                == first.link.run_id
+            ),
+            what="the older run's last checkpoint selected",
         )
-        history = app.screen
-        await wait_for(pilot, lambda: history.current() is not None)
-        chosen = history.checkpoints[history.current()]
-        assert chosen["metadata"]["run_id"] == first.link.run_id
-        await pilot.press("escape")  # back to the runs, and q leaves them
-        await wait_for(pilot, lambda: isinstance(app.screen, RunsScreen))
+        await pilot.press("R")  # again, and q leaves them for the same history
+        await wait_for(pilot, lambda: isinstance(app.screen, RunsScreen) and app.screen.runs)
         await pilot.press("q")
-        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen))
+        await wait_for(pilot, lambda: app.screen is history)

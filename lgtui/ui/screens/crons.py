@@ -29,7 +29,7 @@ class CronTable(DataTable[Any]):
 
 
 @keymap("crons")
-class CronsScreen(LiveScreen):
+class CronsScreen(LiveScreen[None]):
     HELP = """\
 ## Crons
 

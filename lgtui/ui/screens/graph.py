@@ -144,7 +144,7 @@ def render_graph(
 
 
 @keymap("graph view")
-class GraphScreen(LiveScreen):
+class GraphScreen(LiveScreen[None]):
     HELP = """\
 ## Graph
 

@@ -53,7 +53,7 @@ class CheckpointTree(Tree[Any]):
 
 
 @keymap("history")
-class HistoryScreen(SearchKeys, LiveScreen):
+class HistoryScreen(SearchKeys, LiveScreen[None]):
     """A thread's checkpoints as a tree (forks as branches), with time travel from any of them."""
 
     SEARCHED = "checkpoints"
@@ -458,7 +458,14 @@ between matches, **F** shows only them; **c** copies the state.
     def action_runs(self) -> None:
         from lgtui.ui.screens.runs import RunsScreen
 
-        self.app.push_screen(RunsScreen(self.thread_id))
+        def chosen(cid: str | None) -> None:
+            if cid is not None and cid in self.checkpoints:
+                self.select(cid)  # the run's last checkpoint, here
+            elif cid is not None:
+                self.wanted = cid
+                self.load()
+
+        self.app.push_screen(RunsScreen(self.thread_id), chosen)
 
     @screen_work(group="history-edit")
     async def action_subgraphs(self) -> None:

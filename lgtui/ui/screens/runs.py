@@ -46,7 +46,7 @@ class RunTable(DataTable[Any]):
 
 
 @keymap("runs of a thread")
-class RunsScreen(LiveScreen):
+class RunsScreen(LiveScreen[str | None]):
     HELP = """\
 ## Runs of a thread
 
@@ -135,7 +135,7 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
         self.action_open()  # (enter in the table)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.dismiss(None)
 
     def action_reload(self) -> None:
         self.notify("Reloading the runs…", markup=False, timeout=2)
@@ -152,9 +152,8 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
 
     @screen_work(group="runs-open")
     async def action_open(self) -> None:
-        """The thread's history, at the last checkpoint the run wrote."""
-        from lgtui.ui.screens.history import HistoryScreen
-
+        """Dismissed with the last checkpoint the run wrote: the caller shows the
+        thread's history there."""
         run = self.selected()
         if run is None:
             self.notify("No run selected.", markup=False)
@@ -175,5 +174,4 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
         cid = str(
             mine[0].get("checkpoint_id") or (mine[0].get("checkpoint") or {}).get("checkpoint_id")
         )
-        assistant = self.controller.session.assistant if self.controller.session else None
-        self.app.push_screen(HistoryScreen(self.thread_id, assistant, checkpoint=cid))
+        self.dismiss(cid)

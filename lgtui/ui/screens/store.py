@@ -49,7 +49,7 @@ class NamespaceTree(Tree[Any]):
 
 
 @keymap("store browser")
-class StoreScreen(LiveScreen):
+class StoreScreen(LiveScreen[None]):
     HELP = """\
 ## The store
 

@@ -34,7 +34,7 @@ class ThreadTable(DataTable[Any]):
 
 
 @keymap("threads")
-class ThreadsScreen(LiveScreen):
+class ThreadsScreen(LiveScreen[None]):
     """The server's threads, newest first, a page at a time."""
 
     HELP = """\
@@ -219,7 +219,13 @@ creates a thread, **c** copies its id, **delete** deletes it after asking.
         if thread is None:
             self.notify("No thread selected.", markup=False)
             return
-        self.app.push_screen(RunsScreen(str(thread["thread_id"])))
+        thread_id = str(thread["thread_id"])
+
+        def chosen(cid: str | None) -> None:
+            if cid is not None:
+                self.app.push_screen(HistoryScreen(thread_id, checkpoint=cid))
+
+        self.app.push_screen(RunsScreen(thread_id), chosen)
 
     def action_copy(self) -> None:
         """The selected thread's id to the clipboard (as c copies everywhere)."""
