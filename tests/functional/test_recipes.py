@@ -88,11 +88,11 @@ def test_add_a_source_capability_the_screen_asks_for(graphs_dir):
 
     scope = {"Source": Source, "Protocol": Protocol, "runtime_checkable": runtime_checkable}
     exec(example("Add a source capability"), scope)
-    has_store = scope["has_store"]
-    embedded = EmbeddedSource(str(graphs_dir))  # (no store methods of that name: said so)
-    assert has_store(embedded) == "This source has no store."
+    has_ui = scope["has_ui"]
+    embedded = EmbeddedSource(str(graphs_dir))  # (it serves no UI: said so)
+    assert has_ui(embedded) == "This source serves no generative UI."
 
-    class WithStore:  # every source's methods, and the store's
+    class WithUI:  # every source's methods, and the capability's
         kind, target, warnings = "remote", "toy://", ()
 
         async def list_assistants(self):
@@ -107,10 +107,10 @@ def test_add_a_source_capability_the_screen_asks_for(graphs_dir):
 
         async def aclose(self): ...
 
-        async def search_items(self, namespace, *, limit=50):
-            return []
+        async def ui_components(self, assistant):
+            return {}
 
-    assert has_store(WithStore()) is None
+    assert has_ui(WithUI()) is None
     embedded.close()
 
 
