@@ -193,6 +193,7 @@ class RunController:
         self._future: concurrent.futures.Future[None] | None = None
         # the store before and after the last run (a source with a store, not too big)
         self.store_change: tuple[dict[str, Any], dict[str, Any]] | None = None
+        self._background: set[asyncio.Future[None]] = set()
         self._runs_recorded = 0
 
     # -- the source ----------------------------------------------------------------------
@@ -300,18 +301,29 @@ class RunController:
         if recorder is not None:
             self.engine.submit(self._record_graph(request.assistant, recorder))
         self._future = self.engine.submit(
-            self._watching_the_store(stream_into(self.source, request, session, handle, recorder))
+            self._watching_the_store(
+                stream_into(self.source, request, session, handle, recorder), session
+            )
         )
         if on_done is not None:
             self._future.add_done_callback(lambda _f: on_done(session))
         return session
 
-    async def _watching_the_store(self, run: Coroutine[Any, Any, None]) -> None:
-        """``run``, with the store as it was before and after it (`store_change`)."""
+    async def _watching_the_store(self, run: Coroutine[Any, Any, None], session: Session) -> None:
+        """``run``, with the store as it was before it and, once it ended, after it
+        (`store_change`).  The copy after is taken behind the run's end: the next run
+        never waits for it.  A failed run is not compared (its host may be gone)."""
         before = await self._store_snapshot()
+        self.store_change = None
         await run
-        after = await self._store_snapshot() if before is not None else None
-        if before is not None and after is not None:
+        if before is not None and session.status != ERROR:
+            task = asyncio.ensure_future(self._store_after(before))
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
+
+    async def _store_after(self, before: dict[str, Any]) -> None:
+        after = await self._store_snapshot()
+        if after is not None:
             self.store_change = (before, after)
 
     async def _store_snapshot(self) -> dict[str, Any] | None:

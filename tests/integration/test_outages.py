@@ -170,8 +170,9 @@ def test_stream_says_on_stderr_when_the_server_stalls_and_when_it_is_back(server
         finally:
             proc.kill()
     assert proc.returncode == 0, err
-    assert err.splitlines() == [
-        "lgtui: stalled: no data from the server for 1s",
-        "lgtui: connected again",
-    ], err
+    # the freeze, said once and its end once; a busy machine may add a stall of its own
+    # (a 1 s threshold), said the same way: each stall is followed by its end
+    lines = err.splitlines()
+    pair = ["lgtui: stalled: no data from the server for 1s", "lgtui: connected again"]
+    assert lines and len(lines) % 2 == 0 and lines == pair * (len(lines) // 2), err
     assert "Traceback" not in err

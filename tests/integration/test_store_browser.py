@@ -55,7 +55,8 @@ async def test_browse_search_put_edit_and_delete_what_a_graph_remembered(source)
         await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
         screen = await open_store(pilot, app)
         await wait_for_text(pilot, "memories", user, "coffee", 'text: "Coffee black"')
-        # what the run wrote
+        # what the run wrote (the store is read again behind the run's end)
+        await wait_for(pilot, lambda: app.controller.store_change is not None)
         await pilot.press("D")
         await wait_for_text(
             pilot, "What the last run wrote to the store", f"memories/{user}/coffee"

@@ -384,7 +384,8 @@ filter. **n** puts a new item, **e** edits the selected one (its value, a JSON o
         change = self.controller.store_change
         if change is None:
             self.notify(
-                "No run has ended since the store browser could look: start one, then D.",
+                "Nothing to compare yet: D shows what a run wrote once one has ended "
+                "(a run that failed is not compared).",
                 markup=False,
             )
             return
