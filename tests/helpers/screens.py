@@ -106,6 +106,10 @@ async def _threads(pilot: Pilot) -> None:
         what="threads",
         timeout=30,
     )
+    # the table sizes its columns to the rows once they are laid out: on a busy machine
+    # that is later than a fixed pause -- wait until the app has nothing left to do
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.3)
 
 
@@ -168,6 +172,8 @@ async def _store(pilot: Pilot) -> None:
         timeout=30,
     )
     await pilot.press("down")
+    await pilot.pause()  # (the table's columns, once its rows are laid out)
+    await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.3)
 
 
