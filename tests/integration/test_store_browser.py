@@ -16,7 +16,7 @@ from lgtui.sources.base import RunRequest
 from lgtui.sources.embedded import EmbeddedSource
 from lgtui.sources.remote import RemoteSource
 from lgtui.ui.app import LgtuiApp
-from lgtui.ui.screens.store import StoreScreen
+from lgtui.ui.screens.store import NamespaceTree, StoreScreen
 
 SIZE = (130, 40)
 
@@ -40,6 +40,34 @@ async def open_store(pilot, app) -> StoreScreen:
     return screen
 
 
+async def open_namespace(pilot, screen: StoreScreen, namespace: list[str]) -> None:
+    """Pick a namespace in the tree with keys (the server keeps other tests' items, so the
+    first page of every namespace need not hold this test's)."""
+    tree = screen.query_one(NamespaceTree)
+    await wait_for(pilot, lambda: find_node(tree, namespace) is not None, what=f"{namespace}")
+    tree.focus()
+    tree.move_cursor(find_node(tree, namespace))
+    await pilot.press("enter")
+    await wait_for(
+        pilot,
+        lambda: (
+            screen.items
+            and all(i["namespace"][: len(namespace)] == namespace for i in screen.items)
+        ),
+        what=f"the items of {namespace}",
+    )
+
+
+def find_node(tree: NamespaceTree, namespace: list[str]):
+    nodes = [tree.root]
+    while nodes:
+        node = nodes.pop()
+        if node.data == namespace:
+            return node
+        nodes.extend(node.children)
+    return None
+
+
 async def fill_dialog(pilot, app, value: str, field: str | None = None) -> None:
     await wait_for(pilot, lambda: app.screen.query("#edit-value"), what="the dialog")
     app.screen.query_one("#edit-value", TextArea).text = value
@@ -54,6 +82,7 @@ async def test_browse_search_put_edit_and_delete_what_a_graph_remembered(source)
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
         screen = await open_store(pilot, app)
+        await open_namespace(pilot, screen, ["memories", user])
         await wait_for_text(pilot, "memories", user, "coffee", 'text: "Coffee black"')
         # what the run wrote (the store is read again behind the run's end)
         await wait_for(pilot, lambda: app.controller.store_change is not None)
