@@ -116,7 +116,7 @@ async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
             wire.json_frame(
                 {
                     "hello": {
-                        "assistants": list(engine.assistants.values()),
+                        "assistants": engine.assistants.search(),
                         "warnings": project.warnings,
                         "env_keys": project.env_keys,
                         "root": str(project.root),

@@ -37,14 +37,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from lgtui.host import shape
+from lgtui.host.assistants import Assistants
 from lgtui.host.project import Graph, Project
 from lgtui.sources.base import HTTPStatusError, UsageError
-
-NAMESPACE_GRAPH = uuid.UUID("6ba7b821-9dad-11d1-80b4-00c04fd430c8")
-
-
-def assistant_id(graph_id: str) -> str:
-    return str(uuid.uuid5(NAMESPACE_GRAPH, graph_id))
 
 
 def now_iso() -> str:
@@ -73,26 +68,6 @@ def _configurable(config: dict[str, Any] | None) -> dict[str, Any]:
     return dict((config or {}).get("configurable") or {})
 
 
-def assistant_record(graph: Graph) -> dict[str, Any]:
-    """The system assistant `langgraph dev` registers for a graph."""
-    from langgraph.pregel import Pregel
-
-    name = getattr(graph.value, "name", None) if isinstance(graph.value, Pregel) else None
-    ts = now_iso()
-    return {
-        "assistant_id": assistant_id(graph.graph_id),
-        "graph_id": graph.graph_id,
-        "name": name if name not in (None, "LangGraph") else graph.graph_id,
-        "description": graph.description,
-        "config": {},
-        "context": {},
-        "metadata": {"created_by": "system"},
-        "version": 1,
-        "created_at": ts,
-        "updated_at": ts,
-    }
-
-
 class Engine:
     """The graphs, the checkpointer and the store of one host: runs them as the server."""
 
@@ -100,13 +75,11 @@ class Engine:
         self.project = project
         self.saver = saver
         self.store = store
-        self.assistants = {g: assistant_record(graph) for g, graph in project.graphs.items()}
+        self.assistants = Assistants(project)
 
-    def resolve(self, wanted: str) -> str:
-        """The graph id an assistant id, graph id or name stands for."""
-        from lgtui.sources.base import resolve_assistant
-
-        return str(resolve_assistant(list(self.assistants.values()), wanted)["graph_id"])
+    def resolve(self, wanted: str) -> dict[str, Any]:
+        """The assistant an assistant id, graph id or name stands for."""
+        return self.assistants.resolve(wanted)
 
     # -- getting a graph ----------------------------------------------------------------
 
@@ -143,7 +116,7 @@ class Engine:
 
     def run_config(
         self,
-        graph_id: str,
+        assistant: dict[str, Any],
         request: dict[str, Any],
         thread: dict[str, Any] | None,
         run_id: str,
@@ -176,7 +149,7 @@ class Engine:
         if request.get("checkpoint_id"):
             configurable["checkpoint_id"] = str(request["checkpoint_id"])
         configurable["__after_seconds__"] = 0
-        assistant = self.assistants[graph_id]
+        graph_id = assistant["graph_id"]
         run_configurable = merge(
             _configurable(assistant["config"]),
             _configurable(thread.get("config")) if thread else {},

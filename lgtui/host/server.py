@@ -14,10 +14,11 @@ import re
 import time
 import traceback
 import uuid
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
-from lgtui.host import store_ops, wire
+from lgtui.host import assistants, store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
 from lgtui.host.threads import Threads
 from lgtui.sources import serialize
@@ -122,6 +123,13 @@ class HostServer:
         self.tasks: set[asyncio.Task[Any]] = set()
         self.ops: dict[str, Callable[..., Any]] = {
             "assistants": self.op_assistants,
+            "get_assistant": self.op_get_assistant,
+            "create_assistant": self.op_create_assistant,
+            "update_assistant": self.op_update_assistant,
+            "assistant_versions": self.op_assistant_versions,
+            "set_latest_version": self.op_set_latest_version,
+            "delete_assistant": self.op_delete_assistant,
+            "schemas": self.op_schemas,
             "graph": self.op_graph,
             "state_keys": self.op_state_keys,
             "create_thread": self.op_create_thread,
@@ -194,19 +202,55 @@ class HostServer:
 
     # -- queries ---------------------------------------------------------------------------
 
-    async def op_assistants(self) -> list[dict[str, Any]]:
-        return list(self.engine.assistants.values())
+    async def op_assistants(self, **search: Any) -> list[dict[str, Any]]:
+        return self.engine.assistants.search(**search)
+
+    def _id(self, wanted: str) -> str:
+        """An assistant's id (a graph id names its own); an unknown one is left to be
+        answered 404, as the server answers it."""
+        try:
+            return str(self.engine.resolve(wanted)["assistant_id"])
+        except UsageError:
+            return wanted
+
+    async def op_get_assistant(self, assistant_id: str) -> dict[str, Any]:
+        return dict(self.engine.assistants.get(self._id(assistant_id)))
+
+    async def op_create_assistant(self, graph_id: str, **fields: Any) -> dict[str, Any]:
+        return self.engine.assistants.create(graph_id, **fields)
+
+    async def op_update_assistant(self, assistant_id: str, **fields: Any) -> dict[str, Any]:
+        return self.engine.assistants.update(self._id(assistant_id), **fields)
+
+    async def op_assistant_versions(self, assistant_id: str, **page: Any) -> Any:
+        return self.engine.assistants.list_versions(self._id(assistant_id), **page)
+
+    async def op_set_latest_version(self, assistant_id: str, version: int) -> dict[str, Any]:
+        return self.engine.assistants.set_latest(self._id(assistant_id), int(version))
+
+    async def op_delete_assistant(self, assistant_id: str) -> None:
+        self.engine.assistants.delete(self._id(assistant_id))
+
+    @asynccontextmanager
+    async def _graph_of(self, wanted: str) -> AsyncIterator[Any]:
+        """The graph of an assistant, made with the assistant's config (as the server's
+        ``assistants.read`` routes make it)."""
+        assistant = self.engine.resolve(wanted)
+        async with self.engine.graph(
+            assistant["graph_id"], assistant["config"], access="assistants.read"
+        ) as graph:
+            yield graph
+
+    async def op_schemas(self, assistant: str) -> dict[str, Any]:
+        async with self._graph_of(assistant) as graph:
+            return assistants.schemas(graph, self.engine.resolve(assistant)["graph_id"])
 
     async def op_graph(self, assistant: str, xray: bool = True) -> Any:
-        graph_id = self.engine.resolve(assistant)
-        config = self.engine.assistants[graph_id]["config"]
-        async with self.engine.graph(graph_id, config, access="assistants.read") as graph:
+        async with self._graph_of(assistant) as graph:
             return graph.get_graph(xray=xray).to_json()
 
     async def op_state_keys(self, assistant: str) -> list[str] | None:
-        graph_id = self.engine.resolve(assistant)
-        config = self.engine.assistants[graph_id]["config"]
-        async with self.engine.graph(graph_id, config, access="assistants.read") as graph:
+        async with self._graph_of(assistant) as graph:
             builder = getattr(graph, "builder", None)
             schema = getattr(builder, "state_schema", None)
             hints = getattr(schema, "__annotations__", None)
@@ -258,12 +302,11 @@ class HostServer:
     # -- runs ------------------------------------------------------------------------------
 
     def _thread_for_run(
-        self, graph_id: str, request: dict[str, Any], thread_id: str | None
+        self, assistant: dict[str, Any], request: dict[str, Any], thread_id: str | None
     ) -> tuple[str, dict[str, Any] | None, bool]:
         """``(thread id, the thread as it was before this run or None, temporary)``;
         creates or updates the thread as the server does when a run is put."""
-        engine = self.engine
-        assistant = engine.assistants[graph_id]
+        graph_id = assistant["graph_id"]
         config = request.get("config") or {}
         temporary = thread_id is None
         if thread_id in (None, "new"):
@@ -344,18 +387,19 @@ class HostServer:
 
     async def run(self, rid: int, request: dict[str, Any]) -> None:
         engine = self.engine
-        graph_id = engine.resolve(str(request.get("assistant") or ""))
+        assistant = engine.resolve(str(request.get("assistant") or ""))
+        graph_id = assistant["graph_id"]
         if request.get("watch"):
             raise UsageError(
                 "watching a thread follows runs other clients start: it needs a server"
             )
         thread_id, existing, temporary = self._thread_for_run(
-            graph_id, request, request.get("thread_id")
+            assistant, request, request.get("thread_id")
         )
         thread = self.threads.threads[thread_id]
         run_id = new_id()
         try:
-            config, context = engine.run_config(graph_id, request, existing, run_id, thread_id)
+            config, context = engine.run_config(assistant, request, existing, run_id, thread_id)
         except BaseException:
             thread["status"] = "idle"
             raise
@@ -364,7 +408,7 @@ class HostServer:
         )
         record: dict[str, Any] = {}
         if not temporary:
-            assistant_id = str(engine.assistants[graph_id].get("assistant_id") or graph_id)
+            assistant_id = str(assistant["assistant_id"])
             given = request.get("metadata")
             metadata: dict[str, Any] = given if isinstance(given, dict) else {}
             record = self.threads.run_started(thread_id, run_id, assistant_id, metadata)

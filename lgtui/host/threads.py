@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from lgtui.host import shape
+from lgtui.host.assistants import system_id
 from lgtui.host.runtime import Engine, now_iso
 from lgtui.sources.base import HTTPStatusError
 
@@ -95,7 +96,7 @@ class Threads:
                 str(thread_id),
                 metadata={
                     "graph_id": graph_id,
-                    "assistant_id": self.engine.assistants[graph_id]["assistant_id"],
+                    "assistant_id": system_id(graph_id),
                 },
             )
             thread.update(created_at=ts, updated_at=ts, status=status)

@@ -250,6 +250,55 @@ class StoreSource(Source, Protocol):
 
 
 @runtime_checkable
+class AssistantSource(Source, Protocol):
+    """A source whose assistants can be made and changed (``/assistants``: create, patch
+    into a new version, pick the live version, delete) and that says a graph's schemas.
+    Assistants are dicts with the API's fields: assistant_id, graph_id, name,
+    description, config, context, metadata, version, created_at, updated_at."""
+
+    async def get_assistant(self, assistant_id: str) -> dict[str, Any]: ...
+
+    async def create_assistant(
+        self,
+        graph_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        config: dict[str, Any] | None = None,
+        context: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> dict[str, Any]: ...
+
+    async def update_assistant(
+        self,
+        assistant_id: str,
+        *,
+        name: str | None = None,
+        description: str | None = None,
+        config: dict[str, Any] | None = None,
+        context: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A new version, made the live one."""
+        ...
+
+    async def assistant_versions(
+        self, assistant_id: str, *, limit: int = 50, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        """Newest first."""
+        ...
+
+    async def set_latest_version(self, assistant_id: str, version: int) -> dict[str, Any]: ...
+
+    async def delete_assistant(self, assistant_id: str) -> None: ...
+
+    async def get_schemas(self, assistant: str) -> dict[str, Any]:
+        """``input_schema``, ``output_schema``, ``state_schema``, ``config_schema``,
+        ``context_schema`` (JSON schemas, each None when the graph cannot say)."""
+        ...
+
+
+@runtime_checkable
 class CronSource(Source, Protocol):
     """A source with scheduled runs (a server's crons: ``POST /runs/crons/search``)."""
 

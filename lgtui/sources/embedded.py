@@ -33,6 +33,7 @@ from typing import Any, cast
 
 from lgtui.events import StreamEvent
 from lgtui.host import wire
+from lgtui.sources.assistants_api import HostAssistants
 from lgtui.sources.base import (
     HTTPStatusError,
     LoadError,
@@ -301,7 +302,7 @@ def describe_exit(code: int | None, logs: list[str]) -> str:
     return safe_text(message, 1000)
 
 
-class EmbeddedSource(HostStore):
+class EmbeddedSource(HostStore, HostAssistants):
     """Graphs from the user's files, run in an engine host process."""
 
     kind = "embedded"
@@ -386,8 +387,7 @@ class EmbeddedSource(HostStore):
     # -- assistants and threads ----------------------------------------------------------
 
     async def list_assistants(self) -> list[dict[str, Any]]:
-        await self.ready()
-        return list(self.info.get("assistants") or [])
+        return cast("list[dict[str, Any]]", await self._call("assistants", limit=10_000))
 
     async def create_thread(self, metadata: dict[str, Any] | None = None) -> dict[str, Any]:
         return cast("dict[str, Any]", await self._call("create_thread", metadata=metadata))

@@ -13,6 +13,7 @@ import orjson
 
 from lgtui import __version__
 from lgtui.events import StreamEvent
+from lgtui.sources.assistants_api import RemoteAssistants
 from lgtui.sources.base import (
     NEW_THREAD,
     ConnectError,
@@ -83,7 +84,7 @@ def _looks_like_uuid(value: str) -> bool:
     return True
 
 
-class RemoteSource(RemoteStore, RemoteCrons):
+class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
     """Talks to `langgraph dev`, a self-hosted server or a cloud deployment."""
 
     kind = "remote"

@@ -57,6 +57,28 @@ class RunForm:
     context_text: str = ""
 
 
+def is_system(assistant: dict[str, Any]) -> bool:
+    """The assistant a server makes for each graph (``created_by: system``)."""
+    return (assistant.get("metadata") or {}).get("created_by") == "system"
+
+
+def run_value(assistant: dict[str, Any]) -> str:
+    """What a run names the assistant by: a graph's own by its graph id (what the user
+    typed on the command line), any other by its id (two may share a graph)."""
+    if is_system(assistant):
+        return str(assistant.get("graph_id") or assistant.get("assistant_id"))
+    return str(assistant.get("assistant_id"))
+
+
+def assistant_order(assistant: dict[str, Any]) -> tuple[str, bool, str]:
+    """By graph, the graph's own first, then by name."""
+    return (
+        str(assistant.get("graph_id") or ""),
+        not is_system(assistant),
+        str(assistant.get("name")),
+    )
+
+
 def node_list(text: str) -> list[str] | None:
     """``"a, b"`` -> ``["a", "b"]``; ``"*"`` stays ``["*"]`` (every node); empty -> None."""
     nodes = [n.strip() for n in text.split(",") if n.strip()]
@@ -115,13 +137,15 @@ id. **ctrl+s** starts the run, **escape** cancels.
 
     def compose(self) -> ComposeResult:
         options = []
-        for a in sorted(self.assistants, key=lambda a: str(a.get("graph_id") or "")):
+        for a in sorted(self.assistants, key=assistant_order):
             graph_id = str(a.get("graph_id") or "")
             name = str(a.get("name") or graph_id)
             label = Text(safe_text(graph_id, 50))
             if name and name != graph_id:
                 label.append(f"  {safe_text(name, 40)}", style="dim")
-            options.append((label, graph_id))
+            if not is_system(a):
+                label.append(f"  v{a.get('version')}", style="dim")
+            options.append((label, run_value(a)))
         values = [v for _, v in options]
         initial: Any = (
             self.form.assistant
