@@ -23,6 +23,7 @@ from lgtui.recorder import Recorder
 from lgtui.session import CANCELLED, DISCONNECTED, ERROR, INTERRUPTED, Session
 from lgtui.sources.base import (
     NEW_THREAD,
+    AssistantSource,
     ConnectError,
     RunHandle,
     RunRequest,
@@ -189,6 +190,7 @@ class RunController:
         self.last_request: RunRequest | None = None
         self.assistants: list[dict[str, Any]] | None = None
         self.graphs: dict[str, Any] = {}  # assistant -> graph JSON, once fetched
+        self._schemas: dict[str, dict[str, Any]] = {}  # assistant -> its schemas, once read
         self.handle: RunHandle | None = None
         self._future: concurrent.futures.Future[None] | None = None
         # the store before and after the last run (a source with a store, not too big)
@@ -215,7 +217,20 @@ class RunController:
 
     async def list_assistants(self) -> list[dict[str, Any]]:
         self.assistants = await self.call(self.source.list_assistants())
+        self._schemas.clear()  # (an assistant's config may make its graph another way)
         return self.assistants
+
+    async def schemas(self, assistant: str) -> dict[str, Any] | None:
+        """The assistant's schemas (input, output, state, config, context), kept once
+        read; None when the source cannot say (a form then falls back to JSON)."""
+        if assistant not in self._schemas:
+            if not isinstance(self.source, AssistantSource):
+                return None
+            try:
+                self._schemas[assistant] = await self.call(self.source.get_schemas(assistant))
+            except LgtuiError:
+                return None
+        return self._schemas[assistant]
 
     async def graph(self, assistant: str) -> dict[str, Any]:
         if assistant not in self.graphs:

@@ -17,6 +17,7 @@ from lgtui.runs import Busy, RunController
 from lgtui.session import ERROR, INTERRUPTED, Session
 from lgtui.sources.base import (
     NEW_THREAD,
+    AssistantSource,
     CronSource,
     RunRequest,
     Source,
@@ -146,6 +147,8 @@ class LgtuiApp(BaseApp):
             interrupt_after=", ".join(request.interrupt_after or ()),
             config_text=_compact_json(request.config),
             context_text=_compact_json(request.context),
+            metadata_text=_compact_json(request.metadata),
+            raw_json=self.form.raw_json,
         )
         session = self.controller.start(
             request, lambda session: self.call_from_thread_safe(self._run_done, session)
@@ -199,7 +202,7 @@ class LgtuiApp(BaseApp):
             if request is not None:
                 self.start_run(request)
 
-        self.push_screen(NewRunScreen(assistants, self.form), done)
+        self.push_screen(NewRunScreen(assistants, self.form, self.controller.schemas), done)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -292,6 +295,22 @@ class LgtuiApp(BaseApp):
 
         self.push_screen(CronsScreen())
 
+    def action_assistants(self) -> None:
+        if not isinstance(self.source, AssistantSource):
+            self.notify("This source has no assistants to manage.", markup=False)
+            return
+        from lgtui.ui.screens.assistants import AssistantsScreen
+
+        def chosen(assistant: str | None) -> None:
+            if assistant is None:
+                return
+            if assistant != self.form.assistant:  # (a thread holds one graph's state)
+                self.form.thread = NEW_THREAD
+            self.form.assistant = assistant
+            self.action_new_run()
+
+        self.push_screen(AssistantsScreen(), chosen)
+
     def action_store(self) -> None:
         if not isinstance(self.source, StoreSource):
             self.notify("This source has no store.", markup=False)
@@ -299,6 +318,15 @@ class LgtuiApp(BaseApp):
         from lgtui.ui.screens.store import StoreScreen
 
         self.push_screen(StoreScreen())
+
+    def action_chat(self) -> None:
+        from lgtui.ui.screens.chat import chat_screen
+
+        found = chat_screen(self.controller, self.form.thread, self.form.assistant)
+        if isinstance(found, str):
+            self.notify(found, markup=False)
+        else:
+            self.push_screen(found)
 
     def watch_thread(self, thread_id: str, assistant: str | None = None) -> None:
         """Follow every run any client starts on ``thread_id`` (GET /threads/{id}/stream)."""

@@ -8,6 +8,9 @@ none is missing.
 from __future__ import annotations
 
 from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
+    assistant_form,
+    assistants,
+    chat,
     crons,
     dialogs,
     graph,

@@ -84,7 +84,7 @@ class AssistantForm(ModalScreen[AssistantFields | None]):
                 yield Label("Graph")
                 yield Select(
                     options,
-                    value=self.graph if self.graph is not None else Select.BLANK,
+                    value=self.graph if self.graph is not None else Select.NULL,
                     allow_blank=self.graph is None,
                     disabled=bool(a),
                     id="assistant-graph",
@@ -127,7 +127,7 @@ class AssistantForm(ModalScreen[AssistantFields | None]):
 
     def action_submit(self) -> None:
         graph = self.query_one("#assistant-graph", Select).value
-        if graph is Select.BLANK or not graph:
+        if graph is Select.NULL or not graph:
             self._error("choose a graph first")
             return
         objects: dict[str, dict[str, Any] | None] = {}

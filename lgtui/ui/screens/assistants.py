@@ -319,20 +319,33 @@ goes back.
             self.notify("Pick a version first (2 shows them).", markup=False)
             self.action_pane("versions")
             return
-        version = int(self.versions[table.cursor_row]["version"])
+        chosen = self.versions[table.cursor_row]
+        version = int(chosen["version"])
         if version == assistant.get("version"):
             self.notify(f"Version {version} is already the live one.", markup=False)
             return
-        self._make_live(str(assistant["assistant_id"]), version)
+        self._make_live(str(assistant["assistant_id"]), chosen)
 
     @screen_work(group="assistant-change")
-    async def _make_live(self, assistant_id: str, version: int) -> None:
+    async def _make_live(self, assistant_id: str, chosen: dict[str, Any]) -> None:
+        version = int(chosen["version"])
         done = await self.ask(
             self.source.set_latest_version(assistant_id, version), title="Not changed"
         )
-        if done is not FAILED:
-            self.notify(f"Version {version} is live: runs use its config.", markup=False)
-            self.load(assistant_id)
+        if done is FAILED:
+            return
+        self.notify(f"Version {version} is live: runs use its config.", markup=False)
+        if (done.get("context") or {}) != (chosen.get("context") or {}):
+            # (the server's rule: a version made live brings its config, not its context)
+            self.notify(
+                f"The context stays {preview(done.get('context'), 60)}: the server keeps an "
+                f"assistant's context when a version is made live (version {version} had "
+                f"{preview(chosen.get('context'), 60)}). Edit the assistant (e) to change it.",
+                severity="warning",
+                markup=False,
+                timeout=12,
+            )
+        self.load(assistant_id)
 
     def action_delete(self) -> None:
         assistant = self.selected()

@@ -69,7 +69,21 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("h", "history", "History"),
             Binding("v", "graph", "Graph"),
             Binding("m", "store", "Memory", tooltip="The store: what graphs remember"),
+            Binding(
+                "a",
+                "assistants",
+                "Assistants",
+                show=False,
+                tooltip="Assistants: their config, versions and schemas",
+            ),
             Binding("C", "crons", "Crons", show=False, tooltip="The server's scheduled runs"),
+            Binding(
+                "M",
+                "chat",
+                "Chat",
+                show=False,
+                tooltip="The thread as a chat: its messages, a line to send",
+            ),
             Binding(
                 "i",
                 "resume",
@@ -520,8 +534,14 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
     async def action_crons(self) -> None:
         await self.app.run_action("crons")  # the live app's (a replay offers none)
 
+    async def action_assistants(self) -> None:
+        await self.app.run_action("assistants")  # the live app's (a replay offers none)
+
     async def action_store(self) -> None:
         await self.app.run_action("store")  # the live app's (a replay offers none)
+
+    async def action_chat(self) -> None:
+        await self.app.run_action("chat")  # the live app's (a replay offers none)
 
     async def action_watch(self) -> None:
         await self.app.run_action("watch")  # the live app's (a replay offers none)

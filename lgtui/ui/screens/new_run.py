@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -10,36 +11,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.css.query import NoMatches
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
-from lgtui import inputs
+from lgtui import forms, inputs
 from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
 from lgtui.preview import safe_text
 from lgtui.sources.base import NEW_THREAD, RunRequest
-from lgtui.ui.guard import while_shown
+from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
+from lgtui.ui.widgets.schema_form import SafeSelect, SchemaForm
 
-
-class _Select(Select[str]):
-    """Textual's Select, for a dialog that may be closed as fast as it opened: its value
-    watcher then finds no overlay to update, and there is nothing to update."""
-
-    def _watch_value(self, value: Any) -> None:
-        try:
-            super()._watch_value(value)
-        except NoMatches:
-            if self.is_attached and self.is_mounted:
-                raise
-
-    def _setup_options_renderables(self) -> None:
-        try:
-            super()._setup_options_renderables()
-        except NoMatches:
-            if self.is_attached and self.is_mounted:
-                raise
+Schemas = Callable[[str], Awaitable["dict[str, Any] | None"]]  # an assistant's schemas
 
 
 @dataclass
@@ -55,6 +39,8 @@ class RunForm:
     interrupt_after: str = ""
     config_text: str = ""
     context_text: str = ""
+    metadata_text: str = ""
+    raw_json: bool = False  # the input typed as JSON even where a form could be drawn
 
 
 def is_system(assistant: dict[str, Any]) -> bool:
@@ -123,13 +109,21 @@ id. **ctrl+s** starts the run, **escape** cancels.
             Binding("ctrl+s,ctrl+r", "start", "Start run", priority=True),
             Binding("ctrl+up", "history(-1)", "Previous input", priority=True),
             Binding("ctrl+down", "history(1)", "Next input", priority=True),
+            Binding("ctrl+t", "toggle_raw", "Form / JSON", priority=True),
         ],
     )
 
-    def __init__(self, assistants: list[dict[str, Any]], form: RunForm) -> None:
+    def __init__(
+        self, assistants: list[dict[str, Any]], form: RunForm, schemas: Schemas | None = None
+    ) -> None:
+        """``schemas``: an assistant's schemas (None when the source cannot say): the
+        input is then a form of the input schema's fields, else JSON."""
         super().__init__()
         self.assistants = assistants
         self.form = form
+        self.schemas = schemas
+        self.fields: list[forms.Field] | None = None  # the form's, when one is drawn
+        self.form_mode = False
         self._input_invalid = False
         self.history: dict[str, list[str]] = {}  # assistant -> its inputs, newest last
         self._at: int | None = None  # where in the history the input is (None: typed)
@@ -150,24 +144,28 @@ id. **ctrl+s** starts the run, **escape** cancels.
         initial: Any = (
             self.form.assistant
             if self.form.assistant in values
-            else (values[0] if values else Select.BLANK)
+            else (values[0] if values else Select.NULL)
         )
         with Vertical(id="new-run"):
             yield Static(Text("New run", style="bold"), id="new-run-title")
             with VerticalScroll(id="new-run-body"):
                 yield Label("Assistant")
-                yield _Select(options, value=initial, allow_blank=not values, id="assistant")
+                yield SafeSelect(options, value=initial, allow_blank=not values, id="assistant")
                 yield Label("Thread: 'new', an existing thread id, or 'none' for a stateless run")
                 yield Input(self.form.thread, id="thread")
-                yield Label("Input (JSON)")
+                with Horizontal(id="input-row"):
+                    yield Label("Input (JSON)", id="input-label")
+                    yield Checkbox("Raw JSON  (ctrl+t)", True, id="raw-json", disabled=True)
+                yield Vertical(id="input-form")
                 yield TextArea(
                     self.form.input_text, id="input", show_line_numbers=True, tab_behavior="focus"
                 )
-                yield Static("", id="input-error")
                 yield Label('Config (JSON object): {"configurable": {...}, "recursion_limit": 50}')
                 yield Input(self.form.config_text, placeholder="{}", id="config")
                 yield Label("Context (JSON object): the graph's runtime context")
                 yield Input(self.form.context_text, placeholder="{}", id="context")
+                yield Label("Metadata (JSON object): kept on the run (and a new thread)")
+                yield Input(self.form.metadata_text, placeholder="{}", id="metadata")
                 with Horizontal(id="modes-row"):
                     with Vertical():
                         yield Label("Stream modes")
@@ -190,6 +188,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
                             placeholder="e.g. model",
                             id="interrupt-after",
                         )
+            yield Static("", id="input-error")  # (outside the scroll: always in sight)
             with Horizontal(id="new-run-buttons"):
                 yield Button("Start  (ctrl+s)", variant="primary", id="start")
                 yield Button("Cancel  (esc)", id="cancel")
@@ -200,10 +199,110 @@ id. **ctrl+s** starts the run, **escape** cancels.
         area.move_cursor(area.document.end)
         area.focus()
         self.history = inputs.load()  # (a few kB, bounded)
+        self.load_form()
+
+    # -- the input as a form ---------------------------------------------------------------
+
+    @screen_work(exclusive=True, group="input-form")
+    async def load_form(self) -> None:
+        assistant = self._assistant()
+        if self.schemas is None or not assistant:
+            return
+        schemas = await self.schemas(assistant)
+        if assistant == self._assistant():  # (not another one chosen meanwhile)
+            await self._show_form((schemas or {}).get("input_schema"))
+
+    @while_shown
+    async def _show_form(self, schema: Any) -> None:
+        holder = self.query_one("#input-form", Vertical)
+        area = self.query_one("#input", TextArea)
+        if self.form_mode:  # (another assistant's form: what it holds is the input now)
+            area.load_text(json.dumps(self._lenient_value(), indent=2, ensure_ascii=False))
+        await holder.remove_children()
+        raw = self.query_one("#raw-json", Checkbox)
+        self.fields = forms.fields_of(schema)
+        if not self.fields:
+            raw.disabled = True
+            self._set_mode(False)
+            return
+        raw.disabled = False
+        typed, problem, _ = json_error(area.text) if area.text.strip() else ({}, None, None)
+        texts = None if problem else forms.texts_of(self.fields, typed or {})
+        if texts is not None and not typed:  # nothing typed yet: the defaults
+            texts = {f.name: f.initial_text() for f in self.fields}
+        await holder.mount(SchemaForm(self.fields, texts or {}, id="schema-form"))
+        if texts is None:
+            self._set_mode(False)
+            self._say("this input does not fit the form: it stays JSON (ctrl+t to try)")
+        else:
+            self._set_mode(not self.form.raw_json)
+            if self.form_mode and (self.focused is None or self.focused is area):
+                self.query_one("#field-0").focus()
+
+    def _lenient_value(self) -> dict[str, Any]:
+        """What the form holds so far (a field that means nothing yet is left out)."""
+        schema_form = self._form()
+        if schema_form is None or not self.fields:
+            return {}
+        texts = schema_form.texts()
+        value: dict[str, Any] = {}
+        for f in self.fields:
+            try:
+                value.update(forms.build([f], texts))
+            except forms.FieldError:
+                continue
+        return value
+
+    def _set_mode(self, form: bool) -> None:
+        self.form_mode = form and bool(self.fields)
+        self.query_one("#input-form").display = self.form_mode
+        self.query_one("#input", TextArea).display = not self.form_mode
+        raw = self.query_one("#raw-json", Checkbox)
+        with raw.prevent(Checkbox.Changed):
+            raw.value = not self.form_mode
+        label = "Input  (* required)" if self.form_mode else "Input (JSON)"
+        self.query_one("#input-label", Label).update(label)
+
+    def _say(self, words: str, style: str = "dim") -> None:
+        self.query_one("#input-error", Static).update(Text(words, style=style))
+
+    def _form(self) -> SchemaForm | None:
+        found = self.query("#schema-form")
+        return found.first(SchemaForm) if found else None
+
+    @on(Checkbox.Changed, "#raw-json")
+    def _raw_toggled(self) -> None:
+        self.action_toggle_raw()
+
+    def action_toggle_raw(self) -> None:
+        """The form to JSON (what it holds so far), or JSON back to the form (when the
+        JSON fits its fields)."""
+        schema_form = self._form()
+        if schema_form is None or not self.fields:
+            self._say("this graph's input schema has no fields to draw: the input is JSON")
+            return
+        area = self.query_one("#input", TextArea)
+        if self.form_mode:
+            area.load_text(json.dumps(self._lenient_value(), indent=2, ensure_ascii=False))
+            self._set_mode(False)
+            area.focus()
+            return
+        typed, problem, _ = json_error(area.text) if area.text.strip() else ({}, None, None)
+        fit = None if problem else forms.texts_of(self.fields, typed)
+        if fit is None:
+            self._set_mode(False)
+            self._say(
+                "this input does not fit the form (not an object, or keys it has no field for)",
+                "bold red",
+            )
+            return
+        schema_form.fill(fit)
+        self._set_mode(True)
+        self._say("")
 
     def _assistant(self) -> str:
         value = self.query_one("#assistant", Select).value
-        return "" if value is Select.BLANK else str(value)
+        return "" if value is Select.NULL else str(value)
 
     def action_history(self, step: int) -> None:
         """The assistant's previous (-1) or next (1) input, as a shell's history goes."""
@@ -219,6 +318,14 @@ id. **ctrl+s** starts the run, **escape** cancels.
         self._at = None if at == len(past) else at
         area.load_text(self._typed if self._at is None else past[at])
         area.move_cursor(area.document.end)
+        if self.form_mode and self.fields:  # the form shows it, when it fits
+            shown, problem, _ = json_error(area.text)
+            texts = None if problem else forms.texts_of(self.fields, shown)
+            schema_form = self._form()
+            if texts is None or schema_form is None:
+                self._set_mode(False)
+            else:
+                schema_form.fill(texts)
         where = "what you typed" if self._at is None else f"input {at + 1} of {len(past)}"
         self.query_one("#input-error", Static).update(Text(where, style="dim"))
 
@@ -227,6 +334,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
         """Another assistant: a new thread, unless the user types a thread id on purpose
         (a thread holds one graph's state)."""
         self._at = None
+        self.load_form()
         thread = self.query_one("#thread", Input)
         if (
             self.form.assistant
@@ -265,6 +373,16 @@ id. **ctrl+s** starts the run, **escape** cancels.
         text = area.text.strip() or "null"
         value, message, where = json_error(text)
         error = self.query_one("#input-error", Static)
+        schema_form = self._form()
+        if self.form_mode and self.fields and schema_form is not None:
+            try:
+                value, message = forms.build(self.fields, schema_form.texts()), None
+            except forms.FieldError as exc:
+                error.update(Text(f"{exc} — nothing was sent", style="bold red"))
+                widget = schema_form.widget_of(exc.name)
+                if widget is not None:
+                    widget.focus()
+                return
         if message is not None:
             error.update(Text(message + " — nothing was sent", style="bold red"))
             if where is not None:
@@ -272,7 +390,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
             area.focus()
             return
         assistant = self.query_one("#assistant", Select).value
-        if assistant is Select.BLANK or not assistant:
+        if assistant is Select.NULL or not assistant:
             error.update(Text("choose an assistant first", style="bold red"))
             return
         modes = list(self.query_one("#modes", SelectionList).selected)
@@ -280,7 +398,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
             error.update(Text("choose at least one stream mode", style="bold red"))
             return
         objects: dict[str, Any] = {}
-        for name in ("config", "context"):
+        for name in ("config", "context", "metadata"):
             field = self.query_one(f"#{name}", Input)
             raw = field.value.strip()
             if not raw:
@@ -307,8 +425,10 @@ id. **ctrl+s** starts the run, **escape** cancels.
             interrupt_after=node_list(self.query_one("#interrupt-after", Input).value),
             config=objects["config"],
             context=objects["context"],
+            metadata=objects["metadata"],
         )
-        typed = area.text
+        typed = json.dumps(value, ensure_ascii=False) if self.form_mode else area.text
+        self.form.raw_json = bool(self.fields) and not self.form_mode
         self.app.run_worker(  # (a file write: off the loop)
             lambda: inputs.remember(str(assistant), typed), thread=True, group="inputs"
         )

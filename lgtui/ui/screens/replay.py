@@ -137,7 +137,7 @@ def parse_seek(value: str, times: Sequence[float]) -> int | None:
 
 # the live screen's run keys do not apply to a recording
 LIVE_ONLY = frozenset(
-    "new_run rerun cancel_run follow threads history watch store resume crons".split()
+    "new_run rerun cancel_run follow threads history watch store resume crons chat assistants".split()
 )
 
 
