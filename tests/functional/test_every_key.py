@@ -66,9 +66,12 @@ async def settle(pilot, app, started_before: set, limit: float = 2.0) -> None:
     await pilot.pause(0)
 
 
-async def press_all(pilot, app, home, keys: list[str], silent: list[str], where: str) -> None:
+async def press_all(
+    pilot, app, home, keys: list[str], silent: list[str], where: str, typing: bool = False
+) -> None:
     """Press each key on ``home``; back to ``home`` after each (a dialog or screen it
-    opened is closed); record the keys that did nothing visible."""
+    opened is closed); record the keys that did nothing visible.  ``typing``: the screen's
+    own message line may keep the focus (its escape would leave the screen)."""
     for key in keys:
         if key in ENDING:
             continue
@@ -94,7 +97,7 @@ async def press_all(pilot, app, home, keys: list[str], silent: list[str], where:
             app.pop_screen()
             await pilot.pause(0.02)
         assert app.screen is home, f"{where}: {key} left {app.screen!r}"
-        if isinstance(app.focused, Input | TextArea):  # a search line opened: closed again
+        if isinstance(app.focused, Input | TextArea) and not typing:  # a search line: closed
             changed = True
             await press_quickly(pilot, "escape")
         if not changed and key not in MOVES:
@@ -300,6 +303,124 @@ async def test_every_key_of_the_store_browser(tmp_path, graphs_dir, state):
         await press_quickly(pilot, "q")
         await wait_for(pilot, lambda: app.screen is app.main, what="q leaves the store")
     source.close()
+    assert silent == [], "\n".join(silent)
+
+
+CHAT_STATES = {"messages": "the weather?", "streaming": "tell me slowly"}
+
+
+@pytest.mark.parametrize("state", ["empty thread", *CHAT_STATES])
+async def test_every_key_of_the_chat(source, state):
+    """The chat of a thread no run has written to, of one with messages (a tool call),
+    and while an answer streams: the screen's keys with the conversation focused, a tool
+    call's on one, the message line's on it."""
+    from lgtui.ui.screens.chat import ChatInput, ChatLog, ChatScreen, ToolLine
+
+    asked = CHAT_STATES.get(state)
+    message = {"messages": [{"role": "human", "content": asked}]}
+    request = RunRequest("chat", message) if asked else None
+    app = LgtuiApp(source, request=request)
+    app.on_unmount = lambda: None
+    silent: list[str] = []
+    where = f"chat ({state})"
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        if request is None:  # a thread of its own, no run on it yet
+            await wait_for(pilot, lambda: app.screen is not app.main and app.screen.query("#input"))
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: app.screen is app.main)
+            thread = await app.controller.call(source.create_thread())
+            app.form.thread, app.form.assistant = thread["thread_id"], "chat"
+        else:
+            want = "running" if state == "streaming" else "success"
+            await wait_for(
+                pilot,
+                lambda: (
+                    app.session is not None
+                    and app.session.status == want
+                    and bool(app.session.thread_id)
+                ),
+                timeout=60,
+            )
+        await press_quickly(pilot, "M")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChatScreen) and app.screen.loaded)
+        chat = app.screen
+        if state == "streaming":
+            await wait_for(pilot, lambda: "streaming…" in screen_text(app), what="streaming")
+        chat.query_one(ChatLog).focus()
+        keys = [k for k in keys_of(ChatScreen, ChatLog) if k != "escape"]
+        await press_all(pilot, app, chat, keys, silent, where, typing=True)
+        for line in list(chat.query(ToolLine))[:1]:
+            line.focus()
+            await press_all(pilot, app, chat, keys_of(ToolLine), silent, where, typing=True)
+        assert chat.query(ToolLine) or state != "messages"
+        chat.query_one(ChatInput).focus()  # a new line, then enter: only blanks, not sent
+        keys = list(reversed(keys_of(ChatInput)))
+        await press_all(pilot, app, chat, keys, silent, where, typing=True)
+        if state == "empty thread":  # the first message of the thread
+            chat.query_one(ChatInput).clear()
+            await press_quickly(pilot, *"hello", "enter")
+            await wait_for(pilot, lambda: "You said: hello" in screen_text(app), what="answer")
+        await press_quickly(pilot, "escape")
+        await wait_for(pilot, lambda: app.screen is app.main, what="escape: back")
+        await pilot.press("q")
+    assert silent == [], "\n".join(silent)
+
+
+@pytest.mark.parametrize("state", ["the graph's own", "one with versions", "versions pane"])
+async def test_every_key_of_the_assistants(source, state):
+    """The Assistants screen with the graph's own assistant selected, with one of the
+    user's (two versions), and with its versions focused; the dialog's keys too."""
+    from lgtui.ui.screens.assistant_form import AssistantForm
+    from lgtui.ui.screens.assistants import AssistantsScreen, AssistantTable, VersionTable
+
+    app = LgtuiApp(source, request=RunRequest("persona", {"question": "q"}))
+    silent: list[str] = []
+    where = f"assistants ({state})"
+    made = None
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        if state != "the graph's own":
+            made = await app.controller.call(source.create_assistant("persona", name="keys"))
+            await app.controller.call(
+                source.update_assistant(made["assistant_id"], context={"name": "Ki"})
+            )
+        await press_quickly(pilot, "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssistantsScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.assistants and screen.versions, what="listed")
+        wanted = "keys" if made else "persona"
+        names = [a["name"] for a in screen.assistants]
+        screen.query_one(AssistantTable).move_cursor(row=names.index(wanted))
+        await wait_for(pilot, lambda: len(screen.versions) == (2 if made else 1))
+        if state == "versions pane":
+            await press_quickly(pilot, "2")
+            await wait_for(pilot, lambda: screen.query_one(VersionTable).has_focus)
+            await press_quickly(pilot, "down")  # (version 1: L makes it live)
+        keys = [
+            k
+            for k in keys_of(AssistantsScreen, AssistantTable, VersionTable)
+            if k not in ("escape", "q", "enter", "delete")  # (enter: a New run, tested apart)
+        ]
+        await press_all(pilot, app, screen, keys, silent, where)
+        await press_all(pilot, app, screen, ["delete"], silent, where)
+        # the dialog's keys (ctrl+s, escape), in its two states: a field wrong, then not
+        assert keys_of(AssistantForm) == ["escape", "ctrl+s"]
+        await press_quickly(pilot, "e")
+        await wait_for(pilot, lambda: isinstance(app.screen, AssistantForm))
+        app.screen.query_one("#assistant-metadata", TextArea).load_text("[")
+        await press_quickly(pilot, "ctrl+s")
+        await wait_for(pilot, lambda: "Metadata: invalid JSON" in screen_text(app))
+        await press_quickly(pilot, "escape")
+        await wait_for(pilot, lambda: app.screen is screen, what="escape: the dialog closed")
+        version = screen.selected()["version"]
+        await press_quickly(pilot, "e", "ctrl+s")  # unchanged: a new version all the same
+        await wait_for(
+            pilot, lambda: app.screen is screen and screen.selected()["version"] > version
+        )
+        await press_quickly(pilot, "q")
+        await wait_for(pilot, lambda: app.screen is app.main, what="q leaves the assistants")
+        if made is not None:
+            await app.controller.call(source.delete_assistant(made["assistant_id"]))
     assert silent == [], "\n".join(silent)
 
 
