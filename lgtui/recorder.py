@@ -4,6 +4,7 @@ through (the file is made on the run's first event; the graph record waits for i
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,29 @@ def default_capture_path(assistant: str, run_id: str = "") -> Path:
     run = "".join(c if c.isalnum() or c == "-" else "_" for c in run_id)[:64]
     name = f"{stamp}-{safe}" + (f"-{run}" if run else "") + ".msgpack"
     return capture_folder() / name
+
+
+_RUN_IN_NAME = re.compile(
+    r"-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})(?:-\d+)?\.msgpack$"
+)
+
+
+def recorded_runs(known: dict[str, str] | None = None) -> dict[str, Path]:
+    """Run id -> the capture lgtui recorded of it: the default folder's (named after the
+    run, the newest when several), and the ones this app wrote elsewhere (``known``)."""
+    found: dict[str, Path] = {}
+    try:
+        entries = sorted(capture_folder().glob("*.msgpack"), key=lambda p: p.name)
+    except OSError:
+        entries = []
+    for path in entries:  # (names start with the time: the newest comes last)
+        match = _RUN_IN_NAME.search(path.name)
+        if match:
+            found[match.group(1)] = path
+    for run_id, where in (known or {}).items():
+        if Path(where).is_file():
+            found[run_id] = Path(where)
+    return found
 
 
 class Recorder:

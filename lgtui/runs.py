@@ -196,6 +196,7 @@ class RunController:
         # the store before and after the last run (a source with a store, not too big)
         self.store_change: tuple[dict[str, Any], dict[str, Any]] | None = None
         self._background: set[asyncio.Future[None]] = set()
+        self.captures: dict[str, str] = {}  # run id -> where this app recorded it
         self._runs_recorded = 0
 
     # -- the source ----------------------------------------------------------------------
@@ -320,9 +321,21 @@ class RunController:
                 stream_into(self.source, request, session, handle, recorder), session
             )
         )
+        self._future.add_done_callback(lambda _f: self._recorded(session))
         if on_done is not None:
             self._future.add_done_callback(lambda _f: on_done(session))
         return session
+
+    def _recorded(self, session: Session) -> None:
+        if session.run_id and session.capture_path and not session.capture_error:
+            self.captures[session.run_id] = session.capture_path
+
+    def show(self, session: Session) -> None:
+        """Make ``session`` (a recorded run, loaded) the one the screens show; no run
+        streams."""
+        if self.running:
+            raise Busy()
+        self.session = session
 
     async def _watching_the_store(self, run: Coroutine[Any, Any, None], session: Session) -> None:
         """``run``, with the store as it was before it and, once it ended, after it

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import asyncio
-import gc
 from pathlib import Path
 from typing import Any
 
 from textual import work
 from textual.worker import get_current_worker
 
-from lgtui.capture import CaptureError, read_capture, read_header
 from lgtui.engine import Engine
 from lgtui.errors import LgtuiError
 from lgtui.runs import Busy, RunController
-from lgtui.session import ERROR, INTERRUPTED, Session
+from lgtui.session import INTERRUPTED, Session
 from lgtui.sources.base import (
     NEW_THREAD,
     AssistantSource,
@@ -24,8 +22,8 @@ from lgtui.sources.base import (
     StoreSource,
     ThreadSource,
 )
-from lgtui.store import NO_SPILL
 from lgtui.ui.base import BaseApp
+from lgtui.ui.loading import Stopped, load_capture, session_for
 from lgtui.ui.screens.graph import GraphScreen
 from lgtui.ui.screens.history import HistoryScreen
 from lgtui.ui.screens.main import MainScreen
@@ -328,6 +326,32 @@ class LgtuiApp(BaseApp):
         else:
             self.push_screen(found)
 
+    def open_capture(self, path: Path) -> None:
+        """A recorded run on the main screen (its events, every tab, search), as a
+        replay shows it; the next run takes its place."""
+        session = session_for(path, kind="capture")
+        try:
+            self.controller.show(session)
+        except Busy as exc:
+            self.notify(exc.message, markup=False)
+            return
+        while self.screen is not self.main:
+            self.pop_screen()
+        self.main.attach(session)
+        self._load_capture(path, session)
+
+    @work(thread=True, exclusive=True, group="capture-load", exit_on_error=False)
+    def _load_capture(self, path: Path, session: Session) -> None:
+        worker = get_current_worker()
+        try:
+            load_capture(path, session, lambda: worker.is_cancelled)
+        except Stopped:
+            return
+        self.call_from_thread_safe(self._capture_opened, path)
+
+    def _capture_opened(self, path: Path) -> None:
+        self.notify(f"The recorded run {path.name}", title="Opened", markup=False)
+
     def watch_thread(self, thread_id: str, assistant: str | None = None) -> None:
         """Follow every run any client starts on ``thread_id`` (GET /threads/{id}/stream)."""
         while self.screen is not self.main:
@@ -382,13 +406,6 @@ def _json_text(value: Any) -> str:
         return "{}"
 
 
-FREEZE_EVERY = 50_000  # events loaded between two gc.freeze() calls
-
-
-class _Quit(Exception):
-    """The app is closing: the replay's loader stops."""
-
-
 class ReplayApp(BaseApp):
     """`lgtui replay FILE`: the capture loads on a thread while the first frame is shown."""
 
@@ -413,19 +430,7 @@ class ReplayApp(BaseApp):
         self.call_after_refresh(self._start)
 
     def _start(self) -> None:
-        try:
-            header = read_header(self.path)
-        except CaptureError:
-            header = {}  # the loader below says what is wrong
-        request = header.get("request") if isinstance(header.get("request"), dict) else {}
-        session = Session(
-            source_kind="replay",
-            target=str(self.path),
-            assistant=str(header.get("assistant") or ""),
-            thread_id=header.get("thread_id") if isinstance(header.get("thread_id"), str) else None,
-            request=request,
-            window=NO_SPILL,  # the capture holds the events already
-        )
+        session = session_for(self.path)
         self.session = session
         self.main.attach(session)
         self._load(session)
@@ -435,37 +440,10 @@ class ReplayApp(BaseApp):
         """Read the capture into ``session`` (a thread: the first frame does not wait);
         quitting meanwhile stops it at the next ten thousand events."""
         worker = get_current_worker()
-        loaded = 0
-
-        def take(event: Any) -> None:
-            nonlocal loaded
-            session.append(event)
-            loaded += 1
-            if not loaded % 10_000 and worker.is_cancelled:
-                raise _Quit
-            if not loaded % FREEZE_EVERY:
-                # the events stay for the app's life: out of the garbage collector's sight,
-                # or each full collection would walk a million of them (~0.8 s)
-                gc.freeze()
-
         try:
-            capture = read_capture(self.path, on_event=take, keep=False)
-        except _Quit:
+            capture = load_capture(self.path, session, lambda: worker.is_cancelled)
+        except Stopped:
             return
-        except CaptureError as exc:
-            session.finish(ERROR, exc.message)
-            self.call_from_thread_safe(self._loaded, None)
-            return
-        except Exception as exc:  # a capture no check foresaw: said, never "loading" forever
-            session.finish(ERROR, f"the capture could not be read: {type(exc).__name__}: {exc}")
-            self.call_from_thread_safe(self._loaded, None)
-            return
-        end = capture.end or {}
-        status = end.get("status") if isinstance(end.get("status"), str) else None
-        if isinstance(end.get("traceback"), str):
-            session.traceback = end["traceback"]
-        session.finish(status, str(end.get("detail") or ""))
-        gc.freeze()
         self.capture = capture
         self.call_from_thread_safe(self._loaded, capture)
 

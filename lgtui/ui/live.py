@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar, cast
 
 from textual.screen import Screen
@@ -41,6 +42,8 @@ class LiveApp(Protocol):
     def start_run(self, request: RunRequest) -> None: ...
 
     def watch_thread(self, thread_id: str, assistant: str | None = None) -> None: ...
+
+    def open_capture(self, path: Path) -> None: ...
 
 
 class LiveScreen(Screen[R]):

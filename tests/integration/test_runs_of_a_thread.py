@@ -1,6 +1,7 @@
 """Runs of a thread (R in a history or the thread browser), against a real `langgraph dev`
-and the embedded engine alike: every run newest first with how it ended and its
-assistant; enter opens the history at the run's last checkpoint."""
+and the embedded engine alike: every run newest first with how it ended, its assistant
+and where it falls on one timeline across the thread's runs; enter opens the history at
+the run's last checkpoint, o the run's recording on the main screen."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from lgtui.sources.embedded import EmbeddedSource
 from lgtui.sources.remote import RemoteSource
 from lgtui.ui.app import LgtuiApp
 from lgtui.ui.screens.history import HistoryScreen
-from lgtui.ui.screens.runs import RunsScreen
+from lgtui.ui.screens.runs import RunsScreen, timeline
 
 
 @pytest.fixture(params=["embedded", "remote"])
@@ -67,3 +68,67 @@ async def test_every_run_of_the_thread_and_the_history_at_one(source):
         await wait_for(pilot, lambda: isinstance(app.screen, RunsScreen) and app.screen.runs)
         await pilot.press("q")
         await wait_for(pilot, lambda: app.screen is history)
+
+
+async def test_a_recorded_run_opens_from_the_runs_of_its_thread(source, tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # (the captures folder)
+    app = LgtuiApp(source, request=RunRequest("agent", {"topic": "cats"}), record=True)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await wait_for(
+            pilot, lambda: app.session is not None and app.session.status == "success", what="run 1"
+        )
+        first = app.session
+        app.record = False  # the second run is not recorded
+        await pilot.press("r")
+        await wait_for(
+            pilot, lambda: app.session is not first and app.session.status == "success", what="2"
+        )
+        second = app.session
+        await pilot.press("h")
+        await wait_for(pilot, lambda: isinstance(app.screen, HistoryScreen), what="the history")
+        await pilot.press("R")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, RunsScreen) and app.screen.runs, what="runs"
+        )
+        runs = app.screen
+        await wait_for_text(pilot, "timeline", "rec", "█")
+        assert list(runs.recorded) == [first.link.run_id]  # a ● on its row only
+        # the newer run has no recording: said, and nothing opens
+        await pilot.press("o")
+        await wait_for_toast(pilot, "lgtui has no recording of this run")
+        assert app.screen is runs
+        await pilot.press("down", "o")  # the first run's recording, on the main screen
+        await wait_for(pilot, lambda: app.screen is app.main, what="the main screen")
+        await wait_for_toast(pilot, "The recorded run")
+        await wait_for(
+            pilot,
+            lambda: app.session is not second and app.session.status == "success",
+            what="the recording loaded",
+        )
+        shown = app.session
+        assert shown.source_kind == "capture" and shown.thread_id == first.thread_id
+        assert [e.event for e in shown.events] == [e.event for e in first.events]
+        await wait_for_text(pilot, "why did the cat sit on the ice cream")
+        # the next run takes its place, on the same thread
+        await pilot.press("r")
+        await wait_for(
+            pilot,
+            lambda: app.session is not shown and app.session.status == "success",
+            what="the next run",
+        )
+        assert app.session.thread_id == first.thread_id
+
+
+def test_the_timeline_across_a_threads_runs():
+    runs = [
+        {"status": "success", "created_at": "2026-01-01T00:00:08+00:00",
+         "updated_at": "2026-01-01T00:00:10+00:00"},
+        {"status": "error", "created_at": "2026-01-01T00:00:00+00:00",
+         "updated_at": "2026-01-01T00:00:01+00:00"},
+        {"status": "success", "created_at": "bad", "updated_at": "bad"},
+    ]  # fmt: skip
+    bars = [t.plain for t in timeline(runs, width=11)]
+    assert bars[0] == "········███"  # from 8 s to 10 s of a 10 s span
+    assert bars[1] == "██·········"  # the first second, a cell at least
+    assert bars[2] == ""  # a run without times has no bar
+    assert all(t.plain == "" for t in timeline([{"created_at": None}]))

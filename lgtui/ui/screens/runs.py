@@ -1,10 +1,13 @@
 """Every run of a thread (``GET /threads/{id}/runs``), newest first: status, assistant,
-start, duration, run id; enter opens the thread's history at the run's last checkpoint
-(where its state and time travel are), c copies its id."""
+start, duration, where it falls on one timeline across the thread's runs, whether lgtui
+recorded it; enter opens the thread's history at the run's last checkpoint (where its
+state and time travel are), o opens its recording, c copies its id."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 from textual import on
@@ -13,6 +16,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from lgtui.preview import safe_text
+from lgtui.recorder import recorded_runs
 from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap, vim_keys
 from lgtui.ui.live import FAILED, LiveScreen
@@ -31,13 +35,47 @@ STATUS_STYLE = {
 }
 
 
-def _seconds(run: dict[str, Any]) -> str:
+TIMELINE = 32  # columns of the timeline across the thread's runs
+
+
+def _span(run: dict[str, Any]) -> tuple[float, float] | None:
+    """(start, end) of a run, in seconds since the epoch."""
     try:
-        start = datetime.fromisoformat(str(run.get("created_at")))
-        end = datetime.fromisoformat(str(run.get("updated_at")))
+        start = datetime.fromisoformat(str(run.get("created_at"))).timestamp()
+        end = datetime.fromisoformat(str(run.get("updated_at"))).timestamp()
     except ValueError:
-        return ""
-    return f"{(end - start).total_seconds():.1f}s"
+        return None
+    return start, max(start, end)
+
+
+def _seconds(run: dict[str, Any]) -> str:
+    span = _span(run)
+    return "" if span is None else f"{span[1] - span[0]:.1f}s"
+
+
+def timeline(runs: list[dict[str, Any]], width: int = TIMELINE) -> list[Text]:
+    """Each run as a bar on one time axis, from the thread's first run's start to its
+    last run's end: where it falls among the others and how long it took (a bar at least
+    a cell wide; time without a run stays empty)."""
+    spans = [_span(r) for r in runs]
+    known = [s for s in spans if s is not None]
+    if not known:
+        return [Text("") for _ in runs]
+    first, last = min(s[0] for s in known), max(s[1] for s in known)
+    scale = (width - 1) / (last - first) if last > first else 0.0
+    out: list[Text] = []
+    for run, span in zip(runs, spans, strict=True):
+        if span is None:
+            out.append(Text(""))
+            continue
+        a = int((span[0] - first) * scale)
+        b = max(a + 1, round((span[1] - first) * scale) + 1)
+        style = STATUS_STYLE.get(str(run.get("status") or ""), "")
+        text = Text("·" * a, style="dim")
+        text.append("█" * (min(b, width) - a), style=style or "cyan")
+        text.append("·" * (width - min(b, width)), style="dim")
+        out.append(text)
+    return out
 
 
 @keymap("run list")
@@ -50,9 +88,12 @@ class RunsScreen(LiveScreen[str | None]):
     HELP = """\
 ## Runs of a thread
 
-Every run on the thread, newest first: how it ended, its assistant, when it started and
-how long it took. **enter** opens the thread's history at the run's last checkpoint,
-**c** copies the run id, **r** reloads, **escape** goes back.
+Every run on the thread, newest first: how it ended, its assistant, when it started, how
+long it took, and where it falls on one timeline across the thread's runs (the first
+run's start on the left, the last one's end on the right). **enter** opens the thread's
+history at the run's last checkpoint; **o** opens the run's recording (a ● in the
+*rec* column: lgtui recorded it) on the main screen, every tab and search as in a
+replay; **c** copies the run id, **r** reloads, **escape** goes back.
 """
 
     BINDINGS = keyed(
@@ -61,6 +102,7 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
             Binding("escape", "back", "Back"),
             Binding("q", "back", "Back", show=False),
             Binding("enter", "open", "History at the run"),
+            Binding("o", "open_capture", "Open its recording"),
             Binding("c", "copy", "Copy id"),
             Binding("r", "reload", "Reload"),
         ],
@@ -70,6 +112,7 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
         super().__init__()
         self.thread_id = thread_id
         self.runs: list[dict[str, Any]] = []
+        self.recorded: dict[str, Path] = {}  # run id -> its capture
 
     def compose(self) -> ComposeResult:
         yield Static("", id="runs-title")
@@ -80,7 +123,7 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
     @while_shown
     def on_mount(self) -> None:
         table = self.query_one(RunTable)
-        table.add_columns("status", "assistant", "started", "took", "run id")
+        table.add_columns("status", "assistant", "started", "took", "timeline", "rec", "run id")
         table.focus()
         self.load()
 
@@ -93,6 +136,8 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
             return
         if self.controller.assistants is None:  # (to name each run's assistant)
             await self.ask(self.controller.list_assistants(), said=lambda _: None)
+        # (a folder listing: off the loop)
+        self.recorded = await asyncio.to_thread(recorded_runs, dict(self.controller.captures))
         self._show(found)
 
     @while_shown
@@ -104,7 +149,7 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
         }
         table = self.query_one(RunTable)
         table.clear()
-        for run in runs:
+        for run, bar in zip(runs, timeline(runs), strict=True):
             status = str(run.get("status") or "")
             assistant = str(run.get("assistant_id") or "")
             table.add_row(
@@ -112,6 +157,8 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
                 Text(safe_text(names.get(assistant, assistant), 30), style="cyan"),
                 Text(safe_text(str(run.get("created_at") or "")[:19], 19), style="dim"),
                 Text(_seconds(run)),
+                bar,
+                Text("●" if str(run.get("run_id")) in self.recorded else "", style="green"),
                 Text(safe_text(str(run.get("run_id") or ""), 40)),
             )
         title = Text("Runs of thread ", style="bold")
@@ -149,6 +196,21 @@ how long it took. **enter** opens the thread's history at the run's last checkpo
             self.notify("No run selected.", markup=False)
             return
         copy_and_say(self, str(run.get("run_id")), "the run id", stem="run-id")
+
+    def action_open_capture(self) -> None:
+        run = self.selected()
+        if run is None:
+            self.notify("No run selected.", markup=False)
+            return
+        path = self.recorded.get(str(run.get("run_id")))
+        if path is None:
+            self.notify(
+                "lgtui has no recording of this run (another client ran it, or it ran "
+                "with --no-record): enter shows its checkpoints in the history.",
+                markup=False,
+            )
+            return
+        self.live.open_capture(path)
 
     @screen_work(group="runs-open")
     async def action_open(self) -> None:
