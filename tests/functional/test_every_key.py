@@ -263,6 +263,38 @@ async def test_every_key_of_the_thread_browser_and_a_history(source):
     assert silent == [], "\n".join(silent)
 
 
+async def test_every_key_of_the_runs_of_a_thread(source, tmp_path, monkeypatch):
+    """Two runs on the thread, neither recorded (o says so); enter leaves for the history
+    at the run (pressed apart)."""
+    from lgtui.ui.screens.runs import RunsScreen, RunTable
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))  # (no recording of these runs)
+    app = LgtuiApp(source, request=RunRequest("agent", {"topic": "x"}))
+    silent: list[str] = []
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        first = app.session
+        await press_quickly(pilot, "r")
+        await wait_for(pilot, lambda: app.session is not first and app.session.status == "success")
+        await press_quickly(pilot, "h")
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints
+        )
+        history = app.screen
+        await press_quickly(pilot, "R")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunsScreen) and app.screen.runs)
+        runs = app.screen
+        keys = [k for k in keys_of(RunsScreen, RunTable) if k not in ("escape", "q", "enter")]
+        await press_all(pilot, app, runs, keys, silent, "runs")
+        await press_quickly(pilot, "enter")
+        await wait_for(pilot, lambda: app.screen is history, what="enter: the history at it")
+        await press_quickly(pilot, "R")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunsScreen))
+        await press_quickly(pilot, "q")
+        await wait_for(pilot, lambda: app.screen is history, what="q: back")
+    assert silent == [], "\n".join(silent)
+
+
 @pytest.mark.parametrize("state", ["empty", "items", "filtered", "after a run"])
 async def test_every_key_of_the_store_browser(tmp_path, graphs_dir, state):
     """In every state the store screen can be in: an empty store, items listed, a filter
