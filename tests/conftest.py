@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from helpers.devserver import Server, start_dev_server
-from helpers.paths import GRAPHS
+from helpers.paths import GRAPHS, PROJECTS
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -23,6 +23,15 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     """`langgraph dev --no-browser --no-reload` serving tests/graphs/langgraph.json."""
     log = tmp_path_factory.mktemp("langgraph-dev") / "server.log"
     with start_dev_server(GRAPHS / "langgraph.json", log) as server:
+        yield server
+
+
+@pytest.fixture(scope="session")
+def runtime_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`langgraph dev` serving tests/projects/runtime (a store with an index, context,
+    factories...), for the session."""
+    log = tmp_path_factory.mktemp("runtime-dev") / "server.log"
+    with start_dev_server(PROJECTS / "runtime" / "langgraph.json", log) as server:
         yield server
 
 

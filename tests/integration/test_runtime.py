@@ -12,7 +12,6 @@ from typing import Any
 
 import pytest
 from helpers import paths
-from helpers.devserver import start_dev_server
 from helpers.normalize import norm_events
 
 from lgtui.sources.base import RunHandle, RunRequest
@@ -49,13 +48,6 @@ GRAPHS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("react", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, {}),
     ("fanout", {"topic": "streaming"}, {}),
 ]
-
-
-@pytest.fixture(scope="module")
-def runtime_server(tmp_path_factory):
-    log = tmp_path_factory.mktemp("runtime-dev") / "server.log"
-    with start_dev_server(PROJECT / "langgraph.json", log) as server:
-        yield server
 
 
 @pytest.fixture(scope="module")

@@ -95,6 +95,13 @@ async def test_browse_search_put_edit_and_delete_what_a_graph_remembered(source)
         await fill_dialog(pilot, app, '{"text": "green tea"}', f"memories/{user}/tea")
         await wait_for_toast(pilot, f"Saved memories/{user} / tea")
         await wait_for(pilot, lambda: any(i["key"] == "tea" for i in screen.items))
+        # words on a store without an index search nothing: said
+        await pilot.press("slash")
+        search = screen.query_one("#store-search", Input)
+        await wait_for(pilot, lambda: search.has_focus)
+        search.value = "coffee"
+        await pilot.press("enter")
+        await wait_for_text(pilot, "query 'coffee'", "no index: words do not search this store")
         # a filter on the values shows only what matches
         await pilot.press("slash")
         search = screen.query_one("#store-search", Input)
@@ -176,3 +183,43 @@ async def test_a_source_without_a_store_says_so():
         await pilot.press("m")
         await toast(pilot, "This source has no store.")
         assert app.screen is app.main
+
+
+@pytest.fixture(params=["embedded", "remote"])
+def indexed(request):
+    """tests/projects/runtime: a store with an index (./embeddings.py:embed, the "text"
+    field), embedded and under `langgraph dev`."""
+    from helpers.paths import PROJECTS
+
+    if request.param == "embedded":
+        source = EmbeddedSource(str(PROJECTS / "runtime"))
+        yield source
+        source.close()
+    else:
+        yield RemoteSource(request.getfixturevalue("runtime_server").url)
+
+
+async def test_words_search_the_store_by_meaning_where_it_has_an_index(indexed):
+    user = f"u{uuid.uuid4().hex[:8]}"
+    app = LgtuiApp(
+        indexed, request=RunRequest("memory", {"user": user, "fact": "cats like cat food"})
+    )
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        screen = await open_store(pilot, app)
+        await open_namespace(pilot, screen, ["memories", user])
+        await pilot.press("slash")
+        search = screen.query_one("#store-search", Input)
+        await wait_for(pilot, lambda: search.has_focus)
+        search.value = "cat food"
+        await pilot.press("enter")
+        await wait_for(
+            pilot,
+            lambda: screen.items and all(isinstance(i.get("score"), float) for i in screen.items),
+            what="items with a score",
+        )
+        # nearest first: the cat fact before the tax forms, each with its score on screen
+        assert [i["key"] for i in screen.items] == ["fact-1", "fact-2"]
+        assert screen.items[0]["score"] > screen.items[1]["score"]
+        text = await wait_for_text(pilot, "query 'cat food'", f"{screen.items[0]['score']:.3f}")
+        assert 'text: "cats like cat food"' in text  # the nearest one shown

@@ -204,6 +204,9 @@ filter. **n** puts a new item, **e** edits the selected one (its value, a JSON o
         text.append(f"  {n:,}{more} item{'' if n == 1 and not more else 's'}", style="dim")
         if self.query_text:
             text.append(f"  query {safe_text(self.query_text, 40)!r}", style="yellow")
+            if self.items and all(item.get("score") is None for item in self.items):
+                # (a store without an index answers a query with every item, unscored)
+                text.append("  no index: words do not search this store", style="bold red")
         if self.filter:
             text.append(f"  filter {preview(self.filter, 40)}", style="yellow")
         self.query_one("#store-title", Static).update(text)
