@@ -5,7 +5,8 @@ each field's text means.  No Textual.
   (an ``enum`` or ``Literal``, a select), ``messages`` (a list named ``messages``: one
   human message typed as text), or ``json`` (objects, lists, unions: typed as JSON).
 - ``$ref`` is followed into ``$defs``; ``anyOf`` with null is the other type (optional);
-  ``required`` fields are marked and a form without them is not sent.
+  ``required`` fields come first, marked, and a form without them is not sent; the
+  others keep the schema's order.
 - A field left empty is left out of the input (the graph's default applies), unless it
   is required; ``defaults`` fill the form as it opens.
 """
@@ -110,7 +111,8 @@ def fields_of(schema: Any) -> list[Field] | None:
     if not isinstance(props, dict) or not props or len(props) > MAX_FIELDS:
         return None
     required = set(root.get("required") or [])
-    return [_field(str(name), prop, root, name in required) for name, prop in props.items()]
+    fields = [_field(str(name), prop, root, name in required) for name, prop in props.items()]
+    return sorted(fields, key=lambda f: not f.required)  # required first, else in order
 
 
 def parse(f: Field, text: str) -> Any:

@@ -18,6 +18,10 @@ free loopback port and records, with `lgtui stream -o`:
   triage-refund.msgpack   ...and opening a refund first: `lgtui diff` the two
   events.msgpack          the support desk in `events` mode (astream_events): chain and
                           chat model start/stream/end events, the Timeline's LLM times
+  assistants.json         the server's assistants as a user leaves them: the graphs' own,
+                          a "terse researcher" made from the research graph and edited
+                          into a second version, a "persona" with its own context; each
+                          one's versions and schemas (the Assistants screen's pictures)
 
 and, with no server (the bundled examples run in-process on a SQLite checkpointer):
 
@@ -151,6 +155,39 @@ async def _store_db(path: Path) -> None:
     print(f"{path.name}: 3 research topics, 3 user preferences")
 
 
+async def _assistants(url: str, path: Path) -> None:
+    from lgtui.sources.remote import RemoteSource
+
+    source = RemoteSource(url, api_key=TEST_API_KEY)
+    terse = await source.create_assistant(
+        "research",
+        name="terse researcher",
+        description="Short answers, two searches at most",
+        config={"recursion_limit": 12, "tags": ["terse"]},
+        metadata={"team": "docs"},
+    )
+    await source.update_assistant(terse["assistant_id"], config={"recursion_limit": 8})
+    await source.create_assistant(
+        "persona", name="Bo, at length", context={"name": "Bo", "style": "long"}
+    )
+    assistants = await source.list_assistants()
+    out = {
+        "assistants": assistants,
+        "versions": {
+            a["assistant_id"]: await source.assistant_versions(a["assistant_id"])
+            for a in assistants
+        },
+        "schemas": {  # (the pictures' graphs only: a graph of messages has 300 kB of them)
+            a["assistant_id"]: await source.get_schemas(a["assistant_id"])
+            for a in assistants
+            if a["graph_id"] in ("research", "persona")
+        },
+    }
+    await source.aclose()
+    path.write_text(json.dumps(out, indent=1) + "\n")  # (the schemas' order is the form's)
+    print(f"{path.name}: {len(assistants)} assistants")
+
+
 def make_store_db() -> None:
     import asyncio
 
@@ -179,13 +216,17 @@ def main() -> None:
         wanted.discard("store")
         if not wanted and len(sys.argv) > 1:
             return
-    known = {run[0] for run in RUNS} | {"interrupt", "resume"}
+    known = {run[0] for run in RUNS} | {"interrupt", "resume", "assistants"}
     if wanted - known:
         raise SystemExit(f"unknown recordings: {', '.join(sorted(wanted - known))}")
     with tempfile.TemporaryDirectory() as tmp:
         with start_dev_server(
             ROOT / "tests" / "graphs" / "langgraph.json", Path(tmp) / "server.log"
         ) as server:
+            if not wanted or "assistants" in wanted:
+                import asyncio
+
+                asyncio.run(_assistants(server.url, HERE / "assistants.json"))
             for name, graph, inp, modes, extra in RUNS:
                 if wanted and name not in wanted:
                     continue

@@ -18,7 +18,7 @@ from textual.app import App
 from textual.pilot import Pilot
 
 from helpers import paths
-from helpers.recorded import RecordedSource
+from helpers.recorded import RecordedAssistants, RecordedSource
 from helpers.ui import wait_for
 from lgtui.capture import read_capture
 from lgtui.cli import bundled_examples
@@ -177,6 +177,114 @@ async def _store(pilot: Pilot) -> None:
     await pilot.pause(0.3)
 
 
+def _steady_cursor(app: Any) -> None:
+    """The focused line's cursor shown, not blinking (a picture would catch it on or off)."""
+    if hasattr(app.focused, "cursor_blink"):
+        app.focused.cursor_blink = False
+
+
+def _chat_app() -> LgtuiApp:
+    source = EmbeddedSource(bundled_examples(), checkpointer=_threads_db())
+    return LgtuiApp(source, thread=RESEARCH_THREAD)
+
+
+async def _chat(pilot: Pilot) -> None:
+    from lgtui.ui.screens.chat import ChatScreen
+    from lgtui.ui.screens.new_run import NewRunScreen
+
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#input"),
+        what="new run dialog",
+        timeout=30,
+    )
+    await pilot.pause(0.2)
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+    app.form.assistant = "research"
+    await pilot.press("M")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, ChatScreen) and app.screen.loaded,
+        what="the chat",
+        timeout=30,
+    )
+    _steady_cursor(app)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
+
+
+def _assistants_app() -> LgtuiApp:
+    source = RecordedAssistants(RECORDINGS / "research.msgpack", RECORDINGS / "assistants.json")
+    return LgtuiApp(source, request=RunRequest("research", {}, subgraphs=True))
+
+
+async def _assistants(pilot: Pilot, keys: tuple[str, ...], name: str) -> None:
+    from lgtui.ui.screens.assistants import AssistantsScreen, AssistantTable
+
+    await _live_done(pilot, ())
+    app: Any = pilot.app
+    await pilot.press("a")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, AssistantsScreen) and app.screen.assistants,
+        what="the assistants",
+        timeout=30,
+    )
+    screen = app.screen
+    names = [a["name"] for a in screen.assistants]
+    screen.query_one(AssistantTable).move_cursor(row=names.index(name))
+    await wait_for(
+        pilot,
+        lambda: (
+            screen.versions
+            and screen.versions[0]["assistant_id"] == screen.selected()["assistant_id"]
+            and screen.schemas is not None
+            and screen.schemas.get("graph_id") == screen.selected()["graph_id"]
+        ),
+        what="its versions and schemas",
+        timeout=30,
+    )
+    await pilot.press(*keys)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
+
+
+def _form_app() -> LgtuiApp:
+    source = RecordedAssistants(RECORDINGS / "research.msgpack", RECORDINGS / "assistants.json")
+    return LgtuiApp(source)
+
+
+async def _form(pilot: Pilot) -> None:
+    from lgtui.ui.screens.new_run import NewRunScreen
+
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#assistant"),
+        what="the dialog",
+        timeout=30,
+    )
+    await pilot.press("escape")  # (then open it on the graph with a form)
+    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+    app.form.assistant = "persona"
+    await pilot.press("ctrl+n")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, NewRunScreen) and app.screen.form_mode,
+        what="the form",
+        timeout=30,
+    )
+    await pilot.press(*"Why is the sky blue?")
+    _steady_cursor(app)
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
+
+
 def _diff_app() -> RunDiffApp:
     a = run_view(read_capture(RECORDINGS / "triage-question.msgpack"), "triage-question.msgpack")
     b = run_view(read_capture(RECORDINGS / "triage-refund.msgpack"), "triage-refund.msgpack")
@@ -315,6 +423,21 @@ SCREENS: list[Screen] = [
         _history_diff,
         "a thread's checkpoints, a fork, what it changed",
     ),
+    Screen("chat", _chat_app, _chat, "a thread as a chat: tool calls folded, tokens, latency"),
+    # assistants and a New run that knows the graph (a server's, as recorded)
+    Screen(
+        "assistants",
+        _assistants_app,
+        lambda pilot: _assistants(pilot, ("2",), "terse researcher"),
+        "assistants: a graph with its own config, a version per edit, the live one",
+    ),
+    Screen(
+        "assistant-schemas",
+        _assistants_app,
+        lambda pilot: _assistants(pilot, ("3",), "Bo, at length"),
+        "an assistant's graph: its input, output, state, config and context schemas",
+    ),
+    Screen("new-run-form", _form_app, _form, "a New run: the input schema as a form"),
     # two runs compared
     Screen("run-diff-path", _diff_app, _keys(_diff), "lgtui diff: where two runs part"),
     Screen(

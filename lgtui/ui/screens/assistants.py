@@ -106,7 +106,7 @@ goes back.
     @while_shown
     def on_mount(self) -> None:
         self.query_one(AssistantTable).add_columns("name", "graph", "version", "updated", "id")
-        self.query_one(VersionTable).add_columns("version", "created", "name", "context / config")
+        self.query_one(VersionTable).add_columns("version", "created", "name", "config, context")
         self.query_one(AssistantTable).focus()
         self.load()
 
@@ -202,7 +202,8 @@ goes back.
             mark = Text(f"{v.get('version')}", style="bold")
             if v.get("version") == live:
                 mark.append("  live", style="green")
-            settings = v.get("context") or (v.get("config") or {}).get("configurable") or {}
+            config = {k: c for k, c in (v.get("config") or {}).items() if k != "configurable"}
+            settings = {**config, **({"context": v["context"]} if v.get("context") else {})}
             table.add_row(
                 mark,
                 Text(safe_text(str(v.get("created_at") or "")[:19], 19), style="dim"),
@@ -223,12 +224,12 @@ goes back.
         for i, name in enumerate(SCHEMAS):
             label = name.removesuffix("_schema")
             text.append(f" {label} ", style="reverse bold" if i == self.schema_at else "dim")
+        schema = self.schemas.get(key)
+        if not schema:
+            text.append("  none (the graph cannot say)", style="italic")
         text.append("   s: the next", style="dim")
         title.update(text)
-        schema = self.schemas.get(key)
         tree.show(schema if schema else None, key if schema else "")
-        if not schema:
-            title.update(text.append(f"   (none: the graph has no {key.removesuffix('_schema')})"))
 
     # -- actions ---------------------------------------------------------------------------
 
