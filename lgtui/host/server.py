@@ -280,7 +280,7 @@ class HostServer:
         await self.threads.delete(thread_id)
 
     async def op_list_runs(self, thread_id: str, limit: int = 10, offset: int = 0) -> Any:
-        return self.threads.list_runs(thread_id, limit=limit, offset=offset)
+        return await self.threads.list_runs(thread_id, limit=limit, offset=offset)
 
     async def op_copy_thread(self, thread_id: str) -> dict[str, Any]:
         return Threads.public(await self.threads.copy(thread_id, str(uuid.uuid4())))

@@ -26,6 +26,9 @@ def _not_found(thread_id: str, method: str = "GET", path: str = "") -> HTTPStatu
     )
 
 
+MAX_CHECKPOINTS_READ = 10_000  # a thread's checkpoints read for its runs, at most
+
+
 class Threads:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
@@ -33,6 +36,7 @@ class Threads:
         # thread id -> its runs, oldest first (as GET /threads/{id}/runs lists them; kept
         # while the host runs: the checkpointer stores no runs)
         self.runs: dict[str, list[dict[str, Any]]] = {}
+        self.discovered: set[str] = set()  # threads found in the user's database
 
     def new(
         self, thread_id: str, *, metadata: dict[str, Any] | None = None, config: Any = None
@@ -100,6 +104,7 @@ class Threads:
                 },
             )
             thread.update(created_at=ts, updated_at=ts, status=status)
+            self.discovered.add(str(thread_id))
 
     # -- the API's thread endpoints ---------------------------------------------------------
 
@@ -142,10 +147,50 @@ class Threads:
         self.runs.setdefault(thread_id, []).append(record)
         return record
 
-    def list_runs(self, thread_id: str, limit: int = 10, offset: int = 0) -> list[dict[str, Any]]:
-        self.get(thread_id, "GET", f"/threads/{thread_id}/runs")
+    async def list_runs(
+        self, thread_id: str, limit: int = 10, offset: int = 0
+    ) -> list[dict[str, Any]]:
+        thread = self.get(thread_id, "GET", f"/threads/{thread_id}/runs")
+        if thread_id not in self.runs and thread_id in self.discovered:
+            self.runs[thread_id] = await self._runs_of_checkpoints(thread)
         newest_first = list(reversed(self.runs.get(thread_id, [])))
         return newest_first[max(0, offset) : max(0, offset) + max(1, limit)]
+
+    async def _runs_of_checkpoints(self, thread: dict[str, Any]) -> list[dict[str, Any]]:
+        """The runs of a thread of the user's database, read from its checkpoints (the
+        database keeps no runs): one per ``run_id`` of their metadata, from its first
+        checkpoint's time to its last; the last one ended as the thread did."""
+        thread_id = str(thread["thread_id"])
+        config = {"configurable": {"thread_id": thread_id, "checkpoint_ns": ""}}
+        spans: dict[str, dict[str, Any]] = {}
+        seen = 0
+        async for item in self.engine.saver.alist(config, limit=MAX_CHECKPOINTS_READ):
+            seen += 1
+            meta = item.metadata or {}
+            run_id, ts = meta.get("run_id"), item.checkpoint.get("ts")
+            if not isinstance(run_id, str) or not isinstance(ts, str):
+                continue
+            span = spans.setdefault(run_id, {"first": ts, "last": ts, "meta": meta})
+            span["first"], span["last"] = min(span["first"], ts), max(span["last"], ts)
+        runs = [
+            {
+                "run_id": run_id,
+                "thread_id": thread_id,
+                "assistant_id": str(
+                    span["meta"].get("assistant_id")
+                    or system_id(str((thread.get("metadata") or {}).get("graph_id")))
+                ),
+                "created_at": span["first"],
+                "updated_at": span["last"],
+                "status": "success",
+                "metadata": {"from_checkpoints": True},
+                "multitask_strategy": "reject",
+            }
+            for run_id, span in sorted(spans.items(), key=lambda kv: kv[1]["first"])
+        ]
+        if runs and thread.get("status") in ("interrupted", "error"):
+            runs[-1]["status"] = thread["status"]
+        return runs
 
     async def delete(self, thread_id: str) -> None:
         self.runs.pop(thread_id, None)

@@ -139,6 +139,29 @@ async def _history_diff(pilot: Pilot) -> None:
     await pilot.pause(0.3)
 
 
+async def _runs(pilot: Pilot) -> None:
+    from lgtui.ui.screens.history import HistoryScreen
+    from lgtui.ui.screens.runs import RunsScreen
+
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, HistoryScreen) and len(app.screen.checkpoints) == 8,
+        what="history",
+        timeout=30,
+    )
+    await pilot.press("R")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, RunsScreen) and len(app.screen.runs) == 2,
+        what="the runs",
+        timeout=30,
+    )
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
+
+
 def _store_app() -> LgtuiApp:
     folder = Path(tempfile.mkdtemp(prefix="lgtui-screens-"))
     copy = folder / "store.sqlite"
@@ -417,6 +440,7 @@ SCREENS: list[Screen] = [
     # threads and time travel, from an application's own checkpoint database
     Screen("threads", _threads_app, _threads, "the thread browser"),
     Screen("store", _store_app, _store, "the store: what graphs remember, by namespace"),
+    Screen("runs", _history_app, _runs, "every run of a thread, on one timeline"),
     Screen(
         "history-diff",
         _history_app,

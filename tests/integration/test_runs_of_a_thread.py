@@ -132,3 +132,39 @@ def test_the_timeline_across_a_threads_runs():
     assert bars[1] == "██·········"  # the first second, a cell at least
     assert bars[2] == ""  # a run without times has no bar
     assert all(t.plain == "" for t in timeline([{"created_at": None}]))
+
+
+async def test_the_runs_of_a_thread_of_the_users_own_database(tmp_path):
+    """A database keeps checkpoints, not runs: the runs are read from the checkpoints'
+    run ids, the last one ended as the thread did (recordings/threads.sqlite: an approval
+    resumed, one waiting at its interrupt)."""
+    import shutil
+
+    from helpers.paths import ROOT
+
+    from lgtui.cli import bundled_examples
+
+    db = tmp_path / "threads.sqlite"
+    shutil.copy(ROOT / "recordings" / "threads.sqlite", db)
+    source = EmbeddedSource(bundled_examples(), checkpointer=f"sqlite:{db}")
+    try:
+        threads = {t["thread_id"]: t for t in await source.search_threads(limit=10)}
+        runs = {tid: await source.list_runs(tid, limit=10) for tid in threads}
+        waiting = next(tid for tid, t in threads.items() if t["status"] == "interrupted")
+        assert [r["status"] for r in runs[waiting]] == ["interrupted"]
+        resumed = "33f975c9-82f6-4993-a8c1-9cf75b91e931"
+        assert [r["status"] for r in runs[resumed]] == ["success", "success"]
+        newer, older = runs[resumed]
+        assert older["created_at"] <= older["updated_at"] <= newer["created_at"]
+        assert newer["run_id"] != older["run_id"]
+        app = LgtuiApp(source, thread=resumed, open_history=True)
+        async with app.run_test(size=(130, 40), notifications=True) as pilot:
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, HistoryScreen) and app.screen.checkpoints,
+                what="the history",
+            )
+            await pilot.press("R")
+            await wait_for_text(pilot, "2 runs", "read from its checkpoints", "approval")
+    finally:
+        source.close()

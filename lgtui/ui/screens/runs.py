@@ -164,6 +164,8 @@ replay; **c** copies the run id, **r** reloads, **escape** goes back.
         title = Text("Runs of thread ", style="bold")
         title.append(safe_text(self.thread_id, 40), style="cyan")
         title.append(f"  {len(runs)} run{'s' if len(runs) != 1 else ''}", style="dim")
+        if any((run.get("metadata") or {}).get("from_checkpoints") for run in runs):
+            title.append("  (read from its checkpoints: the database keeps no runs)", style="dim")
         self.query_one("#runs-title", Static).update(title)
         self.query_one("#run-detail", JsonTree).show(runs[0] if runs else None, "run")
 
