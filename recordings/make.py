@@ -21,7 +21,8 @@ free loopback port and records, with `lgtui stream -o`:
   assistants.json         the server's assistants as a user leaves them: the graphs' own,
                           a "terse researcher" made from the research graph and edited
                           into a second version, a "persona" with its own context; each
-                          one's versions and schemas (the Assistants screen's pictures)
+                          one's versions and schemas; and two crons (the pictures of the
+                          Assistants and Crons screens)
 
 and, with no server (the bundled examples run in-process on a SQLite checkpointer):
 
@@ -170,8 +171,21 @@ async def _assistants(url: str, path: Path) -> None:
     await source.create_assistant(
         "persona", name="Bo, at length", context={"name": "Bo", "style": "long"}
     )
+    import httpx
+
+    headers = {"x-api-key": TEST_API_KEY}
+    async with httpx.AsyncClient(base_url=url, headers=headers) as client:
+        thread = (await client.post("/threads", json={})).json()["thread_id"]
+        for path_, body in [
+            ("/runs/crons", {"assistant_id": "research", "schedule": "0 9 * * 1-5",
+                             "input": {"topic": "what changed in LangGraph this week"}}),
+            (f"/threads/{thread}/runs/crons", {"assistant_id": "triage", "schedule": "*/30 * * * *",
+                                               "input": {"request": "any refunds waiting?"}}),
+        ]:  # fmt: skip
+            (await client.post(path_, json=body)).raise_for_status()
     assistants = await source.list_assistants()
     out = {
+        "crons": await source.search_crons(limit=50),
         "assistants": assistants,
         "versions": {
             a["assistant_id"]: await source.assistant_versions(a["assistant_id"])

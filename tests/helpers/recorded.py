@@ -53,9 +53,8 @@ class RecordedSource:
 
 
 class RecordedAssistants(RecordedSource):
-    """A recorded run, and a server's assistants as recordings/assistants.json holds them
-    (asked of a real `langgraph dev`: their versions and schemas too).  Changes stay in
-    memory."""
+    """A recorded run, and a server's assistants and crons as recordings/assistants.json
+    holds them (asked of a real `langgraph dev`: versions and schemas too)."""
 
     def __init__(self, path: str | Path, assistants: str | Path) -> None:
         super().__init__(path)
@@ -63,6 +62,10 @@ class RecordedAssistants(RecordedSource):
         self.assistants: list[dict[str, Any]] = data["assistants"]
         self.versions: dict[str, list[dict[str, Any]]] = data["versions"]
         self.schemas: dict[str, dict[str, Any]] = data["schemas"]
+        self.crons: list[dict[str, Any]] = data.get("crons") or []
+
+    async def search_crons(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        return copy.deepcopy(self.crons[offset : offset + limit])
 
     def _find(self, wanted: str) -> dict[str, Any]:
         for a in self.assistants:

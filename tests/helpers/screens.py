@@ -276,6 +276,23 @@ async def _assistants(pilot: Pilot, keys: tuple[str, ...], name: str) -> None:
     await pilot.pause(0.3)
 
 
+async def _crons(pilot: Pilot) -> None:
+    from lgtui.ui.screens.crons import CronsScreen
+
+    await _live_done(pilot, ())
+    app: Any = pilot.app
+    await pilot.press("C")
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, CronsScreen) and len(app.screen.crons) == 2,
+        what="the crons",
+        timeout=30,
+    )
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
+
+
 def _form_app() -> LgtuiApp:
     source = RecordedAssistants(RECORDINGS / "research.msgpack", RECORDINGS / "assistants.json")
     return LgtuiApp(source)
@@ -462,6 +479,7 @@ SCREENS: list[Screen] = [
         "an assistant's graph: its input, output, state, config and context schemas",
     ),
     Screen("new-run-form", _form_app, _form, "a New run: the input schema as a form"),
+    Screen("crons", _assistants_app, _crons, "a server's crons: scheduled runs"),
     # two runs compared
     Screen("run-diff-path", _diff_app, _keys(_diff), "lgtui diff: where two runs part"),
     Screen(

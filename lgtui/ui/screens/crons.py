@@ -76,8 +76,11 @@ whether it is enabled; the selected one whole below. **r** reloads, **escape** g
         source = self.controller.source
         assert isinstance(source, CronSource), "opened for a source without crons"
         found = await self.ask(source.search_crons(limit=LISTED), title="Cannot list crons")
-        if found is not FAILED:
-            self._show(found)
+        if found is FAILED:
+            return
+        if self.controller.assistants is None:  # (to name each cron's assistant)
+            await self.ask(self.controller.list_assistants(), said=lambda _: None)
+        self._show(found)
 
     @while_shown
     def _show(self, crons: list[dict[str, Any]]) -> None:
