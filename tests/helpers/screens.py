@@ -73,6 +73,22 @@ async def _replay_at(pilot: Pilot, keys: tuple[str, ...]) -> None:
     await pilot.pause(0.4)
 
 
+async def _past_the_first_dialog(pilot: Pilot) -> None:
+    """An app opened on no run shows the New run dialog first: closed."""
+    from lgtui.ui.screens.new_run import NewRunScreen
+
+    app: Any = pilot.app
+    await wait_for(
+        pilot,
+        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#input"),
+        what="new run dialog",
+        timeout=30,
+    )
+    await pilot.pause(0.2)
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+
+
 def _threads_db() -> str:
     """A copy of recordings/threads.sqlite (opening a database may write to it)."""
     folder = Path(tempfile.mkdtemp(prefix="lgtui-screens-"))
@@ -86,19 +102,10 @@ def _threads_app() -> LgtuiApp:
 
 
 async def _threads(pilot: Pilot) -> None:
-    from lgtui.ui.screens.new_run import NewRunScreen
     from lgtui.ui.screens.threads import ThreadsScreen
 
     app: Any = pilot.app
-    await wait_for(
-        pilot,
-        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#input"),
-        what="new run dialog",
-        timeout=30,
-    )
-    await pilot.pause(0.2)
-    await pilot.press("escape")
-    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+    await _past_the_first_dialog(pilot)
     await pilot.press("t")
     await wait_for(
         pilot,
@@ -170,19 +177,10 @@ def _store_app() -> LgtuiApp:
 
 
 async def _store(pilot: Pilot) -> None:
-    from lgtui.ui.screens.new_run import NewRunScreen
     from lgtui.ui.screens.store import StoreScreen
 
     app: Any = pilot.app
-    await wait_for(
-        pilot,
-        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#input"),
-        what="new run dialog",
-        timeout=30,
-    )
-    await pilot.pause(0.2)
-    await pilot.press("escape")
-    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+    await _past_the_first_dialog(pilot)
     await pilot.press("m")
     await wait_for(
         pilot,
@@ -213,18 +211,9 @@ def _chat_app() -> LgtuiApp:
 
 async def _chat(pilot: Pilot) -> None:
     from lgtui.ui.screens.chat import ChatScreen
-    from lgtui.ui.screens.new_run import NewRunScreen
 
     app: Any = pilot.app
-    await wait_for(
-        pilot,
-        lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#input"),
-        what="new run dialog",
-        timeout=30,
-    )
-    await pilot.pause(0.2)
-    await pilot.press("escape")
-    await wait_for(pilot, lambda: app.screen is app.main, what="the main screen", timeout=30)
+    await _past_the_first_dialog(pilot)
     app.form.assistant = "research"
     await pilot.press("M")
     await wait_for(

@@ -9,31 +9,16 @@ from __future__ import annotations
 
 import re
 
-import pytest
-from graphs.auth import TEST_API_KEY
 from helpers.paths import RECORDINGS
 from helpers.recorded import RecordedSource
 from helpers.ui import screen_text, wait_for, wait_for_text, wait_for_toast
 
 from lgtui.sources.base import RunRequest
-from lgtui.sources.embedded import EmbeddedSource
-from lgtui.sources.remote import RemoteSource
 from lgtui.ui.app import LgtuiApp
 from lgtui.ui.screens.chat import ChatInput, ChatScreen, ToolLine
 
 SIZE = (110, 40)
 WEATHER = {"messages": [{"role": "human", "content": "What is the weather in Paris?"}]}
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def source(request, graphs_dir):
-    if request.param == "embedded":
-        source = EmbeddedSource(str(graphs_dir))
-        yield source
-        source.close()
-    else:
-        server = request.getfixturevalue("server")
-        yield RemoteSource(server.url, api_key=TEST_API_KEY)
 
 
 def said(text: str) -> dict:

@@ -7,28 +7,13 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from graphs.auth import TEST_API_KEY
 from helpers.ui import screen_text, wait_for, wait_for_text
 from textual.widgets import Checkbox, Input, Select, TextArea
 
-from lgtui.sources.embedded import EmbeddedSource
-from lgtui.sources.remote import RemoteSource
 from lgtui.ui.app import LgtuiApp
 from lgtui.ui.screens.new_run import NewRunScreen
 
 SIZE = (110, 45)
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def source(request, graphs_dir):
-    if request.param == "embedded":
-        source = EmbeddedSource(str(graphs_dir))
-        yield source
-        source.close()
-    else:
-        server = request.getfixturevalue("server")
-        yield RemoteSource(server.url, api_key=TEST_API_KEY)
 
 
 async def open_form(pilot, app, assistant: str) -> NewRunScreen:

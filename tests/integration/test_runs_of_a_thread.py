@@ -5,26 +5,13 @@ the run's last checkpoint, o the run's recording on the main screen."""
 
 from __future__ import annotations
 
-import pytest
-from graphs.auth import TEST_API_KEY
 from helpers.ui import wait_for, wait_for_text, wait_for_toast
 
 from lgtui.sources.base import RunRequest
 from lgtui.sources.embedded import EmbeddedSource
-from lgtui.sources.remote import RemoteSource
 from lgtui.ui.app import LgtuiApp
 from lgtui.ui.screens.history import HistoryScreen
 from lgtui.ui.screens.runs import RunsScreen, timeline
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def source(request, graphs_dir):
-    if request.param == "embedded":
-        source = EmbeddedSource(str(graphs_dir))
-        yield source
-        source.close()
-    else:
-        yield RemoteSource(request.getfixturevalue("server").url, api_key=TEST_API_KEY)
 
 
 async def test_every_run_of_the_thread_and_the_history_at_one(source):

@@ -8,7 +8,6 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from graphs.auth import TEST_API_KEY
 from helpers.ui import screen_text, wait_for, wait_for_text, wait_for_toast
 from textual.widgets import Input, TextArea
 
@@ -19,17 +18,6 @@ from lgtui.ui.app import LgtuiApp
 from lgtui.ui.screens.store import NamespaceTree, StoreScreen
 
 SIZE = (130, 40)
-
-
-@pytest.fixture(params=["embedded", "remote"])
-def source(request, graphs_dir):
-    if request.param == "embedded":
-        source = EmbeddedSource(str(graphs_dir))
-        yield source
-        source.close()
-    else:
-        server = request.getfixturevalue("server")
-        yield RemoteSource(server.url, api_key=TEST_API_KEY)
 
 
 async def open_store(pilot, app) -> StoreScreen:

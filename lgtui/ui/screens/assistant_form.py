@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Label, Select, Static, TextArea
 from lgtui.preview import safe_text
 from lgtui.ui.guard import while_shown
 from lgtui.ui.keys import keyed, keymap
-from lgtui.ui.screens.new_run import json_error
+from lgtui.ui.screens.new_run import json_object
 from lgtui.ui.text import Text
 
 OBJECTS = ("config", "context", "metadata")
@@ -133,13 +133,7 @@ class AssistantForm(ModalScreen[AssistantFields | None]):
         objects: dict[str, dict[str, Any] | None] = {}
         for name in OBJECTS:
             area = self.query_one(f"#assistant-{name}", TextArea)
-            raw = area.text.strip()
-            if not raw:
-                objects[name] = None
-                continue
-            value, problem, where = json_error(raw)
-            if problem is None and not isinstance(value, dict):
-                problem = f"must be a JSON object, not {type(value).__name__}"
+            value, problem, where = json_object(area.text)
             if problem is not None:
                 if where is not None:
                     area.move_cursor(where)

@@ -43,6 +43,18 @@ class RunForm:
     raw_json: bool = False  # the input typed as JSON even where a form could be drawn
 
 
+def json_object(text: str) -> tuple[dict[str, Any] | None, str | None, tuple[int, int] | None]:
+    """(the object, None, None) for a JSON object, (None, None, None) for nothing typed,
+    else (None, what is wrong, where) -- a config, a context, a metadata field."""
+    raw = text.strip()
+    if not raw:
+        return None, None, None
+    value, problem, where = json_error(raw)
+    if problem is None and not isinstance(value, dict):
+        problem = f"must be a JSON object, not {type(value).__name__}"
+    return (value, None, None) if problem is None else (None, problem, where)
+
+
 def is_system(assistant: dict[str, Any]) -> bool:
     """The assistant a server makes for each graph (``created_by: system``)."""
     return (assistant.get("metadata") or {}).get("created_by") == "system"
@@ -400,13 +412,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
         objects: dict[str, Any] = {}
         for name in ("config", "context", "metadata"):
             field = self.query_one(f"#{name}", Input)
-            raw = field.value.strip()
-            if not raw:
-                objects[name] = None
-                continue
-            parsed, problem, _ = json_error(raw)
-            if problem is None and not isinstance(parsed, dict):
-                problem = f"must be a JSON object, not {type(parsed).__name__}"
+            parsed, problem, _ = json_object(field.value)
             if problem is not None:
                 error.update(
                     Text(f"{name.capitalize()}: {problem} — nothing was sent", style="bold red")
