@@ -42,6 +42,7 @@ async def search(
         query=query or None,
         limit=max(1, min(MAX_LIMIT, int(limit))),
         offset=max(0, int(offset)),
+        refresh_ttl=False,  # (looking at an item must not keep it alive)
     )
     return [_item(i) for i in items]
 
@@ -64,17 +65,31 @@ async def namespaces(
 
 
 async def get(store: Any, namespace: list[str], key: str) -> dict[str, Any] | None:
-    item = await store.aget(_namespace(namespace), str(key))
+    item = await store.aget(_namespace(namespace), str(key), refresh_ttl=False)
     return _item(item) if item is not None else None
 
 
-async def put(store: Any, namespace: list[str], key: str, value: Any, index: Any = None) -> None:
+async def put(
+    store: Any,
+    namespace: list[str],
+    key: str,
+    value: Any,
+    index: Any = None,
+    ttl: float | None = None,
+) -> None:
     if not isinstance(value, dict):
         raise UsageError("a store item's value must be a JSON object")
     if not key:
         raise UsageError("a store item needs a key")
     kwargs: dict[str, Any] = {} if index is None else {"index": index}
-    await store.aput(_namespace(namespace), str(key), value, **kwargs)
+    ns = _namespace(namespace)
+    if ttl is not None:
+        try:
+            await store.aput(ns, str(key), value, ttl=float(ttl), **kwargs)
+            return
+        except NotImplementedError:
+            pass  # (a store without TTLs keeps the item, as `langgraph dev`'s in memory does)
+    await store.aput(ns, str(key), value, **kwargs)
 
 
 async def delete(store: Any, namespace: list[str], key: str) -> None:

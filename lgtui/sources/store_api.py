@@ -34,6 +34,7 @@ class RemoteStore:
             "namespace_prefix": list(namespace_prefix),
             "limit": limit,
             "offset": offset,
+            "refresh_ttl": False,  # (looking at an item must not keep it alive)
         }
         if filter:
             body["filter"] = filter
@@ -64,14 +65,19 @@ class RemoteStore:
 
     async def get_item(self, namespace: Sequence[str], key: str) -> dict[str, Any] | None:
         answer = await self._request(
-            "GET", "/store/items", params={"namespace": ".".join(namespace), "key": key}
+            "GET",
+            "/store/items",
+            params={"namespace": ".".join(namespace), "key": key, "refresh_ttl": "false"},
         )
         return answer if isinstance(answer, dict) else None
 
-    async def put_item(self, namespace: Sequence[str], key: str, value: dict[str, Any]) -> None:
-        await self._request(
-            "PUT", "/store/items", json={"namespace": list(namespace), "key": key, "value": value}
-        )
+    async def put_item(
+        self, namespace: Sequence[str], key: str, value: dict[str, Any], ttl: float | None = None
+    ) -> None:
+        body: dict[str, Any] = {"namespace": list(namespace), "key": key, "value": value}
+        if ttl is not None:
+            body["ttl"] = ttl
+        await self._request("PUT", "/store/items", json=body)
 
     async def delete_item(self, namespace: Sequence[str], key: str) -> None:
         await self._request(
@@ -136,8 +142,10 @@ class HostStore:
         answer = await self._call("store_get", namespace=list(namespace), key=key)
         return answer if isinstance(answer, dict) else None
 
-    async def put_item(self, namespace: Sequence[str], key: str, value: dict[str, Any]) -> None:
-        await self._call("store_put", namespace=list(namespace), key=key, value=value)
+    async def put_item(
+        self, namespace: Sequence[str], key: str, value: dict[str, Any], ttl: float | None = None
+    ) -> None:
+        await self._call("store_put", namespace=list(namespace), key=key, value=value, ttl=ttl)
 
     async def delete_item(self, namespace: Sequence[str], key: str) -> None:
         await self._call("store_delete", namespace=list(namespace), key=key)

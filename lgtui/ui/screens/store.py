@@ -34,6 +34,19 @@ PAGE = 50  # items asked for at a time
 NAMESPACES_SHOWN = 1000  # namespaces listed at most (the tree says when there are more)
 
 
+def split_ttl(line: str) -> tuple[str, float | None]:
+    """``"memories/u1/tea ttl=60"`` -> ``("memories/u1/tea", 60.0)``; no ttl: None; a
+    ttl that is not a number of minutes above 0: -1."""
+    path, _, rest = line.strip().partition(" ttl=")
+    if not rest and not line.strip().startswith("ttl="):
+        return path, None
+    try:
+        minutes = float(rest.strip())
+    except ValueError:
+        return path, -1
+    return path, minutes if minutes > 0 else -1
+
+
 def ns_text(namespace: list[str] | tuple[str, ...]) -> str:
     return "/".join(namespace) if namespace else "(every namespace)"
 
@@ -54,6 +67,7 @@ class StoreScreen(LiveScreen[None]):
 ## The store
 
 Long-term memory across threads: what graphs put with `store.put(namespace, key, value)`.
+Looking never refreshes an item's TTL: the store is read, not used.
 On the left the namespaces (enter shows the items under one; the top shows every item),
 on the right its items, newest first, and the value of the one selected.
 
@@ -311,20 +325,27 @@ filter. **n** puts a new item, **e** edits the selected one (its value, a JSON o
             EditJsonScreen(
                 "Put a new item",
                 {},
-                context="namespace/…/key below (labels without dots), the value a JSON object.",
-                field="namespace/key (e.g. memories/user-1/favourite)",
+                context=(
+                    "namespace/…/key below (labels without dots), then optionally "
+                    "ttl=MINUTES; the value a JSON object."
+                ),
+                field="namespace/key [ttl=MINUTES] (e.g. memories/user-1/favourite ttl=60)",
                 field_value=where,
                 object_only=True,
             )
         )
         if answer is None:
             return
-        value, path = answer
+        value, line = answer
+        path, ttl = split_ttl(line)
+        if ttl == -1:
+            self.notify("ttl=MINUTES takes a number of minutes above 0.", severity="error")
+            return
         parts = [p for p in path.strip().strip("/").split("/") if p]
         if len(parts) < 2:
             self.notify("Give a namespace and a key: namespace/key.", severity="error")
             return
-        await self._put(parts[:-1], parts[-1], value)
+        await self._put(parts[:-1], parts[-1], value, ttl)
 
     @screen_work(group="store-edit")
     async def action_edit_item(self) -> None:
@@ -344,17 +365,20 @@ filter. **n** puts a new item, **e** edits the selected one (its value, a JSON o
         if answer is not None:
             await self._put(namespace, key, answer[0])
 
-    async def _put(self, namespace: list[str], key: str, value: dict[str, Any]) -> None:
+    async def _put(
+        self, namespace: list[str], key: str, value: dict[str, Any], ttl: float | None = None
+    ) -> None:
         if any(not label or "." in label for label in namespace):
             # (what every store refuses; said the same whichever the source)
             self.notify(
                 "Not saved: a namespace label cannot be empty or hold a dot.", severity="error"
             )
             return
-        done = await self.ask(self.store.put_item(namespace, key, value), title="Not saved")
+        done = await self.ask(self.store.put_item(namespace, key, value, ttl), title="Not saved")
         if done is FAILED:
             return
-        self.notify(f"Saved {ns_text(namespace)} / {key}", markup=False)
+        expires = f" (expires in {ttl:g} min)" if ttl is not None else ""
+        self.notify(f"Saved {ns_text(namespace)} / {key}{expires}", markup=False)
         self.load_namespaces()
         self.reload_items()
 
