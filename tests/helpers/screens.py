@@ -73,6 +73,14 @@ async def _replay_at(pilot: Pilot, keys: tuple[str, ...]) -> None:
     await pilot.pause(0.4)
 
 
+async def _settled(pilot: Pilot) -> None:
+    """Until the app has nothing left to do, then a moment: a table sizes its columns to
+    its rows once they are laid out, on a busy machine later than any fixed pause."""
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause(0.3)
+
+
 async def _past_the_first_dialog(pilot: Pilot) -> None:
     """An app opened on no run shows the New run dialog first: closed."""
     from lgtui.ui.screens.new_run import NewRunScreen
@@ -113,11 +121,7 @@ async def _threads(pilot: Pilot) -> None:
         what="threads",
         timeout=30,
     )
-    # the table sizes its columns to the rows once they are laid out: on a busy machine
-    # that is later than a fixed pause -- wait until the app has nothing left to do
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+    await _settled(pilot)
 
 
 def _history_app() -> LgtuiApp:
@@ -164,9 +168,7 @@ async def _runs(pilot: Pilot) -> None:
         what="the runs",
         timeout=30,
     )
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+    await _settled(pilot)
 
 
 def _store_app() -> LgtuiApp:
@@ -193,9 +195,7 @@ async def _store(pilot: Pilot) -> None:
         timeout=30,
     )
     await pilot.press("down")
-    await pilot.pause()  # (the table's columns, once its rows are laid out)
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+    await _settled(pilot)
 
 
 def _steady_cursor(app: Any) -> None:
@@ -223,9 +223,7 @@ async def _chat(pilot: Pilot) -> None:
         timeout=30,
     )
     _steady_cursor(app)
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+    await _settled(pilot)
 
 
 def _assistants_app() -> LgtuiApp:
@@ -260,9 +258,7 @@ async def _assistants(pilot: Pilot, keys: tuple[str, ...], name: str) -> None:
         timeout=30,
     )
     await pilot.press(*keys)
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+    await _settled(pilot)
 
 
 async def _crons(pilot: Pilot) -> None:
@@ -277,9 +273,7 @@ async def _crons(pilot: Pilot) -> None:
         what="the crons",
         timeout=30,
     )
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+    await _settled(pilot)
 
 
 def _form_app() -> LgtuiApp:
@@ -309,9 +303,7 @@ async def _form(pilot: Pilot) -> None:
     )
     await pilot.press(*"Why is the sky blue?")
     _steady_cursor(app)
-    await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
-    await pilot.pause(0.3)
+    await _settled(pilot)
 
 
 def _diff_app() -> RunDiffApp:
