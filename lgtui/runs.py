@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+import threading
 from collections.abc import Callable, Coroutine, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -316,14 +317,35 @@ class RunController:
         recorder = self.recorder(request)
         if recorder is not None:
             self.engine.submit(self._record_graph(request.assistant, recorder))
-        self._future = self.engine.submit(
-            self._watching_the_store(
-                stream_into(self.source, request, session, handle, recorder), session
-            )
-        )
-        self._future.add_done_callback(lambda _f: self._recorded(session))
-        if on_done is not None:
-            self._future.add_done_callback(lambda _f: on_done(session))
+        said = threading.Lock()  # `ended` runs once, whichever way the run ends
+        started = False
+
+        def ended() -> None:
+            if said.acquire(blocking=False):
+                self._recorded(session)
+                if on_done is not None:
+                    on_done(session)
+
+        async def run() -> None:
+            nonlocal started
+            started = True
+            try:
+                await self._watching_the_store(
+                    stream_into(self.source, request, session, handle, recorder), session
+                )
+            finally:  # after the Session has its status, even when the run was cancelled
+                ended()
+
+        def never_ran(future: concurrent.futures.Future[None]) -> None:
+            # A concurrent future says it is done the moment it is cancelled, before the
+            # run's task has taken the cancel; `ended` then waits for the task.  Only a run
+            # cancelled before its first step never gets there.
+            if not started:
+                session.finish(CANCELLED)
+                ended()
+
+        self._future = self.engine.submit(run())
+        self._future.add_done_callback(never_ran)
         return session
 
     def _recorded(self, session: Session) -> None:
