@@ -31,7 +31,7 @@ from lgtui.errors import LgtuiError
 from lgtui.events import StreamEvent
 
 FORMAT = "lgtui-capture"
-VERSION = (1, 0)
+VERSION = (1, 1)  # 1.1: a run of the thread-centric stream says so (`protocol`: 2)
 FLUSH_INTERVAL = 0.1  # seconds: a killed process loses at most this much
 _READ_CHUNK = 1 << 20
 # Keys a header never carries, whatever the request held.
@@ -57,8 +57,9 @@ def make_header(
     assistant: str,
     thread_id: str | None,
     request: dict[str, Any],
+    protocol: int = 1,
 ) -> dict[str, Any]:
-    return {
+    header: dict[str, Any] = {
         "k": "header",
         "format": FORMAT,
         "version": list(VERSION),
@@ -70,6 +71,18 @@ def make_header(
         "thread_id": thread_id,
         "request": _scrub(request),
     }
+    if protocol != 1:  # a v2 run's events are envelopes (lgtui/v2.py)
+        header["protocol"] = protocol
+    return header
+
+
+def event_class(header: dict[str, Any]) -> type[StreamEvent]:
+    """The class of a capture's events: `V2Event` for a run of the thread-centric stream."""
+    if header.get("protocol") == 2:
+        from lgtui.v2 import V2Event
+
+        return V2Event
+    return StreamEvent
 
 
 def _pack_event(packer: msgpack.Packer, event: StreamEvent) -> bytes:
@@ -276,7 +289,12 @@ def read_header(path: str | os.PathLike[str]) -> dict[str, Any]:
     raise CaptureError(f"{path}: not an lgtui capture (no complete header record)")
 
 
-def _event_from(record: dict[str, Any], seq: int, names: dict[str, str]) -> StreamEvent | None:
+def _event_from(
+    record: dict[str, Any],
+    seq: int,
+    names: dict[str, str],
+    kind: type[StreamEvent] = StreamEvent,
+) -> StreamEvent | None:
     name = record.get("ev")
     raw = record.get("d")
     if not isinstance(name, str):
@@ -296,7 +314,7 @@ def _event_from(record: dict[str, Any], seq: int, names: dict[str, str]) -> Stre
     # a time that is not a finite number (NaN, inf, a string) reads as 0: every clock
     # downstream (timeline, playback, rates) can count on it
     seconds = float(t) if isinstance(t, int | float) and not isinstance(t, bool) else 0.0
-    return StreamEvent(
+    return kind(
         seq,
         seconds if math.isfinite(seconds) else 0.0,
         name,
@@ -328,16 +346,18 @@ def read_capture(
     names: dict[str, str] = {}
     last_end = 0
     count = 0
+    made_as: type[StreamEvent] = StreamEvent
     try:
         for end, record in iter_records(data):
             if capture is None:
                 capture = Capture(path=path, header=_check_header(record, path), size=size)
+                made_as = event_class(capture.header)
                 last_end = end
                 continue
             last_end = end
             kind = record.get("k") if isinstance(record, dict) else None
             if kind == "e":
-                event = _event_from(record, count, names)
+                event = _event_from(record, count, names, made_as)
                 if event is None:
                     capture.skipped += 1
                     continue
@@ -383,6 +403,7 @@ def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
     end = None
     errors = 0
     interrupts = 0
+    v2 = False
     skipped = 0
     events = 0
     last_end = 0
@@ -391,6 +412,7 @@ def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
         for offset, record in iter_records(data):
             if header is None:
                 header = _check_header(record, path)
+                v2 = header.get("protocol") == 2
                 last_end = offset
                 continue
             last_end = offset
@@ -405,7 +427,12 @@ def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
                     last_t = t
                 raw = record.get("d")
                 mode = name.split("|", 1)[0]
-                if mode == "metadata" and isinstance(raw, bytes):
+                if v2:
+                    if mode == "input.requested":
+                        interrupts += 1
+                    elif name == "lifecycle" and isinstance(raw, bytes):
+                        errors += _root_lifecycle(raw, runs, events - 1)
+                elif mode == "metadata" and isinstance(raw, bytes):
                     try:
                         meta = orjson.loads(raw)
                     except orjson.JSONDecodeError:
@@ -459,6 +486,7 @@ def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
         "assistant": _text(header.get("assistant")),
         "thread_id": _text(header.get("thread_id")) or None,
         "request": _request_of(header.get("request")),
+        "protocol": 2 if v2 else 1,
         "events": events,
         "duration": round((last_t or 0.0) - 0.0, 6) if last_t is not None else 0.0,
         "modes": dict(sorted(modes.items(), key=lambda kv: -kv[1])),
@@ -472,6 +500,26 @@ def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
         "truncated_at": last_end if damage else None,
         "damage": damage,
     }
+
+
+def _root_lifecycle(raw: bytes, runs: list[dict[str, Any]], seq: int) -> int:
+    """A v2 root lifecycle event: a run starting (its id is in the synthesized event id,
+    ``synth:<run id>:lc||running``) goes into ``runs``; 1 when it says the run failed."""
+    import orjson
+
+    try:
+        envelope = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return 0
+    params = envelope.get("params") if isinstance(envelope, dict) else None
+    data = params.get("data") if isinstance(params, dict) else None
+    status = data.get("event") if isinstance(data, dict) else None
+    if status == "running":
+        eid = envelope.get("event_id")
+        parts = eid.split(":") if isinstance(eid, str) else []
+        if len(parts) > 2 and parts[0] == "synth":
+            runs.append({"run_id": parts[1], "first_event": seq})
+    return 1 if status == "failed" else 0
 
 
 def _text(value: Any) -> str:

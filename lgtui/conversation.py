@@ -88,12 +88,17 @@ def _earlier_ids(session: Session) -> set[str] | None:
     }
 
 
-def conversation(session: Session, as_of: int | None = None) -> Conversation:
-    """The run's conversation as of event ``as_of`` (the newest when None)."""
+def conversation(
+    session: Session, as_of: int | None = None, ns: tuple[str, ...] = ()
+) -> Conversation:
+    """The run's conversation as of event ``as_of`` (the newest when None); with ``ns``,
+    one agent's: its own state's messages and what it (and what it started) streamed."""
     streamed = session.snapshot_messages() if as_of is None else session.messages_at(as_of)
+    if ns:
+        streamed = [m for m in streamed if m.ns[: len(ns)] == ns]
     by_id = {m.id: m for m in streamed}
     last = session.count - 1 if as_of is None else as_of
-    found = session.state_at(last) if last >= 0 else None
+    found = session.state_at(last, ns) if last >= 0 else None
     values = found[1] if found is not None else None
     items = values.get("messages") if isinstance(values, dict) else None
     out: list[Message] = []
@@ -113,7 +118,7 @@ def conversation(session: Session, as_of: int | None = None) -> Conversation:
             out.append(msg)
     rest = sorted((m for m in streamed if m.id not in used), key=lambda m: m.first_seq)
     out.extend(rest)
-    earlier = _earlier_ids(session)
+    earlier = _earlier_ids(session) if not ns else None
     first_new = None
     for i, msg in enumerate(out):
         if earlier is None or msg.id not in earlier:

@@ -67,6 +67,7 @@ class StreamEvent:
     """
 
     __slots__ = ("event", "id", "mode", "ns", "raw", "run_id", "seq", "t")
+    protocol = 1  # the run stream; `lgtui.v2.V2Event`s are 2
 
     def __init__(
         self,

@@ -129,3 +129,134 @@ class Message:
             self.tool_call_id = str(msg["tool_call_id"])
         if msg.get("name"):
             self.name = str(msg["name"])
+
+
+class BlockMessages:
+    """Messages of the thread-centric stream (v2), assembled from content-block events.
+
+    A message opens with ``message-start`` (its id, role and, for a tool's answer, the
+    call it answers), grows block by block (``content-block-start|delta|finish``: text,
+    reasoning, tool calls whose arguments stream as JSON text) and closes with
+    ``message-finish`` (token usage).  The block events do not repeat the message's id:
+    they belong to the message open in their namespace, as the server sends one at a
+    time per namespace.
+    """
+
+    def __init__(self) -> None:
+        self.open: dict[tuple[str, ...], Message] = {}
+        # per message: block index -> its kind and the pieces of its text (or its call)
+        self._blocks: dict[str, dict[Any, tuple[str, list[str]]]] = {}
+        self._calls: dict[tuple[str, Any], ToolCall] = {}
+        self.reasoning: dict[str, str] = {}  # message id -> its reasoning text
+
+    def take(
+        self, seq: int, ns: tuple[str, ...], data: Any, messages: dict[str, Message], node: str = ""
+    ) -> Message | None:
+        """Fold one ``messages`` payload in; the message it changed, if any."""
+        if not isinstance(data, dict):
+            return None
+        kind = data.get("event")
+        if kind == "message-start":
+            mid = str(data.get("id") or f"seq-{seq}")
+            msg = messages.get(mid)
+            if msg is None:
+                msg = messages[mid] = Message(id=mid, ns=ns, node=node, first_seq=seq)
+            msg.role = role_of(str(data.get("role") or "ai"))
+            if isinstance(data.get("tool_call_id"), str):
+                msg.tool_call_id = data["tool_call_id"]
+            self.open[ns] = msg
+            self._blocks[mid] = {}
+        else:
+            found = self.open.get(ns)
+            if found is None:
+                return None
+            msg = found
+        msg.last_seq = seq
+        msg.chunks += 1
+        msg.seqs.append(seq)
+        blocks = self._blocks.setdefault(msg.id, {})
+        index = data.get("index")
+        if not isinstance(index, int | str):
+            index = 0
+        if kind == "content-block-start":
+            block = data.get("content")
+            if isinstance(block, dict):
+                btype = str(block.get("type") or "")
+                blocks[index] = (btype, [])
+                if btype in _CALL_BLOCKS:
+                    self._call(msg, index, block)
+                elif isinstance(block.get(btype), str) and block[btype]:
+                    blocks[index][1].append(block[btype])
+        elif kind == "content-block-delta":
+            delta = data.get("delta")
+            if isinstance(delta, dict):
+                btype, pieces = blocks.setdefault(index, ("text", []))
+                if btype in _CALL_BLOCKS:
+                    if isinstance(delta.get("args"), str):
+                        self._call(msg, index, {}).args += delta["args"]
+                else:
+                    piece = delta.get("text", delta.get("reasoning"))
+                    if isinstance(piece, str):
+                        # blocks stream one after another: a text delta extends the end
+                        pieces.append(piece)
+                        if btype == "text":
+                            msg.parts.append(piece)
+                        elif btype == "reasoning":
+                            self.reasoning[msg.id] = self.reasoning.get(msg.id, "") + piece
+                return msg
+        elif kind == "content-block-finish":
+            block = data.get("content")
+            if isinstance(block, dict):
+                btype = str(block.get("type") or "")
+                if btype in _CALL_BLOCKS:
+                    blocks[index] = (btype, [])
+                    self._call(msg, index, block)
+                elif isinstance(block.get(btype), str):
+                    blocks[index] = (btype, [block[btype]])
+        elif kind == "message-finish":
+            usage = data.get("usage")
+            if isinstance(usage, dict):
+                msg.usage = usage
+            msg.complete = True
+            if self.open.get(ns) is msg:
+                del self.open[ns]
+        elif kind == "error":
+            msg.complete = True
+            blocks["error"] = ("text", [f" [error: {data.get('message', '')}]"])
+        self._texts(msg, blocks)
+        return msg
+
+    def _call(self, msg: Message, index: Any, block: dict[str, Any]) -> ToolCall:
+        """The tool call of block ``index``, made on first sight; ``block``'s name, id and
+        arguments (text while streaming, an object once finished) go over what it had."""
+        call = self._calls.get((msg.id, index))
+        if call is None:
+            call = self._calls[(msg.id, index)] = ToolCall()
+            msg.tool_calls.append(call)
+        if block.get("name"):
+            call.name = str(block["name"])
+        if block.get("id"):
+            call.id = str(block["id"])
+        args = block.get("args")
+        if isinstance(args, str):
+            call.args = args
+        elif args is not None:
+            import orjson
+
+            try:
+                call.args = orjson.dumps(args).decode()
+            except TypeError:
+                call.args = str(args)
+        return call
+
+    def _texts(self, msg: Message, blocks: dict[Any, tuple[str, list[str]]]) -> None:
+        text = [p for btype, pieces in blocks.values() if btype == "text" for p in pieces]
+        msg.parts = ["".join(text)] if text else []
+        reasoning = "".join(
+            p for btype, pieces in blocks.values() if btype == "reasoning" for p in pieces
+        )
+        if reasoning:
+            self.reasoning[msg.id] = reasoning
+
+
+_CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call", "server_tool_call"})

@@ -19,6 +19,14 @@ class Outcome:
         self.events += 1
         if event.ns:
             return
+        if event.protocol == 2:
+            if event.mode == "input.requested":
+                self.interrupted = True
+            elif event.mode == "lifecycle" and b'"failed"' in event.raw:
+                data = event.data
+                if isinstance(data, dict) and data.get("event") == "failed":
+                    self.errors.append(RunError(event.seq, "", str(data.get("error") or "")))
+            return
         if event.mode == "error":
             data = event.data
             if isinstance(data, dict):

@@ -107,6 +107,7 @@ class Recorder:
                 assistant=str(self.request.get("assistant", "")),
                 thread_id=thread_id,
                 request=self.request,
+                protocol=event.protocol,
             )
             try:
                 self.writer = CaptureWriter(

@@ -176,3 +176,108 @@ DESCRIBERS = {
     "metadata": _describe_metadata,
     "custom": describe_other,
 }
+
+
+# -- the thread-centric stream (v2): a row from the envelope's payload and its node -------
+
+
+def _v2_updates(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    return safe_text(event.node, 40), preview(data, _SUMMARY)
+
+
+def _v2_messages(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", preview(data, _SUMMARY)
+    kind = data.get("event")
+    if kind == "message-start":
+        role = role_of(str(data.get("role") or ""))
+        return "", f"{role} message {safe_text(str(data.get('id', '')), 60)}"
+    if kind in ("content-block-start", "content-block-finish"):
+        block = data.get("content")
+        if isinstance(block, dict):
+            btype = str(block.get("type") or "")
+            if "name" in block:
+                shown = f"{btype} {safe_text(str(block.get('name') or ''), 40)} " + preview(
+                    block.get("args"), 100
+                )
+            else:
+                shown = f"{btype} " + preview(block.get(btype), _SUMMARY)
+            return "", f"{kind.removeprefix('content-')} {shown}".rstrip()
+    if kind == "content-block-delta":
+        delta = data.get("delta")
+        if isinstance(delta, dict):
+            piece = delta.get("text", delta.get("reasoning", delta.get("args", "")))
+            text = safe_text(str(piece), _SUMMARY)
+            if isinstance(piece, str) and not piece.strip():
+                text = '"' + text + '"'
+            return "", f"{safe_text(str(delta.get('type', 'delta')), 20)} {text}"
+    if kind == "message-finish":
+        usage = data.get("usage")
+        return "", "message-finish" + (f" usage {preview(usage, 120)}" if usage else "")
+    return "", preview(data, _SUMMARY)
+
+
+def _v2_tools(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", preview(data, _SUMMARY)
+    kind = safe_text(str(data.get("event", "")), 20)
+    name = safe_text(str(data.get("tool_name") or ""), 40)
+    detail = data.get("input", data.get("delta", data.get("output", data.get("message"))))
+    return safe_text(event.node, 40), f"{kind} {name} {preview(detail, 120)}".replace("  ", " ")
+
+
+def _v2_lifecycle(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", preview(data, _SUMMARY)
+    from lgtui.agents import cause_text
+
+    name = safe_text(str(data.get("graph_name") or ""), 40)
+    words = safe_text(cause_text(data.get("cause"))[0], 80)
+    error = data.get("error")
+    summary = safe_text(str(data.get("event", "")), 20)
+    if words:
+        summary += f" ({words})"
+    if error:
+        summary += ": " + safe_text(str(error), _SUMMARY)
+    return name, summary
+
+
+def _v2_input(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    payload = data.get("payload") if isinstance(data, dict) else data
+    return "__interrupt__", "input requested " + preview(payload, _SUMMARY)
+
+
+def _v2_checkpoints(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    if not isinstance(data, dict):
+        return "", preview(data, _SUMMARY)
+    return "", (
+        f"checkpoint step {safe_text(str(data.get('step', '')), 12)} "
+        f"{safe_text(str(data.get('source', '')), 12)} {safe_text(str(data.get('id', '')), 40)}"
+    )
+
+
+def _v2_tasks(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    return _describe_debug_like("task", data)
+
+
+def _v2_custom(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    if isinstance(data, dict) and "payload" in data:
+        return safe_text(str(data.get("name") or ""), 40), preview(data["payload"], _SUMMARY)
+    return "", preview(data, _SUMMARY)
+
+
+def _v2_values(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    return "", preview(data, _SUMMARY)
+
+
+V2_DESCRIBERS = {
+    "values": _v2_values,
+    "updates": _v2_updates,
+    "messages": _v2_messages,
+    "tools": _v2_tools,
+    "lifecycle": _v2_lifecycle,
+    "input.requested": _v2_input,
+    "checkpoints": _v2_checkpoints,
+    "tasks": _v2_tasks,
+    "custom": _v2_custom,
+}

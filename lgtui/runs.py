@@ -118,6 +118,8 @@ class SessionSink:
         session = self.session
         if session.thread_id is None and handle.thread_id:
             session.thread_id = handle.thread_id
+        if session.run_id is None and handle.run_id:
+            session.run_id = handle.run_id  # (a v2 run has no metadata event to say it)
         session.append(event)
         if self.recorder is not None:
             self.recorder_state()

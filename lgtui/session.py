@@ -8,6 +8,7 @@ event, at append time, so a refresh costs what it shows, not what the run holds.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from array import array
@@ -17,12 +18,14 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from lgtui.agents import Agents
 from lgtui.events import StreamEvent, ns_node
-from lgtui.messages import Message, role_of
+from lgtui.messages import BlockMessages, Message, role_of
 from lgtui.preview import preview, safe_text
-from lgtui.rows import DESCRIBERS, describe_other
+from lgtui.rows import DESCRIBERS, V2_DESCRIBERS, describe_other
 from lgtui.store import EventStore
 from lgtui.tabs import LISTED, TAB_OF_MODE
+from lgtui.toolcalls import ToolCalls, mentions_tools, state_messages_of
 
 # Which tab each wire mode is listed in (besides All): declared in `lgtui.tabs`.
 _TAB_OF_MODE = TAB_OF_MODE
@@ -115,6 +118,11 @@ class Session:
         self.on_change: Callable[[], None] | None = None
         self._lock = threading.Lock()
         self._message_meta: dict[str, dict[str, Any]] = {}
+        self._blocks = BlockMessages()  # a v2 run's messages, block by block
+        self.tools = ToolCalls()  # every tool call (the Tools tab)
+        self.agents = Agents(assistant)  # the run's agents and subgraphs (the Agents tab)
+        self.protocol = 1  # 2: the thread-centric stream (lgtui/v2.py), from its first event
+        self.lifecycle_end: str | None = None  # a v2 run's root lifecycle, once it ended
 
     # -- input -------------------------------------------------------------------------
 
@@ -126,11 +134,18 @@ class Session:
         when first shown (`row`), so a burst of events costs little more than a list append.
         """
         mode = event.mode
+        v2 = event.protocol == 2
         data = _UNPARSED
-        if mode in _PARSE_MODES or (mode in _INTERRUPT_MODES and b"__interrupt__" in event.raw):
+        if (
+            mode in (_V2_PARSE_MODES if v2 else _PARSE_MODES)
+            or (mode in _STATE_MODES and mentions_tools(event.raw))
+            or (not v2 and mode in _STATE_MODES and b"__interrupt__" in event.raw)
+        ):
             data = event.data
         with self._lock:
             seq = len(self.events)
+            if not seq:
+                self.protocol = event.protocol
             if event.seq == seq:
                 seq = event.seq  # share the event's int: one object less per event
             self.events.append(event)
@@ -146,11 +161,18 @@ class Session:
             if mode == "values":
                 self.latest_values[ns] = seq
                 self._state_seqs(ns).append(seq)
+            elif v2 and mode == "checkpoints":  # {id, parent_id, step, source}: no state
+                self.checkpoint_seqs.append(seq)
             elif mode == "checkpoints" or (mode == "debug" and _CHECKPOINT_MARK in event.raw[:120]):
                 self._state_seqs(ns).append(seq)
                 self.checkpoint_seqs.append(seq)
+            self.agents.seen(seq, event.t, ns)
+            if mode == "updates" and len(self.agents) > 1 and not v2:
+                node = _first_key(event.raw)
+                if node:
+                    self.agents.node_done(seq, event.t, ns, node)
             if data is not _UNPARSED:
-                self._derive(seq, event, data)
+                (self._derive_v2 if v2 else self._derive)(seq, event, data)
             self.version += 1
         if self.on_change is not None:
             self.on_change()
@@ -162,6 +184,8 @@ class Session:
     def finish(self, status: str | None = None, detail: str = "") -> None:
         """The stream ended; ``status`` overrides what the events imply."""
         with self._lock:
+            if status is None and self.lifecycle_end is not None:
+                status = _STATUS_OF_LIFECYCLE[self.lifecycle_end]
             if status is None:
                 if self.errors:
                     status = ERROR
@@ -172,6 +196,7 @@ class Session:
             self.status = status
             self.status_detail = detail
             self.ended = time.monotonic()
+            self.agents.finish(status, self.events.t_at(-1) if self.events else 0.0)
             self.version += 1
         if self.on_change is not None:
             self.on_change()
@@ -303,7 +328,8 @@ class Session:
                 if s > seq:
                     break
                 event = self.events[s]
-                partial._derive(s, event, event.data)
+                derive = partial._derive_v2 if event.protocol == 2 else partial._derive
+                derive(s, event, event.data)
             out.extend(m for m in partial.messages.values() if m.id == msg.id)
         return out
 
@@ -341,6 +367,14 @@ class Session:
 
     def _describe(self, event: StreamEvent, data: Any) -> tuple[str, str]:
         mode = event.mode
+        if event.protocol == 2:
+            try:
+                describe: Callable[[Session, Any, Any], tuple[str, str]] = V2_DESCRIBERS.get(
+                    mode, _v2_other
+                )
+                return describe(self, event, data)
+            except Exception:
+                return "", preview(data)
         try:
             return DESCRIBERS.get(mode, describe_other)(self, data)
         except Exception:  # hostile or unexpected shapes: show it raw
@@ -348,6 +382,8 @@ class Session:
 
     def _derive(self, seq: int, event: StreamEvent, data: Any) -> None:
         mode = event.mode
+        if mode in _STATE_MODES:
+            self.tools.state_messages(seq, event.t, event.ns, state_messages_of(mode, data))
         if mode == "metadata":
             if isinstance(data, dict) and isinstance(data.get("run_id"), str):
                 self.run_id = data["run_id"]
@@ -369,10 +405,49 @@ class Session:
             self._message_tuple(seq, event, data)
         elif mode in ("messages/partial", "messages/complete"):
             self._message_whole(seq, event, data, complete=mode == "messages/complete")
+        elif mode == "tools":
+            self.tools.tools_event(seq, event.t, event.ns, data)
+        elif mode == "lifecycle":
+            self.agents.lifecycle_event(seq, event.t, event.ns, data)
         elif mode == "messages/metadata" and isinstance(data, dict):
             for mid, meta in data.items():
                 if isinstance(meta, dict):
                     self._message_meta[mid] = meta.get("metadata") or {}
+
+    def _derive_v2(self, seq: int, event: StreamEvent, data: Any) -> None:
+        """What a v2 envelope's payload changes (lgtui/v2.py)."""
+        mode, ns = event.mode, event.ns
+        if mode == "messages":
+            msg = self._blocks.take(seq, ns, data, self.messages)
+            if msg is not None:
+                self.tools.message(seq, event.t, msg)
+        elif mode == "lifecycle":
+            self.agents.lifecycle_event(seq, event.t, ns, data)
+            status = data.get("event") if isinstance(data, dict) else None
+            if not ns and self.run_id is None:  # synth:<run id>:lc||running
+                parts = (getattr(event, "event_id", None) or "").split(":")
+                if len(parts) > 2 and parts[0] == "synth":
+                    self.run_id = parts[1]
+            if not ns and status in _STATUS_OF_LIFECYCLE:
+                self.lifecycle_end = status
+                if status == "failed":
+                    self._stop(seq)
+                    error = data.get("error")
+                    self.errors.append(RunError(seq, "", str(error or "the run failed")))
+        elif mode == "input.requested":
+            if isinstance(data, dict):
+                iid = data.get("interrupt_id")
+                if not any(i.id == iid for i in self.interrupts if iid is not None):
+                    self.interrupts.append(
+                        Interrupt(
+                            seq, ns, data.get("payload"), iid if isinstance(iid, str) else None
+                        )
+                    )
+                    self._stop(seq)
+        elif mode == "tools":
+            self.tools.tools_event(seq, event.t, ns, data, node=getattr(event, "node", ""))
+        elif mode in _STATE_MODES:
+            self.tools.state_messages(seq, event.t, ns, state_messages_of(mode, data, 2))
 
     def _stop(self, seq: int) -> None:
         if not self.stop_seqs or self.stop_seqs[-1] != seq:
@@ -418,6 +493,7 @@ class Session:
             msg.add_chunk(chunk)
         else:
             msg.replace(chunk, complete=True)
+        self.tools.message(seq, event.t, msg)
 
     def _message_whole(self, seq: int, event: StreamEvent, data: Any, complete: bool) -> None:
         if not isinstance(data, list):
@@ -430,6 +506,7 @@ class Session:
             msg = self._message(seq, mid, event.ns, str(meta.get("langgraph_node") or ""))
             msg.role = role_of(str(item.get("type") or ""))
             msg.replace(item, complete=complete)
+            self.tools.message(seq, event.t, msg)
 
 
 def state_of(event: StreamEvent) -> Any:
@@ -451,7 +528,24 @@ _UNPARSED = object()
 _PARSE_MODES = frozenset(
     {"metadata", "error", "messages", "messages/partial", "messages/complete", "messages/metadata"}
 )
-_INTERRUPT_MODES = frozenset({"updates", "values"})
+_STATE_MODES = frozenset({"updates", "values"})
+# A v2 run's envelopes decoded on arrival (its values carry no interrupts: the input
+# channel does).
+_V2_PARSE_MODES = frozenset({"messages", "lifecycle", "input.requested", "tools"})
+_STATUS_OF_LIFECYCLE = {"completed": SUCCESS, "failed": ERROR, "interrupted": INTERRUPTED}
+_KEY = re.compile(rb'\{\s*"((?:[^"\\]|\\.){1,200})"\s*:')
+
+
+def _v2_other(session: Session, event: Any, data: Any) -> tuple[str, str]:
+    return describe_other(session, data)
+
+
+def _first_key(raw: bytes) -> str:
+    """The first key of a JSON object's bytes (an update's node), without decoding it."""
+    found = _KEY.match(raw)
+    return found.group(1).decode("utf-8", "replace") if found else ""
+
+
 # A debug event is a checkpoint when its type says so; the server puts "type" near the start.
 _CHECKPOINT_MARK = b'"type":"checkpoint"'
 

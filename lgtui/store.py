@@ -71,11 +71,16 @@ class EventStore(Sequence[StreamEvent]):
         self._lock = threading.Lock()
         self._cache: OrderedDict[int, StreamEvent] = OrderedDict()
         self.spill_error: str | None = None  # why payloads stay in memory, if disk failed
+        # the class events are made again as: a run speaks one protocol (v1 StreamEvent,
+        # v2 V2Event), taken from its first event
+        self.kind: type[StreamEvent] = StreamEvent
 
     # -- writing -----------------------------------------------------------------------
 
     def append(self, event: StreamEvent) -> None:
         position = len(self._raw)
+        if not position:
+            self.kind = type(event)
         if event.seq != position:
             self._seq[position] = event.seq
         self._t.append(event.t)
@@ -143,7 +148,7 @@ class EventStore(Sequence[StreamEvent]):
                 assert self._file is not None
                 self._file.seek(self._offsets[index])
                 raw, sse_id = msgpack.unpackb(self._file.read(self._lengths[index]), raw=False)
-            event = StreamEvent(
+            event = self.kind(
                 self._seq.get(index, index),
                 self._t[index],
                 self._names.values[self._name[index]] or "",

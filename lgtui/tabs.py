@@ -1,11 +1,11 @@
 """The main screen's tabs, declared once: every screen, the Session's indexes, the key
-bindings (1-8) and the help iterate this tuple, so a tab is one line here.
+bindings (1-9, 0) and the help iterate this tuple, so a tab is one line here.
 
 A tab lists the events of the wire ``modes`` it names (``view="events"``; no modes:
 every event, the All tab), or is drawn by another view of the session (``"messages"``:
 the assembled chat; ``"timeline"``: tasks in time).  A new kind of view is a widget
 and its line in `lgtui.ui.tabs.VIEWS`.  No Textual here: the Session reads it too.
-Keys 1-9 show the first nine tabs.
+Keys 1-9 and 0 show the first ten tabs.
 """
 
 from __future__ import annotations
@@ -45,7 +45,7 @@ def declare(*tabs: Tab) -> None:
 
 declare(
     Tab("all", "All"),
-    Tab("updates", "Updates", frozenset({"updates"})),
+    Tab("updates", "Updates", frozenset({"updates", "input.requested"})),
     Tab("values", "Values", frozenset({"values"})),
     Tab("debug", "Debug", frozenset({"debug", "checkpoints", "tasks"})),
     Tab(
@@ -57,4 +57,6 @@ declare(
     Tab("events", "Events", frozenset({"events"})),
     Tab("custom", "Custom", frozenset({"custom"})),
     Tab("timeline", "Timeline", view="timeline"),  # drawn from the Debug tab's events
+    Tab("tools", "Tools", frozenset({"tools"}), view="tools"),  # every tool call
+    Tab("agents", "Agents", frozenset({"lifecycle"}), view="agents"),  # the agents' tree
 )

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lgtui.preview import preview
+from lgtui.tokens import Usage
 
 _TASK_MARK = b'"type":"task'
 _CHAT_START = b'"on_chat_model_start"'
@@ -69,14 +70,6 @@ class NodeStats:
     tokens_in: int = 0
     tokens_out: int = 0
     running: int = 0
-
-
-@dataclass
-class Usage:
-    tokens_in: int = 0
-    tokens_out: int = 0
-    total: int = 0
-    messages: int = 0  # messages that reported usage
 
 
 @dataclass
@@ -295,14 +288,9 @@ class Timeline:
                 if call.usage is not None and (as_of is None or (call.end_seq or 0) <= as_of)
             ]
         for ns, node_name, u in reports:
-            tin, tout = _int(u.get("input_tokens")), _int(u.get("output_tokens"))
-            total = _int(u.get("total_tokens")) or tin + tout
             node = per.setdefault((ns, node_name), Usage())
-            for target in (run, node):
-                target.tokens_in += tin
-                target.tokens_out += tout
-                target.total += total
-                target.messages += 1
+            node.add_report(u)
+            run.add_report(u)
         return run, per
 
     def node_stats(self, as_of: int | None = None) -> list[NodeStats]:

@@ -16,6 +16,10 @@ def pytest_configure(config: pytest.Config) -> None:
     """The suite never reads or writes the developer's own settings (theme, keys)."""
     folder = Path(tempfile.mkdtemp(prefix="lgtui-test-config-"))
     os.environ["LGTUI_CONFIG"] = str(folder / "config.toml")
+    # The run stream (v1) unless a test asks for another: most tests are about it, and
+    # `langgraph dev` also serves the thread-centric stream, which `auto` would pick.
+    # The tests of the thread-centric stream and of `auto` say --protocol themselves.
+    os.environ["LGTUI_PROTOCOL"] = "v1"
 
 
 @pytest.fixture(scope="session")

@@ -162,6 +162,7 @@ def make_source(
             api_key=api_key,
             stall_after=getattr(args, "stall_after", None) or 20.0,
             reconnect_for=getattr(args, "reconnect_for", None) or 60.0,
+            protocol=getattr(args, "protocol", None),
         )
     from lgtui.sources.embedded import EmbeddedSource
 
@@ -171,6 +172,7 @@ def make_source(
         store=store,
         python=getattr(args, "python", None),
         on_log=on_log,
+        protocol=getattr(args, "protocol", None),
     )
 
 
@@ -196,7 +198,37 @@ def add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) -> 
         metavar="JSON",
         help="the run's runtime context (langgraph's context_schema) as JSON or @file.json",
     )
+    p.add_argument(
+        "--protocol",
+        choices=("auto", "v1", "v2"),
+        help="v1: the run stream (stream modes); v2: the thread-centric event stream "
+        "(channels, lifecycle, content blocks; langgraph-api 0.9+). auto (default, or "
+        "$LGTUI_PROTOCOL): on a server, v2 where it has it unless --mode, breakpoints or a "
+        "stateless run ask for the run stream; in-process, v1 (debug, tasks and custom "
+        "events reach every tab)",
+    )
     p.add_argument("--mode", "-m", action="append", metavar="MODE", help=MODES_HELP)
+    p.add_argument(
+        "--channel",
+        "-c",
+        action="append",
+        metavar="CHANNEL",
+        help="the thread-centric stream's channels: values, updates, messages, tools, "
+        "lifecycle, input, checkpoints, tasks, custom, custom:NAME (default: every one)",
+    )
+    p.add_argument(
+        "--namespace",
+        action="append",
+        metavar="PATH",
+        help="thread-centric stream: only this namespace and below, parts joined by / "
+        "(e.g. research or research/tools); repeat for several",
+    )
+    p.add_argument(
+        "--depth",
+        type=int,
+        metavar="N",
+        help="thread-centric stream: at most N levels below --namespace (or the root)",
+    )
     p.add_argument("--subgraphs", "-s", action="store_true", help="stream subgraph events too")
     p.add_argument(
         "--interrupt-before",
@@ -330,6 +362,15 @@ def build_request(
         run_input = default_input
     config = json_object(args, "config")
     context = json_object(args, "context")
+    channels = parse_channels(getattr(args, "channel", None))
+    depth = getattr(args, "depth", None)
+    if depth is not None and depth < 0:
+        raise CLIError(f"--depth must be 0 or more, got {depth}")
+    protocol = getattr(args, "protocol", None) or "auto"
+    if protocol == "auto" and args.mode:
+        protocol = "v1"  # stream modes are the run stream's
+    if protocol == "v1" and (channels or args.namespace or depth is not None):
+        raise CLIError("--channel, --namespace and --depth are the thread-centric stream's (v2)")
     return RunRequest(
         assistant=assistant,
         input=run_input,
@@ -342,7 +383,35 @@ def build_request(
         checkpoint_id=args.checkpoint,
         config=config,
         context=context,
+        protocol=protocol,
+        channels=channels,
+        namespaces=[_namespace_arg(n) for n in args.namespace] if args.namespace else None,
+        depth=depth,
     )
+
+
+def parse_channels(values: list[str] | None) -> list[str] | None:
+    from lgtui.v2 import CHANNELS, channel_ok
+
+    if not values:
+        return None
+    channels: list[str] = []
+    for value in values:
+        for channel in filter(None, (c.strip() for c in value.split(","))):
+            if not channel_ok(channel):
+                raise CLIError(
+                    f"unknown channel {channel!r}; choose from {', '.join(CHANNELS)} or custom:NAME"
+                )
+            if channel not in channels:
+                channels.append(channel)
+    return channels
+
+
+def _namespace_arg(value: str) -> list[str]:
+    parts = [p for p in value.strip().strip("/").split("/") if p]
+    if not parts:
+        raise CLIError(f"--namespace {value!r}: name a subgraph, e.g. research or agent/tools")
+    return parts
 
 
 def json_object(args: argparse.Namespace, name: str) -> dict[str, Any] | None:

@@ -21,6 +21,7 @@ from lgtui.cli.common import (
     is_url,
     json_object,
     make_source,
+    parse_channels,
     parse_json_arg,
     parse_modes,
     pick_assistant,
@@ -39,7 +40,9 @@ def add_parsers(sub: Any) -> None:
         help="run headless and print one JSON object per event",
         description=(
             "Stream a run without the UI, printing one JSON object per line: "
-            '{"seq", "t", "event", "mode", "ns", "id", "data"}. Exit status: 0 when the run '
+            '{"seq", "t", "event", "mode", "ns", "id", "data"} (with --protocol v2, the '
+            "thread-centric stream's envelopes as the server sends them). Exit status: 0 when "
+            "the run "
             "ends (interrupted included), 1 when it ended with an error event, 2 for bad "
             "usage or input, 3 when the server can't be reached or answers an HTTP error."
         ),
@@ -131,6 +134,7 @@ async def _stream(args: argparse.Namespace, out: BinaryIO) -> int:
 
     # Parse everything the user typed before touching the network or importing a graph.
     parse_modes(args.mode)
+    parse_channels(args.channel)
     if args.input is not None:
         parse_json_arg(args.input, "--input")
     json_object(args, "config")
@@ -184,7 +188,8 @@ def run_failure(error: Any, handle: Any) -> str:
     if getattr(handle, "error_where", None):
         where.append(f"at {handle.error_where}")
     place = f" {' '.join(where)}" if where else ""
-    return safe_text(f"the run failed{place}: {error.type}: {error.message}", 2000)
+    said = f"{error.type}: {error.message}" if error.type else error.message
+    return safe_text(f"the run failed{place}: {said}", 2000)
 
 
 def _print_log(line: str) -> None:

@@ -253,6 +253,80 @@ class Engine:
             finally:
                 await stream.aclose()
 
+    async def stream_v2(
+        self,
+        graph_id: str,
+        request: dict[str, Any],
+        config: dict[str, Any],
+        context: dict[str, Any],
+    ) -> AsyncIterator[tuple[str, Any]]:
+        """langgraph's own protocol events (``astream_events(version="v3")``) as
+        ``(method|ns, event)``, as the server's v2 runs yield them (content-block messages
+        only); then ``("__state__", the thread's state)`` for how the run left it."""
+        config["configurable"]["__event_streaming_v2"] = True
+        _quiet_v3_warning()
+        async with self.graph(
+            graph_id, config, access="threads.create_run", context=context
+        ) as graph:
+            context = _filter_context(graph, context, config, bool(request.get("context")))
+            graph_input = request.get("input")
+            if request.get("command") is not None:
+                graph_input = _command(request["command"])
+            run = await graph.astream_events(
+                graph_input,
+                config,
+                version="v3",
+                interrupt_before=request.get("interrupt_before"),
+                interrupt_after=request.get("interrupt_after"),
+                durability="async",
+                context=context,
+            )
+            async with run:
+                iterator = run.__aiter__()
+                while (event := await next_item(iterator)) is not _END:
+                    shaped = _protocol_event(event)
+                    if shaped is not None:
+                        yield shaped
+            thread = {"configurable": {"thread_id": config["configurable"]["thread_id"]}}
+            yield "__state__", await graph.aget_state(thread)
+
+
+_quieted = False
+
+
+def _quiet_v3_warning() -> None:
+    """langgraph warns on every thread-centric run that its v3 stream is experimental;
+    the server's runs do not print it to the user, and neither do lgtui's.  (Set after
+    langchain-core's import, which surfaces its beta warnings.)"""
+    global _quieted
+    if not _quieted:
+        import warnings
+
+        import langchain_core  # noqa: F401
+
+        warnings.filterwarnings("ignore", message="The v3 streaming protocol on Pregel")
+        _quieted = True
+
+
+def _protocol_event(event: Any) -> tuple[str, Any] | None:
+    """``(method|ns, event)`` of a protocol event; None for the message tuples of the
+    legacy stream (the thread-centric stream sends content blocks only)."""
+    from lgtui.host.thread_stream import v2_message
+
+    if not isinstance(event, dict):
+        return None
+    method = str(event.get("method") or "")
+    found = event.get("params")
+    params: dict[str, Any] = found if isinstance(found, dict) else {}
+    if method == "messages":
+        payload = v2_message(params.get("data"))
+        if payload is None:
+            return None
+        if payload is not params.get("data"):
+            event = {**event, "params": {**params, "data": payload}}
+    ns = params.get("namespace") or []
+    return method + ("|" + "|".join(map(str, ns)) if ns else ""), event
+
 
 _END = object()
 

@@ -20,9 +20,11 @@ from typing import Any
 
 from lgtui.host import assistants, store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
+from lgtui.host.thread_stream import ThreadStreamRun
 from lgtui.host.threads import Threads
 from lgtui.sources import serialize
 from lgtui.sources.base import HTTPStatusError, LoadError, SourceError, UsageError
+from lgtui.v2 import root_ended, wanted, wire_name
 
 _TASK_NOTE = re.compile(r"During task with name '(.*)' and id")
 OUTBOX_BYTES = 32 * 1024 * 1024  # events waiting for the socket before a run waits
@@ -314,14 +316,16 @@ class HostServer:
             thread_id = new_id() if temporary else str(uuid.uuid4())
         else:
             existing = self.threads.threads.get(thread_id)
-            if existing is None:
+            if existing is None and request.get("protocol") == 2:
+                pass  # a v2 run.start makes the thread it names (as langgraph-sdk expects)
+            elif existing is None:
                 raise HTTPStatusError(
                     404,
                     "Thread or assistant not found.",
                     "POST",
                     f"/threads/{thread_id}/runs/stream",
                 )
-            if existing.get("status") == "busy":
+            if existing is not None and existing.get("status") == "busy":
                 raise HTTPStatusError(
                     409,
                     "Thread is already running a task. Wait for it to finish or choose a "
@@ -393,9 +397,18 @@ class HostServer:
             raise UsageError(
                 "watching a thread follows runs other clients start: it needs a server"
             )
+        known = self.threads.threads.get(str(request.get("thread_id")))
+        waiting = known is not None and known.get("status") == "interrupted"
         thread_id, existing, temporary = self._thread_for_run(
             assistant, request, request.get("thread_id")
         )
+        if (
+            request.get("protocol") == 2
+            and waiting
+            and request.get("command") is None
+            and request.get("input") is not None
+        ):  # run.start on a thread waiting at an interrupt answers it, as on a server
+            request = {**request, "command": {"resume": request["input"]}, "input": None}
         thread = self.threads.threads[thread_id]
         run_id = new_id()
         try:
@@ -418,12 +431,50 @@ class HostServer:
         start = time.monotonic()
         status, detail = "success", ""
         last_checkpoint: dict[str, Any] | None = None
+        v2 = ThreadStreamRun(run_id, graph_id) if request.get("protocol") == 2 else None
+
+        ended_at: list[bool] = []  # the root's terminal lifecycle went out
+
+        async def publish(envelopes: list[dict[str, Any]]) -> None:
+            """Out, as a client of the server sees this run: until its root's lifecycle
+            says it ended (what the server sends after belongs to no run a client waits
+            on: lgtui's remote source stops there too)."""
+            for envelope in envelopes:
+                chosen = wanted(
+                    envelope,
+                    request.get("channels"),
+                    request.get("namespaces"),
+                    request.get("depth"),
+                )
+                if rid in self.ended or ended_at or not chosen:
+                    continue
+                if root_ended(envelope):
+                    ended_at.append(True)
+                await asyncio.gather(
+                    self.outbox.event(
+                        rid,
+                        wire_name(envelope),
+                        time.monotonic() - start,
+                        serialize.dumps(envelope),
+                    )
+                )
+
         try:
-            async for name, data in engine.stream(
-                graph_id, request, config, context, temporary=temporary
-            ):
+            if v2 is None:
+                stream = engine.stream(graph_id, request, config, context, temporary=temporary)
+            else:
+                stream = engine.stream_v2(graph_id, request, config, context)
+                await publish(v2.start())
+            async for name, data in stream:
+                if name == "__state__":
+                    last_checkpoint = _as_checkpoint(data)
+                    continue
                 if name == "debug" and isinstance(data, dict) and data.get("type") == "checkpoint":
                     last_checkpoint = data.get("payload")
+                if v2 is not None:  # made JSON when the server would, then shaped
+                    jsonable = await loop.run_in_executor(None, serialize.to_jsonable, data)
+                    await publish(v2.take(name, jsonable))
+                    continue
                 payload = await loop.run_in_executor(None, serialize.dumps, data)
                 if rid not in self.ended:
                     # published as the server's in-memory stream publishes: the put in a
@@ -431,6 +482,9 @@ class HostServer:
                     await asyncio.gather(
                         self.outbox.event(rid, name, time.monotonic() - start, payload)
                     )
+            if v2 is not None:
+                waiting = bool(last_checkpoint and last_checkpoint.get("interrupts"))
+                await publish(v2.end(waiting))
         except asyncio.CancelledError:
             if run_id not in self.cancelled:
                 raise
@@ -447,7 +501,10 @@ class HostServer:
             detail = f"{name}: {shown}"
             payload = serialize.dumps({"error": name, "message": str(shown)})
             self.outbox.send({"id": rid, "trace": self._trace(shown)})
-            await self.outbox.event(rid, "error", time.monotonic() - start, payload)
+            if v2 is not None:
+                await publish(v2.error(str(shown)))
+            else:
+                await self.outbox.event(rid, "error", time.monotonic() - start, payload)
         finally:
             self.running.pop(run_id, None)
             self.stream_of.pop(run_id, None)
@@ -470,3 +527,19 @@ class HostServer:
         if rid not in self.ended:
             self.outbox.send({"id": rid, "end": {"status": status, "detail": detail}})
         self.ended.discard(rid)
+
+
+def _as_checkpoint(state: Any) -> dict[str, Any]:
+    """What a run's last debug checkpoint says of the thread, from its state (a v2 run
+    streams no checkpoints): what runs next, the values, the interrupts waiting."""
+    tasks = [
+        {"id": task.id, "interrupts": list(task.interrupts)}
+        for task in getattr(state, "tasks", ()) or ()
+        if getattr(task, "interrupts", None)
+    ]
+    return {
+        "next": list(getattr(state, "next", ()) or ()),
+        "values": getattr(state, "values", None),
+        "tasks": tasks,
+        "interrupts": bool(tasks),
+    }

@@ -96,6 +96,13 @@ class RunRequest:
     interrupt_before: list[str] | None = None
     interrupt_after: list[str] | None = None
     watch: bool = False  # follow every run on ``thread_id`` (GET /threads/{id}/stream)
+    # The stream to ask for: "v1" the run stream (stream_mode), "v2" the thread-centric
+    # one (channels, namespaces, depth; lgtui/v2.py), "auto" v2 where the source has it
+    # and the run asks for nothing only the run stream gives.
+    protocol: str = "auto"
+    channels: list[str] | None = None  # v2 channels (None: every one)
+    namespaces: list[list[str]] | None = None  # v2: only these namespaces (prefixes)
+    depth: int | None = None  # v2: how deep below them
 
     def describe(self) -> dict[str, Any]:
         """The request parameters, as recorded in captures and shown to the user."""
@@ -109,7 +116,25 @@ class RunRequest:
             **({"config": redact_secrets(self.config)} if self.config else {}),
             **({"context": redact_secrets(self.context)} if self.context else {}),
             **({"watch": True} if self.watch else {}),
+            **({"protocol": self.protocol} if self.protocol != "auto" else {}),
+            **({"channels": list(self.channels)} if self.channels else {}),
+            **({"namespaces": self.namespaces} if self.namespaces else {}),
+            **({"depth": self.depth} if self.depth is not None else {}),
         }
+
+    def v2_refusal(self) -> str | None:
+        """Why the thread-centric stream cannot serve this run (None when it can)."""
+        if self.watch:
+            return "watch a thread"
+        if not self.thread_id:
+            return "run without a thread (it is thread-centric)"
+        if self.interrupt_before or self.interrupt_after:
+            return "stop at breakpoints (interrupt_before/after)"
+        if "events" in self.stream_mode:
+            return "stream events mode"
+        if self.command is not None and "resume" not in self.command:
+            return "send a command other than a resume"
+        return None
 
 
 class RunHandle:

@@ -315,9 +315,14 @@ class EmbeddedSource(HostStore, HostAssistants):
         store: str | None = None,
         python: str | None = None,
         on_log: Callable[[str], None] | None = None,
+        protocol: str | None = None,
     ) -> None:
         parse_target(target)  # a wrong path or a broken langgraph.json: said at once
         self.target = target
+        # "auto" (the run stream in-process), "v1" or "v2"; $LGTUI_PROTOCOL the default
+        self.protocol = protocol or os.environ.get("LGTUI_PROTOCOL") or "auto"
+        if self.protocol not in ("auto", "v1", "v2"):
+            raise UsageError(f"unknown protocol {self.protocol!r}: choose from auto, v1, v2")
         self.spec = {
             "target": str(Path(target).expanduser()) if ":" not in target else target,
             "checkpointer": checkpointer,
@@ -483,11 +488,33 @@ class EmbeddedSource(HostStore, HostAssistants):
 
     # -- streaming ------------------------------------------------------------------------
 
+    def protocol_of(self, request: RunRequest) -> int:
+        """1 or 2.  In-process, ``auto`` is the run stream: its debug, tasks and custom
+        events reach every tab; the thread-centric stream (``v2``) is as langgraph dev
+        sends it when asked for."""
+        wanted = request.protocol if request.protocol != "auto" else self.protocol
+        if wanted != "v2":
+            return 1
+        refusal = request.v2_refusal()
+        if refusal:
+            raise UsageError(f"the thread-centric stream (--protocol v2) cannot {refusal}")
+        return 2
+
     async def stream_run(
         self, request: RunRequest, handle: RunHandle
     ) -> AsyncIterator[StreamEvent]:
         host = await self.ready()
+        protocol = self.protocol_of(request)
+        make: type[StreamEvent] = StreamEvent
+        if protocol == 2:
+            from lgtui.v2 import V2Event
+
+            make = V2Event
         args = {
+            "protocol": protocol,
+            "channels": request.channels,
+            "namespaces": request.namespaces,
+            "depth": request.depth,
             "assistant": request.assistant,
             "input": request.input,
             "command": request.command,
@@ -510,7 +537,7 @@ class EmbeddedSource(HostStore, HostAssistants):
                 kind, value = await stream.queue.get()
                 if kind == "events":
                     for name, t, payload in value:
-                        event = StreamEvent(seq, t, name, payload, run_id=handle.run_id)
+                        event = make(seq, t, name, payload, run_id=handle.run_id)
                         seq += 1
                         yield event
                 elif kind == "info":

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from typing import Any, cast
 
 import httpx
@@ -13,6 +14,7 @@ import orjson
 
 from lgtui import __version__
 from lgtui.events import StreamEvent
+from lgtui.sources.answers import error_detail
 from lgtui.sources.assistants_api import RemoteAssistants
 from lgtui.sources.base import (
     NEW_THREAD,
@@ -21,49 +23,22 @@ from lgtui.sources.base import (
     RunHandle,
     RunRequest,
     SourceError,
+    UsageError,
 )
-from lgtui.sources.rejoin import StreamPosition, backoff
+from lgtui.sources.rejoin import (
+    ProtocolError,
+    StreamPosition,
+    ThreadPosition,
+    _Dropped,
+    backoff,
+)
 from lgtui.sources.sse import BodyError, read_capped, read_events
 from lgtui.sources.store_api import RemoteCrons, RemoteStore
+from lgtui.sources.thread_stream import PROTOCOLS, ThreadStreams
 
 DEFAULT_URL = "http://127.0.0.1:2024"
-_MAX_DETAIL = 400
 _MAX_PAGES = 100
-
-
-MAX_ERROR_BODY = 64 * 1024  # of an error answer, read at most this much
 MAX_ANSWER = 256 * 1024 * 1024  # of a JSON answer
-
-
-def _detail_of(body: bytes, more: bool, reason: str) -> str:
-    """The server's ``detail`` for an error answer, or a short piece of its body."""
-    text = body.decode("utf-8", "replace")
-    try:
-        parsed = orjson.loads(body) if not more else None
-    except orjson.JSONDecodeError:
-        parsed = None
-    if isinstance(parsed, dict) and "detail" in parsed:
-        detail = parsed["detail"]
-        text = detail if isinstance(detail, str) else orjson.dumps(detail).decode()
-    text = " ".join(text.split()) or reason or "(empty response)"
-    if len(text) > _MAX_DETAIL:
-        text = text[:_MAX_DETAIL] + "…"
-    if more:
-        text += f" (the answer went on past {MAX_ERROR_BODY // 1024} kB: the rest was not read)"
-    return text
-
-
-async def _error_detail(response: httpx.Response) -> str:
-    body, more = await read_capped(
-        response.aiter_raw(), response.headers.get("content-encoding", ""), MAX_ERROR_BODY
-    )
-    return _detail_of(body, more, response.reason_phrase)
-
-
-class _Dropped(Exception):
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
 
 
 class RunLost(ConnectError):
@@ -84,7 +59,7 @@ def _looks_like_uuid(value: str) -> bool:
     return True
 
 
-class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
+class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants, ThreadStreams):
     """Talks to `langgraph dev`, a self-hosted server or a cloud deployment."""
 
     kind = "remote"
@@ -97,7 +72,15 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
         *,
         reconnect_for: float = 60.0,
         stall_after: float = 20.0,
+        protocol: str | None = None,
     ) -> None:
+        # which stream runs use: "auto" (the thread-centric one where the server has it),
+        # "v1", "v2"; $LGTUI_PROTOCOL sets the default
+        self.protocol = protocol or os.environ.get("LGTUI_PROTOCOL") or "auto"
+        if self.protocol not in PROTOCOLS:
+            raise UsageError(
+                f"unknown protocol {self.protocol!r}: choose from {', '.join(PROTOCOLS)}"
+            )
         self.reconnect_for = reconnect_for
         self.stall_after = stall_after
         url = url.strip()
@@ -133,7 +116,7 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
             async with self._client.stream(method, path, **kwargs) as response:
                 encoding = response.headers.get("content-encoding", "")
                 if response.status_code >= 400:
-                    detail = await _error_detail(response)
+                    detail = await error_detail(response)
                     raise HTTPStatusError(response.status_code, detail, method, path)
                 body, more = await read_capped(response.aiter_raw(), encoding, MAX_ANSWER)
         except httpx.InvalidURL as exc:
@@ -334,6 +317,10 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
             async for event in self._watch(request.thread_id, handle):
                 yield event
             return
+        if await self.protocol_of(request) == 2:
+            async for event in self.stream_thread_run(request, handle):
+                yield event
+            return
         thread_id = request.thread_id
         new_thread = thread_id == NEW_THREAD
         if new_thread:
@@ -412,9 +399,31 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
     async def _rejoin(
         self, thread_id: str, stream: StreamPosition, handle: RunHandle, reason: str
     ) -> AsyncIterator[StreamEvent]:
-        """Rejoin a dropped run with Last-Event-ID until it ends, backing off while the
-        server is away; give up after ``reconnect_for`` seconds without progress."""
+        """Rejoin a dropped run with Last-Event-ID until it ends."""
         path = f"/threads/{thread_id}/runs/{handle.run_id}/stream"
+
+        def again() -> AsyncIterator[StreamEvent]:
+            return self._events(
+                "GET",
+                path,
+                stream,
+                handle,
+                rejoin=True,
+                headers={"Last-Event-ID": stream.rejoin_from()},
+            )
+
+        async for event in self._keep_rejoining(stream, handle, reason, again):
+            yield event
+
+    async def _keep_rejoining(
+        self,
+        stream: StreamPosition,
+        handle: RunHandle,
+        reason: str,
+        again: Callable[[], AsyncIterator[StreamEvent]],
+    ) -> AsyncIterator[StreamEvent]:
+        """Open the stream again (``again``) until it ends, backing off while the server
+        is away; give up after ``reconnect_for`` seconds without progress."""
         attempt = 0  # consecutive rejoins that brought nothing; progress resets it
         since = time.monotonic()  # the last time an event got through
         while True:
@@ -432,14 +441,7 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
             handle.rejoins = stream.rejoins
             before = stream.seq
             try:
-                async for event in self._events(
-                    "GET",
-                    path,
-                    stream,
-                    handle,
-                    rejoin=True,
-                    headers={"Last-Event-ID": stream.rejoin_from()},
-                ):
+                async for event in again():
                     yield event
                 return
             except _Dropped as drop:
@@ -466,9 +468,11 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
         stream: StreamPosition,
         handle: RunHandle,
         rejoin: bool = False,
+        v2: bool = False,
         **kwargs: Any,
     ) -> AsyncIterator[StreamEvent]:
-        """SSE events of one request; raises _Dropped when the connection breaks mid-way."""
+        """SSE events of one request; raises _Dropped when the connection breaks mid-way.
+        ``v2``: envelopes of the thread-centric stream, those of ``stream``'s run only."""
         received = 0
         headers = {
             **(kwargs.pop("headers", None) or {}),
@@ -492,7 +496,7 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
                 ) from None
             try:
                 if response.status_code >= 400:
-                    detail = await _error_detail(response)
+                    detail = await error_detail(response)
                     raise HTTPStatusError(response.status_code, detail, method, path)
                 content_type = response.headers.get("content-type", "").partition(";")[0]
                 if "text/event-stream" not in content_type:
@@ -517,6 +521,19 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants):
                         # nothing (as the SSE spec says)
                         continue
                     sse_id = sse.id or None
+                    if v2:
+                        assert isinstance(stream, ThreadPosition)
+                        received += 1
+                        try:
+                            event = stream.thread_event(sse, handle)
+                        except ProtocolError as exc:
+                            raise SourceError(exc.said(self.target, stream.seq)) from None
+                        if event is not None:
+                            stream.seq += 1
+                            yield event
+                        if stream.ended_with is not None:
+                            return  # (the server never ends the thread's stream)
+                        continue
                     if stream.seen(sse_id, sse.data):
                         continue
                     if rejoin and not received and _run_gone(sse.event, sse.data):

@@ -27,9 +27,11 @@ from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
     value,
 )
 from lgtui.ui.widgets import (  # noqa: F401
+    agents_view,
     event_list,
     json_tree,
     messages_view,
     search_bar,
     timeline_view,
+    tools_view,
 )

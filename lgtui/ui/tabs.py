@@ -17,9 +17,11 @@ from textual.widget import Widget
 
 from lgtui.session import Session
 from lgtui.tabs import Tab
+from lgtui.ui.widgets.agents_view import AgentsView
 from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.messages_view import MessagesView
 from lgtui.ui.widgets.timeline_view import TimelineView
+from lgtui.ui.widgets.tools_view import ToolsView
 
 
 class TabView(Protocol):
@@ -57,10 +59,21 @@ def _count_messages(tab: Tab, session: Session, as_of: int | None) -> int:
     return sum(1 for m in session.snapshot_messages() if m.first_seq <= as_of)
 
 
+def _count_tools(tab: Tab, session: Session, as_of: int | None) -> int:
+    return len(session.tools.snapshot(as_of))
+
+
+def _count_agents(tab: Tab, session: Session, as_of: int | None) -> int | None:
+    agents = len(session.agents)
+    return agents if agents > 1 else None  # (the root alone is no news)
+
+
 VIEWS: dict[str, View] = {
     "events": View(lambda tab: EventList(tab.id, id=f"list-{tab.id}"), _count_events),
     "messages": View(lambda tab: MessagesView(id="messages-view"), _count_messages),
     "timeline": View(lambda tab: TimelineView(id="timeline-view"), lambda *_: None),
+    "tools": View(lambda tab: ToolsView(id="tools-view"), _count_tools),
+    "agents": View(lambda tab: AgentsView(id="agents-view"), _count_agents),
 }
 
 

@@ -44,3 +44,28 @@ def norm(value: Any) -> Any:
 
 def norm_events(events: list[tuple[str, Any]]) -> list[tuple[str, Any]]:
     return [(norm_str(name), norm(data)) for name, data in events]
+
+
+_SOURCE_ID = re.compile(r"^\d+-\d+(\.\d+)?$")
+
+
+def norm_envelopes(envelopes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Thread-centric (v2) envelopes made comparable: the source event ids (times) and
+    timestamps out, seq counted from the first event shown, ids in data normalized."""
+    if not envelopes:
+        return []
+    first = envelopes[0].get("seq", 0)
+    out = []
+    for envelope in envelopes:
+        params = dict(envelope.get("params") or {})
+        params.pop("timestamp", None)
+        eid = str(envelope.get("event_id", ""))
+        out.append(
+            {
+                **envelope,
+                "event_id": "<source>" if _SOURCE_ID.match(eid) else norm_str(eid),
+                "seq": envelope.get("seq", 0) - first,
+                "params": norm(params),
+            }
+        )
+    return out

@@ -21,6 +21,7 @@ from lgtui.preview import safe_multiline, safe_text
 from lgtui.runs import Busy
 from lgtui.session import RUNNING, Session
 from lgtui.sources.base import NEW_THREAD
+from lgtui.tokens import answer_usage
 from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap, vim_keys
 from lgtui.ui.live import FAILED, LiveScreen
@@ -137,9 +138,7 @@ def message_picture(turn: Turn) -> Text:
     if turn.latency is not None:
         out.append(f" · {turn.latency:.2f}s", style="dim")
     if msg.usage:
-        u = msg.usage
-        tokens = f" · tokens in {u.get('input_tokens', '?')} · out {u.get('output_tokens', '?')}"
-        out.append(safe_text(tokens, 80), style="dim")
+        out.append(safe_text(" · " + answer_usage(msg.usage), 120), style="dim")
     text = msg.text
     if text:
         out.append("\n" + safe_multiline(_cut(text)))

@@ -26,13 +26,16 @@ from lgtui.ui.tabs import TabView, make_view
 from lgtui.ui.tabs import count as tab_count
 from lgtui.ui.text import Text
 from lgtui.ui.ticker import Ticker
+from lgtui.ui.widgets.agents_view import AgentsView
+from lgtui.ui.widgets.cursor_list import RowHighlighted
 from lgtui.ui.widgets.diff_view import DiffView
 from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
+from lgtui.ui.widgets.messages_view import MessagesView
 from lgtui.ui.widgets.search_bar import SearchBar
 from lgtui.ui.widgets.status_bar import StatusBar
-from lgtui.ui.widgets.timeline_view import TimelineView
+from lgtui.ui.widgets.tools_view import ToolsView
 
 if TYPE_CHECKING:
     from lgtui.ui.base import BaseApp
@@ -46,7 +49,9 @@ class MainScreen(SearchActions, ExportActions, Screen[None]):
     HELP = """\
 ## A run
 
-Tabs **1**–**8**: every event (All), then one per stream mode, and the Timeline of tasks.
+Tabs **1**–**9**, **0**: every event (All), then one per stream mode, the Timeline of
+tasks, every tool call (Tools) and the run's agents as a tree (Agents: **enter** shows only
+one agent everywhere, and its transcript).
 Select an event to see its payload (**P**), the state as of it (**S**) and what it changed
 (**D**) on the right. **/** searches, **n**/**N** jump between matches, **F** shows only
 them. **c** copies the selected payload (or the node under the cursor in a JSON tree),
@@ -109,8 +114,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             Binding("D", "detail('diff')", "Diff", show=False),
             Binding("T", "traceback", "Traceback", show=False, tooltip="The error's traceback"),
             *[
-                Binding(str(i + 1), f"show_tab('{tab.id}')", f"{tab.title} tab", show=False)
-                for i, tab in enumerate(TABS[:9])
+                Binding(key, f"show_tab('{tab.id}')", f"{tab.title} tab", show=False)
+                for key, tab in zip("1234567890", TABS, strict=False)
             ],
             Binding("q", "app.quit", "Quit"),
         ],
@@ -342,9 +347,23 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     # -- selection -----------------------------------------------------------------------
 
-    @on(TimelineView.TaskHighlighted)
-    def _task_highlighted(self, message: TimelineView.TaskHighlighted) -> None:
+    @on(RowHighlighted)
+    def _task_highlighted(self, message: RowHighlighted) -> None:
         self._select_detail(message.seq)
+
+    @on(AgentsView.Chosen)
+    def _agent_chosen(self, message: AgentsView.Chosen) -> None:
+        """Every tab shows only this agent; its transcript is on the Messages tab."""
+        ns_list = self.query_one("#namespaces", OptionList)
+        wanted = "|".join(message.ns) or "<root>"
+        for index in range(ns_list.option_count):
+            if ns_list.get_option_at_index(index).id == wanted:
+                ns_list.highlighted = index
+                break
+        self.action_show_tab("messages")
+        if self.session is not None:
+            label = self.session.ns_label(message.ns) if message.ns else "root"
+            self.notify(f"Showing {label} only (s: another namespace)", markup=False)
 
     @on(EventList.Highlighted)
     def _event_highlighted(self, message: EventList.Highlighted) -> None:
@@ -462,6 +481,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._ns_choice = ns
         for lst in self.query(EventList):
             lst.set_namespace(ns)
+        for view in (self.views.get("messages"), self.views.get("tools")):
+            if isinstance(view, MessagesView | ToolsView):
+                view.set_namespace(ns)
         # where the namespace list is hidden (narrower terminals), a line says what is shown
         line = self.query_one("#ns-filter", Static)
         line.set_class(ns is not None, "-active")

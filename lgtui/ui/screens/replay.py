@@ -21,8 +21,8 @@ from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.text import Text
 from lgtui.ui.ticker import Ticker
+from lgtui.ui.widgets.cursor_list import RowHighlighted
 from lgtui.ui.widgets.event_list import EventList
-from lgtui.ui.widgets.timeline_view import TimelineView
 
 SPEEDS: tuple[float, ...] = (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, float("inf"))
 MAX_GAP = 2.0  # idle gaps longer than this play as this long
@@ -285,8 +285,8 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         self.playing = False
         self.seek(message.seq)
 
-    @on(TimelineView.TaskHighlighted)
-    def _task_go(self, message: TimelineView.TaskHighlighted) -> None:
+    @on(RowHighlighted)
+    def _task_go(self, message: RowHighlighted) -> None:
         if message.go:
             self.playing = False
             self.seek(message.seq)

@@ -8,7 +8,18 @@ cursor redraws the two lines that changed, not the whole list.
 from __future__ import annotations
 
 from rich.style import Style
+from textual.message import Message
 from textual.scroll_view import ScrollView
+
+
+class RowHighlighted(Message):
+    """The cursor moved onto a row about event ``seq`` (``go``: enter, in a replay the
+    cursor goes there)."""
+
+    def __init__(self, seq: int, go: bool = False) -> None:
+        super().__init__()
+        self.seq = seq
+        self.go = go
 
 
 class CursorList(ScrollView, can_focus=True):

@@ -11,6 +11,7 @@ from lgtui.conversation import conversation
 from lgtui.messages import Message
 from lgtui.preview import safe_multiline, safe_text
 from lgtui.session import Session
+from lgtui.tokens import answer_usage
 from lgtui.ui.keys import keymap, vim_keys
 from lgtui.ui.text import Text
 
@@ -50,13 +51,7 @@ def render_message(
     if msg.tool_call_id:
         body.append(Text(f"↳ result of {safe_text(msg.tool_call_id, 60)}", style="dim"))
     if msg.usage:
-        u = msg.usage
-        body.append(
-            Text(
-                f"tokens in {u.get('input_tokens', '?')} · out {u.get('output_tokens', '?')}",
-                style="dim",
-            )
-        )
+        body.append(Text(safe_text(answer_usage(msg.usage), 120), style="dim"))
     if not body:
         body.append(Text("(empty)", style="dim italic"))
     subtitle = Text(
@@ -106,6 +101,8 @@ still streaming is half there.
         self._seen: dict[str, tuple[tuple[int, int, bool, bool], Static]] = {}
         self._order: list[str] = []
         self.can_focus = True
+        self.ns_filter: tuple[str, ...] | None = None  # one agent's transcript
+        self._as_of: int | None = None
 
     def compose(self):
         yield Static("", id="earlier")
@@ -134,10 +131,22 @@ still streaming is half there.
         self.query_one("#earlier").display = False
 
     def show_as_of(self, as_of: int | None) -> None:
+        self._as_of = as_of
         self.sync(as_of)
 
     def settled(self) -> bool:
         return True  # everything it shows is drawn when synced
+
+    def set_namespace(self, ns: tuple[str, ...] | None) -> None:
+        """Show one agent's transcript (None: the whole conversation)."""
+        if ns == self.ns_filter:
+            return
+        self.ns_filter = ns
+        for _, widget in self._seen.values():
+            widget.remove()
+        self._seen.clear()
+        self._order = []
+        self.sync(self._as_of)
 
     def follow_newest(self) -> None:
         self.scroll_end(animate=False)
@@ -149,7 +158,7 @@ still streaming is half there.
             return
         session = self.session
         running = session.status == "running"
-        talk = conversation(session, as_of)
+        talk = conversation(session, as_of, self.ns_filter or ())
         messages = talk.messages
         first_new = messages[talk.first_new].id if talk.first_new is not None else None
         self.query_one("#no-messages").display = not messages

@@ -12,7 +12,6 @@ import time
 
 from textual.binding import Binding
 from textual.geometry import Size
-from textual.message import Message
 from textual.strip import Strip
 
 from lgtui.preview import safe_text
@@ -20,7 +19,7 @@ from lgtui.session import Session
 from lgtui.timeline import Task, Timeline
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
-from lgtui.ui.widgets.cursor_list import CursorList
+from lgtui.ui.widgets.cursor_list import CursorList, RowHighlighted
 from lgtui.ui.widgets.strip import text_strip
 
 NODES_SHOWN = 8  # node summary lines at most
@@ -58,12 +57,6 @@ cursor to it.
             Binding("enter", "open", "Go to the task's event", show=False),
         ],
     )
-
-    class TaskHighlighted(Message):
-        def __init__(self, seq: int, go: bool = False) -> None:
-            super().__init__()
-            self.seq = seq
-            self.go = go
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -165,11 +158,7 @@ cursor to it.
         cost = Text(no_wrap=True, overflow="ellipsis")
         cost.append("tokens ")
         if run_usage.messages:
-            cost.append(
-                f"{run_usage.tokens_in:,} in / {run_usage.tokens_out:,} out "
-                f"/ {run_usage.total:,} total",
-                style="bold",
-            )
+            cost.append(run_usage.describe(), style="bold")
         else:
             cost.append("not reported by the model", style="dim")
         cost.append(f" · LLM {_secs(llm_total)}", style="cyan")
@@ -294,7 +283,7 @@ cursor to it.
             if task.ended_by(self.as_of) and task.end_seq is not None
             else task.start_seq
         )
-        self.post_message(self.TaskHighlighted(seq, go))
+        self.post_message(RowHighlighted(seq, go))
 
     def action_move(self, delta: int) -> None:
         self._select((self.cursor if self.cursor >= 0 else -1) + delta)
