@@ -5,13 +5,17 @@ streams, envelope for envelope."""
 from __future__ import annotations
 
 import json
+import random
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from graphs.auth import TEST_API_KEY
 from helpers.cli import assert_one_clean_line, run_cli
+from helpers.faultproxy import cutting_proxy
 from helpers.normalize import norm_envelopes
+from helpers.rawserver import RawServer
 
 TERMINAL = ("completed", "failed", "interrupted")
 TOOLS_INPUT = {"messages": [{"role": "user", "content": "weather in Paris?"}]}
@@ -243,3 +247,97 @@ def test_what_the_thread_centric_stream_cannot_do_is_said(server, graphs_dir):
         )
         assert proc.returncode == 2
         assert_one_clean_line(proc.stderr, "unknown channel 'debug'")
+
+
+WORDS = 3000
+
+
+def test_every_event_arrives_once_in_order_across_cuts(server):
+    """The thread's stream cut at random points, 20 times or more: each reconnect asks
+    for the events after the last one read (``since``), and every token arrives once,
+    in order."""
+    port = urlsplit(server.url).port
+    rng = random.Random(7)
+    cuts = [rng.randrange(3_000, 60_000) for _ in range(30)]
+    with cutting_proxy(port, cuts) as proxy:
+        proc = run_cli(
+            "stream", f"http://127.0.0.1:{proxy.port}", "--api-key", TEST_API_KEY,
+            "-a", "talker", "-i", json.dumps({"count": WORDS}), "--protocol", "v2",
+            "-c", "messages", "--reconnect-for", "60", timeout=240,
+        )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr
+    envelopes = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proxy.cut_count >= 20
+    seqs = [e["seq"] for e in envelopes]
+    assert seqs == sorted(set(seqs))  # none twice, none out of order
+    text = "".join(
+        e["params"]["data"]["delta"]["text"]
+        for e in envelopes
+        if e["params"]["data"].get("event") == "content-block-delta"
+    )
+    assert text == " ".join(f"w{i}" for i in range(WORDS))
+
+
+def test_a_resume_gap_is_said_in_one_line():
+    """A server that no longer holds the events missed while the connection was down
+    answers the reconnect with a ``resume_gap`` error (a fault of a buffer too small for
+    the outage, made on demand here by a loopback server)."""
+    run_id = "01a00000-0000-7000-8000-000000000001"
+    asked: list[str] = []
+
+    def frame(envelope: dict) -> bytes:
+        body = f"event: {envelope.get('method', 'error')}\nid: {envelope.get('seq', '')}\n"
+        body += f"data: {json.dumps(envelope)}\n\n"
+        data = body.encode()
+        return f"{len(data):x}\r\n".encode() + data + b"\r\n"
+
+    async def respond(writer, head: str) -> None:
+        path = head.split(" ", 2)[1]
+        asked.append(path)
+        if path.endswith("/commands"):
+            # the first is lgtui asking whether the server speaks the protocol (a
+            # malformed command: a protocol error says yes), then run.start
+            first = sum(p.endswith("/commands") for p in asked) == 1
+            status, answer = (
+                ("400 Bad Request", {"type": "error", "id": None, "error": "invalid_argument"})
+                if first
+                else ("200 OK", {"type": "success", "id": 1, "result": {"run_id": run_id}})
+            )
+            body = json.dumps(answer)
+            writer.write(
+                f"HTTP/1.1 {status}\r\ncontent-type: application/json\r\n"
+                f"content-length: {len(body)}\r\n\r\n{body}".encode()
+            )
+            await writer.drain()
+            return
+        writer.write(
+            b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\n"
+            b"transfer-encoding: chunked\r\n\r\n"
+        )
+        if sum(p.endswith("/stream/events") for p in asked) == 1:
+            writer.write(frame({
+                "type": "event", "event_id": f"synth:{run_id}:lc||running", "seq": 1,
+                "method": "lifecycle",
+                "params": {"namespace": [], "timestamp": 1, "data": {"event": "running"}},
+            }))  # fmt: skip
+            await writer.drain()
+            writer.transport.abort()  # the connection drops
+            return
+        writer.write(frame({
+            "type": "error", "id": None, "error": "resume_gap",
+            "message": "resume gap: since=1 is older than min_available_seq=9000",
+            "since": 1, "min_available_seq": 9000,
+        }))  # fmt: skip
+        await writer.drain()
+
+    server = RawServer(respond)
+    try:
+        proc = run_cli(
+            "stream", server.url, "-a", "g", "-i", "{}", "--protocol", "v2",
+            "--reconnect-for", "10", timeout=60,
+        )  # fmt: skip
+    finally:
+        server.stop()
+    assert proc.returncode == 3
+    assert_one_clean_line(proc.stderr, "resume gap", "#9000")
+    assert json.loads(proc.stdout.splitlines()[0])["method"] == "lifecycle"
