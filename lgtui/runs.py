@@ -21,7 +21,7 @@ from lgtui.engine import Engine
 from lgtui.errors import LgtuiError
 from lgtui.events import StreamEvent
 from lgtui.recorder import Recorder
-from lgtui.session import CANCELLED, DISCONNECTED, ERROR, INTERRUPTED, Session
+from lgtui.session import CANCELLED, DISCONNECTED, ERROR, INTERRUPTED, RUNNING, Session
 from lgtui.sources.base import (
     NEW_THREAD,
     AssistantSource,
@@ -272,7 +272,14 @@ class RunController:
 
     @property
     def running(self) -> bool:
-        return self._future is not None and not self._future.done()
+        """A run streams: its task is not done and its Session has no ending yet (once it
+        has one, the task only writes its last records: the next run need not wait)."""
+        session = self.session
+        return (
+            self._future is not None
+            and not self._future.done()
+            and not (session is not None and session.status != RUNNING)
+        )
 
     def recorder(self, request: RunRequest) -> Recorder | None:
         """Where this run is recorded: the file given for the first run, then numbered ones

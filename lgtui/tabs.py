@@ -18,7 +18,8 @@ class Tab:
     id: str  # "updates": the key in `Session.tabs`, the widget ids, `show_tab('updates')`
     title: str  # on the tab, in the key list ("Updates tab")
     modes: frozenset[str] = frozenset()  # the wire modes it lists (a Session index)
-    view: str = "events"  # what draws it: "events", "messages", "timeline"
+    view: str = "events"  # what draws it: "events", "messages", "timeline", "tools", "agents"
+    hide_empty: bool = False  # out of the tab bar while it has nothing (its key shows it)
 
 
 TABS: list[Tab] = []  # in order: key 1 shows the first
@@ -57,6 +58,6 @@ declare(
     Tab("events", "Events", frozenset({"events"})),
     Tab("custom", "Custom", frozenset({"custom"})),
     Tab("timeline", "Timeline", view="timeline"),  # drawn from the Debug tab's events
-    Tab("tools", "Tools", frozenset({"tools"}), view="tools"),  # every tool call
-    Tab("agents", "Agents", frozenset({"lifecycle"}), view="agents"),  # the agents' tree
+    Tab("tools", "Tools", frozenset({"tools"}), view="tools", hide_empty=True),
+    Tab("agents", "Agents", frozenset({"lifecycle"}), view="agents", hide_empty=True),
 )

@@ -162,7 +162,11 @@ class BaseApp(App[int]):
         builtin = [c for c in super().get_system_commands(screen) if c.title != "Keys"]
         yield from builtin
         titles = {command.title.lower() for command in builtin}
-        for title, help_text, callback in palette_commands(self, screen):
+        extra = getattr(screen, "palette_extra", None)  # (what a screen offers without a key)
+        for title, help_text, callback in (
+            *palette_commands(self, screen),
+            *(extra() if callable(extra) else ()),
+        ):
             if title.lower() not in titles:
                 titles.add(title.lower())
                 yield SystemCommand(title, help_text, callback)

@@ -63,9 +63,11 @@ def _count_tools(tab: Tab, session: Session, as_of: int | None) -> int:
     return len(session.tools.snapshot(as_of))
 
 
-def _count_agents(tab: Tab, session: Session, as_of: int | None) -> int | None:
-    agents = len(session.agents)
-    return agents if agents > 1 else None  # (the root alone is no news)
+def _count_agents(tab: Tab, session: Session, as_of: int | None) -> int:
+    """The agents that ran by then; 0 when only the root did (no news)."""
+    agents = session.agents.by_ns.values()
+    n = len(agents) if as_of is None else sum(1 for a in agents if a.first_seq <= as_of)
+    return n if n > 1 else 0
 
 
 VIEWS: dict[str, View] = {

@@ -27,7 +27,7 @@ ENDING = {"q", "ctrl+c"}
 # moves that may find nothing to do (already at the top, the end, the only item)
 MOVES = {
     "up", "down", "k", "j", "pageup", "pagedown", "ctrl+b", "ctrl+f", "home", "end", "g", "G",
-    "left", "right", "enter", "escape", "s", "f", "z", *"12345678",
+    "left", "right", "enter", "escape", "s", "f", "z", *"1234567890",
     "P", "S", "D",  # (the pane already shown)
 }  # fmt: skip
 
@@ -114,7 +114,12 @@ def tab_widget_keys(tab: str) -> list[str]:
     from lgtui.ui.widgets.messages_view import MessagesView
     from lgtui.ui.widgets.timeline_view import TimelineView
 
-    widget = {"5": MessagesView, "8": TimelineView}.get(tab, EventList)
+    from lgtui.ui.widgets.agents_view import AgentsView
+    from lgtui.ui.widgets.tools_view import ToolsView
+
+    widget = {"5": MessagesView, "8": TimelineView, "9": ToolsView, "0": AgentsView}.get(
+        tab, EventList
+    )
     return keys_of(widget) + [k for k in keys_of(JsonTree) if k not in keys_of(widget)]
 
 
@@ -135,7 +140,7 @@ async def walk_the_main_screen(
     ``widgets``, the keys of the tab's list, tree or view too)."""
     home = app.screen
     await press_all(pilot, app, home, main_keys(), silent, state)
-    for tab in "12345678":
+    for tab in "1234567890":
         await press_quickly(pilot, tab)
         extra = [k for k in tab_widget_keys(tab) if k not in TAB_KEYS] if widgets else []
         await press_all(pilot, app, home, TAB_KEYS + extra, silent, f"{state} tab {tab}")
@@ -143,6 +148,9 @@ async def walk_the_main_screen(
 
 STATES = {
     "finished": RunRequest("agent", {"topic": "x"}),
+    # a tool call in a subgraph: rows on the Tools and Agents tabs, on either stream
+    "agents": RunRequest("research", {"topic": "x"}, subgraphs=True),
+    "thread-stream": RunRequest("research", {"topic": "x"}, protocol="v2"),
     "error": RunRequest("failing", {"topic": "boom"}),
     "interrupted": RunRequest("hitl", {"q": "name?"}),
     "running": RunRequest(
@@ -172,7 +180,9 @@ async def test_every_key_of_the_main_screen(source, state):
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         else:
-            want = "running" if state == "running" else state.replace("finished", "success")
+            want = {"running": "running", "error": "error", "interrupted": "interrupted"}.get(
+                state, "success"
+            )
             try:
                 await wait_for(
                     pilot,
@@ -190,7 +200,8 @@ async def test_every_key_of_the_main_screen(source, state):
                     )
                     + f"; said: {[s.message for s in app.said]}; host log: {source.logs[-5:]}"
                 ) from None
-        await walk_the_main_screen(pilot, app, state, silent, widgets=state == "finished")
+        widgets = state in ("finished", "agents", "thread-stream")
+        await walk_the_main_screen(pilot, app, state, silent, widgets=widgets)
         # the keys that stop, start or replace the run, last
         await press_all(pilot, app, app.main, ["x"], silent, state)
         if state == "empty":  # nothing to run again: the New run dialog
@@ -218,7 +229,7 @@ async def test_every_key_of_a_replay():
         await press_all(pilot, app, home, main_keys(), silent, "replay")
         replay_keys = [k for k in keys_of(ReplayScreen) if k not in main_keys() and not k.isdigit()]
         await press_all(pilot, app, home, replay_keys, silent, "replay")
-        for tab in "12345678":
+        for tab in "1234567890":
             await press_quickly(pilot, tab)
             keys = TAB_KEYS + [k for k in tab_widget_keys(tab) if k not in TAB_KEYS]
             await press_all(pilot, app, home, keys, silent, f"replay tab {tab}")

@@ -30,16 +30,16 @@ def run_script(script: str, *args: str) -> subprocess.CompletedProcess[str]:
     )  # fmt: skip
 
 
-TOOLS_CAPTURE = """
+ERRORS_CAPTURE = """
 from lgtui.capture import CaptureWriter, make_header
 from lgtui.events import StreamEvent
 
 def write_capture(path):
     header = make_header(source_kind="remote", target="t", assistant="a", thread_id=None,
-                         request={"stream_mode": ["tools", "updates"]})
+                         request={"stream_mode": ["updates"]})
     writer = CaptureWriter(path, header)
-    events = [("metadata", b'{"run_id": "r1"}'), ("tools", b'{"event": "tool-started", "name": "search"}'),
-              ("updates", b'{"agent": {"x": 1}}'), ("tools", b'{"event": "tool-finished", "name": "search"}')]
+    events = [("metadata", b'{"run_id": "r1"}'), ("error", b'{"error": "E", "message": "one"}'),
+              ("updates", b'{"agent": {"x": 1}}'), ("error", b'{"error": "E", "message": "two"}')]
     for i, (name, raw) in enumerate(events):
         writer.write(StreamEvent(i, i / 10, name, raw))
     writer.close("success")
@@ -48,7 +48,7 @@ def write_capture(path):
 
 def test_add_a_tab_is_one_declaration(tmp_path):
     """The doc's line, run before the app is imported (as lgtui/tabs.py runs it): the
-    new tab lists its mode's events, counts them on its label, and key 9 shows it."""
+    new tab lists its mode's events, counts them on its label, and the palette shows it."""
     script = textwrap.dedent(
         """
         import asyncio, sys
@@ -66,18 +66,21 @@ def test_add_a_tab_is_one_declaration(tmp_path):
                         break
                     await pilot.pause(0.05)
                 await pilot.press("end")
-                await pilot.press("9")
+                entries = [title for title, _, _ in app.main.palette_extra()]
+                print("PALETTE", entries)
+                app.main.palette_extra()[entries.index("Errors tab")][2]()
                 await pilot.pause(0.2)
-                lst = app.main.views["tools"]
+                lst = app.main.views["errors"]
                 print("TAB", app.main.active_tab(), lst.row_count, [lst.seq_at(r) for r in range(lst.row_count)])
-                print("LABEL", app.main.query_one("#tabs").get_tab("tab-tools").label)
+                print("LABEL", app.main.query_one("#tabs").get_tab("tab-errors").label)
         asyncio.run(main(sys.argv[1]))
         """
-    ).format(example=example("Add a tab"), capture=TOOLS_CAPTURE)
-    proc = run_script(script, str(tmp_path / "tools.msgpack"))
+    ).format(example=example("Add a tab"), capture=ERRORS_CAPTURE)
+    proc = run_script(script, str(tmp_path / "errors.msgpack"))
     assert proc.returncode == 0, proc.stderr
-    assert "TAB tools 2 [1, 3]" in proc.stdout
-    assert "LABEL Tools 2" in proc.stdout
+    assert "PALETTE ['Errors tab']" in proc.stdout
+    assert "TAB errors 2 [1, 3]" in proc.stdout
+    assert "LABEL Errors 2" in proc.stdout
 
 
 def test_add_a_source_capability_the_screen_asks_for(graphs_dir):
@@ -126,7 +129,7 @@ def test_add_a_cli_command_is_a_module_and_its_name_in_groups(tmp_path):
         write_capture(sys.argv[1])
         sys.exit(cli.main(sys.argv[2:]))
         """
-    ).format(example=example("Add a CLI command"), capture=TOOLS_CAPTURE)
+    ).format(example=example("Add a CLI command"), capture=ERRORS_CAPTURE)
     capture = str(tmp_path / "c.msgpack")
     proc = run_script(script, capture, "count", capture)
     assert proc.returncode == 0, proc.stderr

@@ -173,6 +173,10 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
         self.query_one("#search").display = False
+        tabs = self.query_one("#tabs", TabbedContent)
+        for tab in TABS:
+            if tab.hide_empty:
+                tabs.hide_tab(f"tab-{tab.id}")
         self.ticker = Ticker(self, 1 / REFRESH_HZ, self._refresh_tick)
         self.views[TABS[0].id].focus()
         self.query_one(StatusBar).source_label = cast("BaseApp", self.app).source_label
@@ -271,6 +275,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
                 if n:
                     label.append(f" {n:,}", style="dim")
                 tabs.get_tab(f"tab-{tab.id}").label = label
+                if tab.hide_empty and self.active_tab() != tab.id:
+                    (tabs.show_tab if n else tabs.hide_tab)(f"tab-{tab.id}")
 
     def _update_namespaces(self, session: Session) -> None:
         if len(session.namespaces) == self._ns_count:
@@ -495,8 +501,17 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     # -- actions ---------------------------------------------------------------------------
 
+    def palette_extra(self) -> list[tuple[str, str, Any]]:
+        """Palette entries of the tabs past the tenth (keys 1-9 and 0 show the first ten)."""
+        return [
+            (f"{tab.title} tab", "", lambda tab=tab: self.action_show_tab(tab.id))
+            for tab in TABS[10:]
+        ]
+
     def action_show_tab(self, tab: str) -> None:
-        self.query_one("#tabs", TabbedContent).active = f"tab-{tab}"
+        tabs = self.query_one("#tabs", TabbedContent)
+        tabs.show_tab(f"tab-{tab}")  # (a tab out of the bar while empty comes back)
+        tabs.active = f"tab-{tab}"
         self.views[tab].focus()
 
     def action_cycle_namespace(self) -> None:

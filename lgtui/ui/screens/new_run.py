@@ -140,6 +140,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
         self.history: dict[str, list[str]] = {}  # assistant -> its inputs, newest last
         self._at: int | None = None  # where in the history the input is (None: typed)
         self._typed = ""  # what was typed before going back in the history
+        self._thread_note = ""  # said under the input while it holds
 
     def compose(self) -> ComposeResult:
         options = []
@@ -276,7 +277,12 @@ id. **ctrl+s** starts the run, **escape** cancels.
         self.query_one("#input-label", Label).update(label)
 
     def _say(self, words: str, style: str = "dim") -> None:
-        self.query_one("#input-error", Static).update(Text(words, style=style))
+        """The line under the input; the thread's note (another assistant, a new thread)
+        stays on it until the assistant changes again."""
+        text = Text(words, style=style)
+        if self._thread_note:
+            text.append(("\n" if words else "") + self._thread_note, style="dim")
+        self.query_one("#input-error", Static).update(text)
 
     def _form(self) -> SchemaForm | None:
         found = self.query("#schema-form")
@@ -346,6 +352,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
         """Another assistant: a new thread, unless the user types a thread id on purpose
         (a thread holds one graph's state)."""
         self._at = None
+        self._thread_note = ""
         self.load_form()
         thread = self.query_one("#thread", Input)
         if (
@@ -354,11 +361,8 @@ id. **ctrl+s** starts the run, **escape** cancels.
             and thread.value.strip().lower() not in (NEW_THREAD, "none", "stateless", "")
         ):
             thread.value = NEW_THREAD
-            self.query_one("#input-error", Static).update(
-                Text(
-                    "a new thread for another assistant (type a thread id to keep one)", style="dim"
-                )
-            )
+            self._thread_note = "a new thread for another assistant (type a thread id to keep one)"
+            self._say("")
 
     @on(TextArea.Changed, "#input")
     def _validate(self) -> None:
@@ -366,7 +370,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
         _, message, _ = json_error(text) if text.strip() else (None, None, None)
         # only the input's own message: a word about another field stays until it is fixed
         if message or self._input_invalid:
-            self.query_one("#input-error", Static).update(Text(message or "", style="bold red"))
+            self._say(message or "", style="bold red")
         self._input_invalid = bool(message)
 
     @on(Button.Pressed, "#start")
