@@ -109,12 +109,11 @@ TAB_KEYS = ["f", "c", "ctrl+s", "slash", "n", "N", "F", "P", "S", "D", "z", "s"]
 
 
 def tab_widget_keys(tab: str) -> list[str]:
+    from lgtui.ui.widgets.agents_view import AgentsView
     from lgtui.ui.widgets.event_list import EventList
     from lgtui.ui.widgets.json_tree import JsonTree
     from lgtui.ui.widgets.messages_view import MessagesView
     from lgtui.ui.widgets.timeline_view import TimelineView
-
-    from lgtui.ui.widgets.agents_view import AgentsView
     from lgtui.ui.widgets.tools_view import ToolsView
 
     widget = {"5": MessagesView, "8": TimelineView, "9": ToolsView, "0": AgentsView}.get(

@@ -50,7 +50,7 @@ async def record(url: str, graph: str, inp: object) -> bytes:
             async for chunk in response.aiter_bytes():
                 body += chunk
                 ended = any(
-                    f'"event":"{word}"'.encode() in body and b'lc||' + word.encode() in body
+                    f'"event":"{word}"'.encode() in body and b"lc||" + word.encode() in body
                     for word in ("completed", "failed", "interrupted")
                 )
                 if ended and body.endswith((b"\n\n", b"\r\n\r\n")):
