@@ -253,8 +253,8 @@ class RunController:
         subgraphs: bool = False,
         **changes: Any,
     ) -> RunRequest:
-        """A run on ``thread_id`` streamed as the user streams runs: the stream modes,
-        subgraphs, config, context and breakpoints of the last run (``modes`` and
+        """A run on ``thread_id`` streamed as the user streams runs: the stream modes (or
+        the protocol and channels), subgraphs, config, context and breakpoints of the last run (``modes`` and
         ``subgraphs`` when there was none), with ``changes`` (a command, a checkpoint)."""
         last = self.last_request
         return RunRequest(
@@ -267,6 +267,11 @@ class RunController:
             context=last.context if last else None,
             interrupt_before=last.interrupt_before if last else None,
             interrupt_after=last.interrupt_after if last else None,
+            # the same stream: a resume of a thread-centric run answers with input.respond
+            protocol=last.protocol if last else "auto",
+            channels=last.channels if last else None,
+            namespaces=last.namespaces if last else None,
+            depth=last.depth if last else None,
             **changes,
         )
 

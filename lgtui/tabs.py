@@ -19,7 +19,9 @@ class Tab:
     title: str  # on the tab, in the key list ("Updates tab")
     modes: frozenset[str] = frozenset()  # the wire modes it lists (a Session index)
     view: str = "events"  # what draws it: "events", "messages", "timeline", "tools", "agents"
-    hide_empty: bool = False  # out of the tab bar while it has nothing (its key shows it)
+    # out of a run's tab bar while it has nothing for it (its key, or the palette, shows it
+    # with why it is empty): a run's tabs are the ones it fills
+    hide_empty: bool = False
 
 
 TABS: list[Tab] = []  # in order: key 1 shows the first
@@ -46,18 +48,19 @@ def declare(*tabs: Tab) -> None:
 
 declare(
     Tab("all", "All"),
-    Tab("updates", "Updates", frozenset({"updates", "input.requested"})),
-    Tab("values", "Values", frozenset({"values"})),
-    Tab("debug", "Debug", frozenset({"debug", "checkpoints", "tasks"})),
+    Tab("updates", "Updates", frozenset({"updates", "input.requested"}), hide_empty=True),
+    Tab("values", "Values", frozenset({"values"}), hide_empty=True),
+    Tab("debug", "Debug", frozenset({"debug", "checkpoints", "tasks"}), hide_empty=True),
     Tab(
         "messages",
         "Messages",
         frozenset({"messages", "messages/metadata", "messages/partial", "messages/complete"}),
         view="messages",
+        hide_empty=True,
     ),
-    Tab("events", "Events", frozenset({"events"})),
-    Tab("custom", "Custom", frozenset({"custom"})),
-    Tab("timeline", "Timeline", view="timeline"),  # drawn from the Debug tab's events
+    Tab("events", "Events", frozenset({"events"}), hide_empty=True),
+    Tab("custom", "Custom", frozenset({"custom"}), hide_empty=True),
+    Tab("timeline", "Timeline", view="timeline", hide_empty=True),  # from the Debug tab's events
     Tab("tools", "Tools", frozenset({"tools"}), view="tools", hide_empty=True),
     Tab("agents", "Agents", frozenset({"lifecycle"}), view="agents", hide_empty=True),
 )

@@ -31,6 +31,7 @@ from lgtui.ui.screens.new_run import NewRunScreen, RunForm
 from lgtui.ui.screens.replay import ReplayScreen
 from lgtui.ui.screens.threads import ThreadsScreen
 from lgtui.ui.widgets.status_bar import StatusBar
+from lgtui.v2 import CHANNELS
 
 
 class LgtuiApp(BaseApp):
@@ -147,6 +148,10 @@ class LgtuiApp(BaseApp):
             context_text=_compact_json(request.context),
             metadata_text=_compact_json(request.metadata),
             raw_json=self.form.raw_json,
+            protocol=request.protocol,
+            channels=tuple(request.channels or CHANNELS),
+            namespaces_text=", ".join("/".join(ns) for ns in request.namespaces or ()),
+            depth_text="" if request.depth is None else str(request.depth),
         )
         session = self.controller.start(
             request, lambda session: self.call_from_thread_safe(self._run_done, session)
@@ -257,7 +262,13 @@ class LgtuiApp(BaseApp):
             EditJsonScreen(
                 "Resume the interrupt" + ("s (one value per interrupt id)" if several else ""),
                 initial,
-                context="Pending:\n" + shown + "\nThe value you type is sent as command.resume.",
+                context="Pending:\n"
+                + shown
+                + (
+                    "\nThe value you type answers it (input.respond)."
+                    if session.protocol == 2
+                    else "\nThe value you type is sent as command.resume."
+                ),
             )
         )
         if answer is not None:

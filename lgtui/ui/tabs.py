@@ -44,6 +44,9 @@ class TabView(Protocol):
 class View:
     make: Callable[[Tab], Widget]
     count: Callable[[Tab, Session, int | None], int | None]  # None: no number on the label
+    # whether it has anything to show, for a view without a number (a tab that hides
+    # while empty)
+    has: Callable[[Tab, Session, int | None], bool] | None = None
 
 
 def _count_events(tab: Tab, session: Session, as_of: int | None) -> int:
@@ -73,7 +76,11 @@ def _count_agents(tab: Tab, session: Session, as_of: int | None) -> int:
 VIEWS: dict[str, View] = {
     "events": View(lambda tab: EventList(tab.id, id=f"list-{tab.id}"), _count_events),
     "messages": View(lambda tab: MessagesView(id="messages-view"), _count_messages),
-    "timeline": View(lambda tab: TimelineView(id="timeline-view"), lambda *_: None),
+    "timeline": View(
+        lambda tab: TimelineView(id="timeline-view"),
+        lambda *_: None,
+        lambda tab, session, as_of: bool(session.tabs["debug"] or session.tabs["events"]),
+    ),
     "tools": View(lambda tab: ToolsView(id="tools-view"), _count_tools),
     "agents": View(lambda tab: AgentsView(id="agents-view"), _count_agents),
 }
@@ -85,3 +92,11 @@ def make_view(tab: Tab) -> Widget:
 
 def count(tab: Tab, session: Session, as_of: int | None) -> int | None:
     return VIEWS[tab.view].count(tab, session, as_of)
+
+
+def has_something(tab: Tab, session: Session, as_of: int | None) -> bool:
+    """Whether ``tab`` has anything for this run (a tab with ``hide_empty`` shows then)."""
+    view = VIEWS[tab.view]
+    if view.has is not None:
+        return view.has(tab, session, as_of)
+    return bool(view.count(tab, session, as_of))

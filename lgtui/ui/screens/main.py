@@ -22,7 +22,7 @@ from lgtui.tabs import TAB_BY_ID, TABS
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.screens.export import ExportActions
 from lgtui.ui.screens.search import SearchActions
-from lgtui.ui.tabs import TabView, make_view
+from lgtui.ui.tabs import TabView, has_something, make_view
 from lgtui.ui.tabs import count as tab_count
 from lgtui.ui.text import Text
 from lgtui.ui.ticker import Ticker
@@ -126,6 +126,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self.session: Session | None = None
         self._version: Any = None
         self._counts: dict[str, int] = {}
+        self._shown_tabs: dict[str, bool] = {}  # tab id -> in the bar (hide_empty tabs)
         self._ns_count = 1
         self._ns_choice: tuple[str, ...] | None = None
         self._detail_timer: Timer | None = None
@@ -173,10 +174,6 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
     def on_mount(self) -> None:
         self.query_one("#banner").display = False
         self.query_one("#search").display = False
-        tabs = self.query_one("#tabs", TabbedContent)
-        for tab in TABS:
-            if tab.hide_empty:
-                tabs.hide_tab(f"tab-{tab.id}")
         self.ticker = Ticker(self, 1 / REFRESH_HZ, self._refresh_tick)
         self.views[TABS[0].id].focus()
         self.query_one(StatusBar).source_label = cast("BaseApp", self.app).source_label
@@ -208,6 +205,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self.ticker.wake()
         self._version = None
         self._counts.clear()
+        self._shown_tabs.clear()
         self._ns_count = 1
         self._ns_choice = None
         self._detail_seq = -1
@@ -267,6 +265,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
 
     def _update_tab_labels(self, session: Session) -> None:
         tabs = self.query_one("#tabs", TabbedContent)
+        active = self.active_tab()
         for tab in TABS:
             n = tab_count(tab, session, self.as_of)
             if n is not None and self._counts.get(tab.id) != n:
@@ -275,8 +274,11 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
                 if n:
                     label.append(f" {n:,}", style="dim")
                 tabs.get_tab(f"tab-{tab.id}").label = label
-                if tab.hide_empty and self.active_tab() != tab.id:
-                    (tabs.show_tab if n else tabs.hide_tab)(f"tab-{tab.id}")
+            if tab.hide_empty and tab.id != active:
+                shown = has_something(tab, session, self.as_of)
+                if self._shown_tabs.get(tab.id) != shown:
+                    self._shown_tabs[tab.id] = shown
+                    (tabs.show_tab if shown else tabs.hide_tab)(f"tab-{tab.id}")
 
     def _update_namespaces(self, session: Session) -> None:
         if len(session.namespaces) == self._ns_count:

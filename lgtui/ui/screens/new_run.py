@@ -22,6 +22,7 @@ from lgtui.ui.guard import screen_work, while_shown
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text
 from lgtui.ui.widgets.schema_form import SafeSelect, SchemaForm
+from lgtui.v2 import CHANNELS
 
 Schemas = Callable[[str], Awaitable["dict[str, Any] | None"]]  # an assistant's schemas
 
@@ -41,6 +42,17 @@ class RunForm:
     context_text: str = ""
     metadata_text: str = ""
     raw_json: bool = False  # the input typed as JSON even where a form could be drawn
+    protocol: str = "auto"  # the stream: auto, v1 (stream modes), v2 (channels)
+    channels: tuple[str, ...] = CHANNELS
+    namespaces_text: str = ""  # v2: "research, agent/tools"
+    depth_text: str = ""
+
+
+PROTOCOL_CHOICES = (
+    ("auto", "auto: v2 where the server has it"),
+    ("v1", "v1: the run stream (stream modes)"),
+    ("v2", "v2: the thread-centric stream (channels)"),
+)
 
 
 def json_object(text: str) -> tuple[dict[str, Any] | None, str | None, tuple[int, int] | None]:
@@ -200,6 +212,26 @@ id. **ctrl+s** starts the run, **escape** cancels.
                             self.form.interrupt_after,
                             placeholder="e.g. model",
                             id="interrupt-after",
+                        )
+                with Horizontal(id="v2-row"):
+                    with Vertical(id="v2-stream"):
+                        yield Label("Stream")
+                        yield SafeSelect(
+                            [(Text(label), value) for value, label in PROTOCOL_CHOICES],
+                            value=self.form.protocol,
+                            allow_blank=False,
+                            id="protocol",
+                        )
+                        yield Label("Namespaces (v2): e.g. research, agent/tools")
+                        yield Input(
+                            self.form.namespaces_text, placeholder="every one", id="v2-namespaces"
+                        )
+                        yield Label("Depth below them (v2)")
+                        yield Input(self.form.depth_text, placeholder="any", id="v2-depth")
+                    with Vertical(id="v2-channels"):
+                        yield Label("Channels (v2)")
+                        yield SelectionList[str](
+                            *[(c, c, c in self.form.channels) for c in CHANNELS], id="channels"
                         )
             yield Static("", id="input-error")  # (outside the scroll: always in sight)
             with Horizontal(id="new-run-buttons"):
@@ -410,9 +442,24 @@ id. **ctrl+s** starts the run, **escape** cancels.
             error.update(Text("choose an assistant first", style="bold red"))
             return
         modes = list(self.query_one("#modes", SelectionList).selected)
-        if not modes:
+        protocol = str(self.query_one("#protocol", Select).value)
+        channels = list(self.query_one("#channels", SelectionList).selected)
+        if not modes and protocol != "v2":
             error.update(Text("choose at least one stream mode", style="bold red"))
             return
+        if not channels and protocol == "v2":
+            error.update(Text("choose at least one channel", style="bold red"))
+            return
+        depth_text = self.query_one("#v2-depth", Input).value.strip()
+        if depth_text and not (depth_text.isdigit()):
+            error.update(Text("Depth: a number of levels, 0 or more", style="bold red"))
+            self.query_one("#v2-depth", Input).focus()
+            return
+        namespaces = [
+            [part for part in item.strip().strip("/").split("/") if part]
+            for item in self.query_one("#v2-namespaces", Input).value.split(",")
+            if item.strip().strip("/")
+        ]
         objects: dict[str, Any] = {}
         for name in ("config", "context", "metadata"):
             field = self.query_one(f"#{name}", Input)
@@ -436,6 +483,10 @@ id. **ctrl+s** starts the run, **escape** cancels.
             config=objects["config"],
             context=objects["context"],
             metadata=objects["metadata"],
+            protocol=protocol,
+            channels=[c for c in CHANNELS if c in channels] if channels != list(CHANNELS) else None,
+            namespaces=namespaces or None,
+            depth=int(depth_text) if depth_text else None,
         )
         typed = json.dumps(value, ensure_ascii=False) if self.form_mode else area.text
         self.form.raw_json = bool(self.fields) and not self.form_mode

@@ -89,7 +89,7 @@ the Messages tab; **s** on the main screen moves to another namespace.
         if total.messages:
             head.append(" · tokens " + total.describe())
         columns = Text(
-            f"  {'agent':<28} {'namespace':<16} {'start':>8} {'time':>7} {'tokens':>16}  started by",
+            f"  {'agent':<22} {'namespace':<14} {'start':>7} {'time':>7} {'tokens':>11}  started by",
             style="dim",
             no_wrap=True,
         )
@@ -106,15 +106,15 @@ the Messages tab; **s** on the main screen moves to another namespace.
         glyph, style = _GLYPH.get(status, ("·", ""))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(glyph + " ", style=style)
-        name = "  " * depth + safe_text(agent.name, 28 - 2 * depth)
-        text.append(f"{name:<28} ", style="bold" if not depth else "")
+        name = "  " * depth + safe_text(agent.name, max(4, 22 - 2 * depth))
+        text.append(f"{name:<22} ", style="bold" if not depth else "")
         session = self.session
-        label = session.ns_label_fit(agent.ns, 16) if session and agent.ns else "root"
-        text.append(f"{label:<16} ", style="italic cyan")
-        text.append(f"{'+' + secs(agent.start):>8} ", style="dim")
+        label = session.ns_label_fit(agent.ns, 14) if session and agent.ns else "root"
+        text.append(f"{label:<14} ", style="italic cyan")
+        text.append(f"{'+' + secs(agent.start):>7} ", style="dim")
         text.append(f"{secs(agent.duration if status != RUNNING else None):>7} ")
         usage = self._usage.get(agent.ns)
-        text.append(f"{usage.short() if usage else '—':>16}  ")
+        text.append(f"{usage.short() if usage else '—':>11}  ")
         if agent.cause:
             text.append(safe_text(agent.cause, 60), style="dim")
         if agent.error:

@@ -74,7 +74,7 @@ Moving onto a call shows its event on the right; in a replay, **enter** goes the
         if failed:
             head.append(f" · {failed} failed", style="bold red")
         columns = Text(
-            f"  {'tool':<20} {'agent':<14} {'start':>8} {'time':>7}  arguments → answer",
+            f"  {'tool':<18} {'agent':<14} {'start':>7} {'time':>7}  arguments → answer",
             style="dim",
             no_wrap=True,
         )
@@ -88,10 +88,10 @@ Moving onto a call shows its event on the right; in a replay, **enter** goes the
         glyph, style = _GLYPH.get(status, ("✓", "green"))
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(glyph + " ", style=style)
-        text.append(f"{safe_text(call.name or '?', 20):<20} ", style="bold")
+        text.append(f"{safe_text(call.name or '?', 18):<18} ", style="bold")
         agent = session.ns_label_fit(call.ns, 14) if session is not None and call.ns else "root"
         text.append(f"{agent:<14} ", style="italic cyan")
-        text.append(f"{'+' + secs(call.start):>8} ", style="dim")
+        text.append(f"{'+' + secs(call.start):>7} ", style="dim")
         text.append(f"{secs(call.duration if status != RUNNING else None):>7}  ")
         text.append(preview(call.args, 80))
         if status == ERROR:
