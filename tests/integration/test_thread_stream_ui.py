@@ -25,7 +25,7 @@ async def test_agents_and_tools_of_a_thread_stream_run(source):
         assert app.session.protocol == 2
         await wait_for_text(pilot, "Tools 1", "Agents 2")
         await pilot.press("9")
-        await wait_for_text(pilot, "1 tool call · 1 done", "✓ search", "{query: \"langgraph")
+        await wait_for_text(pilot, "1 tool call · 1 done", "✓ search", '{query: "langgraph')
         await pilot.press("0")
         screen = await wait_for_text(pilot, "2 agents", "research", "root", "research:")
         assert screen.count("✓") >= 2
