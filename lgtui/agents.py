@@ -65,6 +65,7 @@ class Agents:
         self.by_ns: dict[tuple[str, ...], Agent] = {(): Agent((), root or "root")}
         self.lifecycle = False  # the run streamed lifecycle events: they are the word
         self.version = 0
+        self.fresh: list[tuple[str, ...]] = []  # agents made since the owner last looked
 
     def __len__(self) -> int:
         return len(self.by_ns)
@@ -79,11 +80,17 @@ class Agents:
             parent = self._agent(ns[:-1], seq, t)
             agent = self.by_ns[ns] = Agent(ns, ns_node(ns[-1]), start=t, first_seq=seq)
             parent.children.append(ns)
+            self.fresh.append(ns)
             self.version += 1
         return agent
 
     def seen(self, seq: int, t: float, ns: tuple[str, ...]) -> Agent:
-        """An event in ``ns``: the agent lives (and so do its parents)."""
+        """An event in ``ns``: the agent lives (and so do its parents).  Once lifecycle
+        events came, they say which namespaces are agents: an event of another namespace
+        (a tool's, say) is its nearest agent's."""
+        if self.lifecycle:
+            while ns and ns not in self.by_ns:
+                ns = ns[:-1]
         agent = self._agent(ns, seq, t)
         if not agent.events and not self.lifecycle:
             agent.start, agent.first_seq = t, seq
@@ -144,11 +151,13 @@ class Agents:
                 self.version += 1
                 return
 
-    def started_by(self, ns: tuple[str, ...], call_id: str) -> None:
+    def started_by(self, ns: tuple[str, ...], call_id: str, tool: str = "") -> None:
         agent = self.by_ns.get(ns)
         if agent is not None and not agent.tool_call_id:
             agent.tool_call_id = call_id
-            agent.cause = agent.cause or f"tool call {call_id}"
+            words = f"{tool} ({call_id})" if tool else f"tool call {call_id}"
+            if not agent.cause or agent.cause.startswith(("edge", "send", "tool call")):
+                agent.cause = words
 
     def finish(self, status: str, t: float) -> None:
         """The run ended: what still runs ends as the run did."""

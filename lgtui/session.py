@@ -123,6 +123,7 @@ class Session:
         self.agents = Agents(assistant)  # the run's agents and subgraphs (the Agents tab)
         self.protocol = 1  # 2: the thread-centric stream (lgtui/v2.py), from its first event
         self.lifecycle_end: str | None = None  # a v2 run's root lifecycle, once it ended
+        self._calls_taken: set[str] = set()  # tool calls known to have started an agent
 
     # -- input -------------------------------------------------------------------------
 
@@ -167,6 +168,8 @@ class Session:
                 self._state_seqs(ns).append(seq)
                 self.checkpoint_seqs.append(seq)
             self.agents.seen(seq, event.t, ns)
+            if self.agents.fresh:
+                self._started_by_a_tool()
             if mode == "updates" and len(self.agents) > 1 and not v2:
                 node = _first_key(event.raw)
                 if node:
@@ -449,6 +452,31 @@ class Session:
         elif mode in _STATE_MODES:
             self.tools.state_messages(seq, event.t, ns, state_messages_of(mode, data, 2))
 
+    def _started_by_a_tool(self) -> None:
+        """New agents: what started each, where the run did not say (a lifecycle cause).
+        A subagent called as a tool: the call running in its parent then (the oldest one
+        not said to have started another; deepagents' ``task`` names the agent's type).
+        An agent handed off to (a supervisor's or a swarm's ``transfer_to_<name>``): the
+        last such call."""
+        fresh, self.agents.fresh = self.agents.fresh, []
+        calls = list(self.tools.calls.values())[-_CALLS_LOOKED_AT:]
+        for ns in fresh:
+            agent = self.agents.by_ns[ns]
+            if agent.tool_call_id:
+                continue
+            handoff = f"transfer_to_{agent.name}"
+            for call in reversed(calls):
+                if call.id in self._calls_taken:
+                    continue
+                if call.name == handoff or (call.ns == ns[:-1] and call.status == "running"):
+                    self.agents.started_by(ns, call.id, call.name)
+                    self._calls_taken.add(call.id)
+                    args = call.args if isinstance(call.args, dict) else {}
+                    kind = args.get("subagent_type")
+                    if isinstance(kind, str) and kind and not self.agents.lifecycle:
+                        agent.name = kind  # (deepagents' task tool names its agent)
+                    break
+
     def _stop(self, seq: int) -> None:
         if not self.stop_seqs or self.stop_seqs[-1] != seq:
             self.stop_seqs.append(seq)
@@ -529,6 +557,7 @@ _PARSE_MODES = frozenset(
     {"metadata", "error", "messages", "messages/partial", "messages/complete", "messages/metadata"}
 )
 _STATE_MODES = frozenset({"updates", "values"})
+_CALLS_LOOKED_AT = 200  # the newest tool calls a new agent may have been started by
 # A v2 run's envelopes decoded on arrival (its values carry no interrupts: the input
 # channel does).
 _V2_PARSE_MODES = frozenset({"messages", "lifecycle", "input.requested", "tools"})

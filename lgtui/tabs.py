@@ -63,4 +63,5 @@ declare(
     Tab("timeline", "Timeline", view="timeline", hide_empty=True),  # from the Debug tab's events
     Tab("tools", "Tools", frozenset({"tools"}), view="tools", hide_empty=True),
     Tab("agents", "Agents", frozenset({"lifecycle"}), view="agents", hide_empty=True),
+    Tab("files", "Files", view="files", hide_empty=True),  # a deep agent's todos and files
 )

@@ -29,6 +29,7 @@ from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
 from lgtui.ui.widgets import (  # noqa: F401
     agents_view,
     event_list,
+    files_view,
     json_tree,
     messages_view,
     search_bar,

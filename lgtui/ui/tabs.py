@@ -19,9 +19,11 @@ from lgtui.session import Session
 from lgtui.tabs import Tab
 from lgtui.ui.widgets.agents_view import AgentsView
 from lgtui.ui.widgets.event_list import EventList
+from lgtui.ui.widgets.files_view import FilesView
 from lgtui.ui.widgets.messages_view import MessagesView
 from lgtui.ui.widgets.timeline_view import TimelineView
 from lgtui.ui.widgets.tools_view import ToolsView
+from lgtui.workspace import has_workspace
 
 
 class TabView(Protocol):
@@ -83,6 +85,11 @@ VIEWS: dict[str, View] = {
     ),
     "tools": View(lambda tab: ToolsView(id="tools-view"), _count_tools),
     "agents": View(lambda tab: AgentsView(id="agents-view"), _count_agents),
+    "files": View(
+        lambda tab: FilesView(id="files-view"),
+        lambda *_: None,
+        lambda tab, session, as_of: has_workspace(session),
+    ),
 }
 
 

@@ -33,9 +33,9 @@ from lgtui.ui.widgets.event_list import EventList
 from lgtui.ui.widgets.footer import KeyFooter
 from lgtui.ui.widgets.json_tree import JsonTree
 from lgtui.ui.widgets.messages_view import MessagesView
+from lgtui.ui.widgets.rows_view import RowsView
 from lgtui.ui.widgets.search_bar import SearchBar
 from lgtui.ui.widgets.status_bar import StatusBar
-from lgtui.ui.widgets.tools_view import ToolsView
 
 if TYPE_CHECKING:
     from lgtui.ui.base import BaseApp
@@ -489,8 +489,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._ns_choice = ns
         for lst in self.query(EventList):
             lst.set_namespace(ns)
-        for view in (self.views.get("messages"), self.views.get("tools")):
-            if isinstance(view, MessagesView | ToolsView):
+        for view in (self.views.get("messages"), self.views.get("tools"), self.views.get("files")):
+            if isinstance(view, MessagesView | RowsView):
                 view.set_namespace(ns)
         # where the namespace list is hidden (narrower terminals), a line says what is shown
         line = self.query_one("#ns-filter", Static)

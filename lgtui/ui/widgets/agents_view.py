@@ -115,8 +115,10 @@ the Messages tab; **s** on the main screen moves to another namespace.
         text.append(f"{secs(agent.duration if status != RUNNING else None):>7} ")
         usage = self._usage.get(agent.ns)
         text.append(f"{usage.short() if usage else '—':>11}  ")
-        if agent.cause:
-            text.append(safe_text(agent.cause, 60), style="dim")
+        call = session.tools.calls.get(agent.tool_call_id) if session else None
+        cause = f"{call.name} ({call.id})" if call is not None and call.name else agent.cause
+        if cause:
+            text.append(safe_text(cause, 60), style="dim")
         if agent.error:
             text.append("  ✖ " + safe_text(agent.error, 120), style="red")
         return text

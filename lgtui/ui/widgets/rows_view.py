@@ -31,6 +31,7 @@ class RowsView(CursorList):
         self.cursor = -1
         self._items: list[Any] = []
         self._head: list[Text] = []
+        self._tail: list[Text] = []
         self._key: tuple[Any, ...] | None = None
         self._built_at = 0.0
 
@@ -48,6 +49,10 @@ class RowsView(CursorList):
 
     def line(self, item: Any, width: int) -> Text:
         raise NotImplementedError
+
+    def tail(self, session: Session) -> list[Text]:
+        """Lines after the rows (about the selected one)."""
+        return []
 
     def seq_of(self, item: Any) -> int:
         raise NotImplementedError
@@ -101,11 +106,12 @@ class RowsView(CursorList):
         self._head = self.head(session)
         if self.cursor >= len(self._items):
             self.cursor = len(self._items) - 1
+        self._tail = self.tail(session)
         self._set_size()
         self.refresh()
 
     def _set_size(self) -> None:
-        self.virtual_size = Size(0, len(self._head) + len(self._items))
+        self.virtual_size = Size(0, len(self._head) + len(self._items) + len(self._tail))
 
     # -- drawing ------------------------------------------------------------------------
 
@@ -117,7 +123,12 @@ class RowsView(CursorList):
             text = self._head[line].copy()
         else:
             index = line - len(self._head)
-            if not 0 <= index < len(self._items):
+            if index >= len(self._items):
+                after = index - len(self._items)
+                if not 0 <= after < len(self._tail):
+                    return Strip.blank(width, style)
+                return text_strip(self._tail[after].copy(), width, style, self.app.console)
+            if index < 0:
                 return Strip.blank(width, style)
             text = self.line(self._items[index], width)
             if index == self.cursor:
@@ -139,6 +150,10 @@ class RowsView(CursorList):
         self.scroll_to_line(line)
         self.refresh_cursor_lines(len(self._head) + old if old >= 0 else -1, line)
         self.post_message(RowHighlighted(self.seq_of(self._items[index]), go))
+        self.selected_changed()
+
+    def selected_changed(self) -> None:
+        """The cursor is on another row (a view whose tail is about it redraws that)."""
 
     def action_move(self, delta: int) -> None:
         self._select((self.cursor if self.cursor >= 0 else -1) + delta)
