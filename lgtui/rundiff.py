@@ -95,22 +95,34 @@ def run_view(capture: Capture, name: str) -> RunView:
     steps: list[Step] = []
     pending: list[str] = []
     has_state = False
+    # without updates (a thread-centric run streams none by default), a step is each new
+    # whole state: which nodes ran is not known
+    blind = not any(e.mode == "updates" and not e.ns for e in capture.events)
     for event in capture.events:
         if event.ns:
             continue
         mode = event.mode
         if mode == "updates":
+            if event.protocol == 2:  # the node's own values, the node beside
+                node = getattr(event, "node", "")
+                if node and not node.startswith("__"):
+                    pending.append(node)
+                continue
             data = event.data
             if isinstance(data, dict):
                 pending += [str(k) for k in data if not str(k).startswith("__")]
             continue
-        whole = mode in ("values", "checkpoints") or (
-            mode == "debug" and b'"type":"checkpoint"' in event.raw[:120]
+        whole = (
+            mode == "values"
+            or (mode == "checkpoints" and event.protocol == 1)
+            or (mode == "debug" and b'"type":"checkpoint"' in event.raw[:120])
         )
         if not whole:
             continue
         state = state_of(event)
         has_state = True
+        if blind and steps:
+            pending = ["?"]
         if not pending and steps:
             steps[-1].state, steps[-1].seq = state, event.seq  # the same step, seen again
             continue
@@ -294,6 +306,8 @@ def render_text(diff: RunDiff, width: int = 100) -> str:
 
     out += [run_line("A", a), run_line("B", b), ""]
     out.append("Path (the nodes of each super-step, root graph)")
+    if any("?" in st.nodes for st in (*a.steps, *b.steps)):
+        out.append("  (? a step whose nodes are not known: the run streamed no updates)")
     out.append(f"  {'':1} {'step':>4}  {'A':<{col}} {'step':>4}  B")
     for mark, sa, sb in diff.rows:
         left = (

@@ -92,18 +92,26 @@ def cmd_info(args: argparse.Namespace) -> int:
     line("assistant", info["assistant"])
     line("thread", info["thread_id"] or "none (stateless)")
     request = info["request"] or {}
-    line(
-        "modes",
-        ", ".join(request.get("stream_mode") or [])
-        + ("  (subgraphs)" if request.get("subgraphs") else ""),
-    )
+    if info.get("protocol") == 2:
+        channels = request.get("channels")
+        line(
+            "stream",
+            "thread-centric (v2), channels: "
+            + (", ".join(map(str, channels)) if isinstance(channels, list) else "every one"),
+        )
+    else:
+        line(
+            "modes",
+            ", ".join(request.get("stream_mode") or [])
+            + ("  (subgraphs)" if request.get("subgraphs") else ""),
+        )
     line("events", f"{info['events']:,} over {info['duration']:.3f} s")
     line("status", info["status"])
     for run in info["runs"]:
         line("run", f"{run['run_id']} (from event {run['first_event']})")
     if info["truncated"]:
         line("TRUNCATED", f"{info['damage']}; every record before it is readable")
-    out("per mode")
+    out("per channel" if info.get("protocol") == 2 else "per mode")
     for mode, n in info["modes"].items():
         out(f"  {safe_text(mode, 60):<20} {n:>10,}")
     out("per namespace")

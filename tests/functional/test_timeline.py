@@ -125,6 +125,7 @@ async def test_the_timeline_tab(tmp_path):
         )
         for node in ("plan", "research", "  ask_model", "  search", "write"):
             assert node in screen
+        assert "· 1 tool call" in screen and "  ⚙ search" in screen  # where the tool ran
         assert "★" in screen  # the slowest task, marked
         # moving onto a task shows its result event on the right
         await pilot.press("G")

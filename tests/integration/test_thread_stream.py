@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from graphs.auth import TEST_API_KEY
+from helpers import paths
 from helpers.cli import assert_one_clean_line, run_cli
 from helpers.faultproxy import cutting_proxy
 from helpers.normalize import norm_envelopes
@@ -341,3 +342,32 @@ def test_a_resume_gap_is_said_in_one_line():
     assert proc.returncode == 3
     assert_one_clean_line(proc.stderr, "resume gap", "#9000")
     assert json.loads(proc.stdout.splitlines()[0])["method"] == "lifecycle"
+
+
+def test_captures_of_the_thread_centric_stream_work_with_every_command(graphs_dir, tmp_path):
+    """`stream -o` records the envelopes; info, export (whole and --state-at) and diff read
+    them; the committed run-stream recordings still open beside them."""
+    a, b = tmp_path / "a.msgpack", tmp_path / "b.msgpack"
+    printed = {}
+    for path, topic in ((a, "a"), (b, "b")):
+        code, envelopes, err = stream_v2(
+            str(graphs_dir), "research", {"topic": topic}, "-o", str(path)
+        )
+        assert code == 0, err
+        printed[path] = envelopes
+    info = run_cli("info", str(a))
+    assert info.returncode == 0
+    assert "stream       thread-centric (v2), channels: every one" in info.stdout
+    assert "per channel" in info.stdout and "lifecycle" in info.stdout
+    as_json = json.loads(run_cli("info", str(a), "--json").stdout)
+    assert as_json["protocol"] == 2 and len(as_json["runs"]) == 1
+    exported = run_cli("export", str(a))
+    assert [json.loads(line) for line in exported.stdout.splitlines()] == printed[a]
+    state = run_cli("export", str(a), "--state-at", str(len(printed[a]) - 1))
+    assert json.loads(state.stdout)["topic"] == "a"
+    diff = run_cli("diff", str(a), str(b), "--text")
+    assert diff.returncode == 1, diff.stderr
+    assert '~ topic: "a" → "b"' in diff.stdout and "same path: 4 steps" in diff.stdout
+    for recording in sorted(paths.RECORDINGS.glob("*.msgpack")):
+        shown = run_cli("info", str(recording))
+        assert shown.returncode == 0 and "modes" in shown.stdout, recording

@@ -40,7 +40,8 @@ At the top, one line per node (slowest first): how many times it ran, its total 
 longest time, time spent in the chat model (from **events** mode where streamed, else
 the span of its streamed message chunks), the tokens its model reported, and errors.
 Below, the waterfall: one row per task in start order, with its super-step, node
-(indented inside subgraphs), start, duration and a bar on the run's time axis. ★ marks
+(indented inside subgraphs), start, duration and a bar on the run's time axis; each tool
+call (⚙, yellow) a row of its own where it ran. ★ marks
 the slowest task; red is an error, magenta an interrupt, yellow still running.
 
 Moving onto a task shows its result event on the right; in a replay, **enter** moves the
@@ -108,13 +109,20 @@ cursor to it.
         session = timeline.session
         live = (as_of is None and session.status == "running") or building
         now = time.monotonic()
-        key = (len(timeline.tasks), as_of, session.status, self.size.width, self.size.height)
+        key = (
+            len(timeline.tasks),
+            session.tools.version,
+            as_of,
+            session.status,
+            self.size.width,
+            self.size.height,
+        )
         if not changed and key == self._key and not live:
             return
         if live and now - self._built_at < SUMMARY_EVERY:
             return  # running tasks grow: redrawn a few times a second, not every refresh
         self._key, self._built_at, self.as_of = key, now, as_of
-        self._tasks = timeline.tasks_as_of(as_of)
+        self._tasks = _with_tool_calls(timeline.tasks_as_of(as_of), session, as_of)
         # columns as wide as their content needs, so the bars get the rest
         self._node_w = min(24, max([4, *(len(t.name) + 2 * len(t.ns) for t in self._tasks)]))
         self._ns_w = min(14, max([0, *(len(session.ns_label(t.ns)) for t in self._tasks if t.ns)]))
@@ -145,11 +153,15 @@ cursor to it.
         stats = timeline.node_stats(as_of)
         llm_total = sum(s.llm for s in stats)
         head = Text(no_wrap=True, overflow="ellipsis")
-        head.append(f"{len(tasks)} task{'s' if len(tasks) != 1 else ''}", style="bold")
+        tools = sum(1 for t in tasks if t.name.startswith(TOOL_MARK))
+        nodes = len(tasks) - tools
+        head.append(f"{nodes} task{'s' if nodes != 1 else ''}", style="bold")
         root_steps, sub_steps = timeline.steps(as_of)
         head.append(f" in {root_steps} step{'s' if root_steps != 1 else ''}", style="bold")
         if sub_steps:
             head.append(f" (+{sub_steps} in subgraphs)")
+        if tools:
+            head.append(f" · {tools} tool call{'s' if tools != 1 else ''}", style="yellow")
         head.append(f" · {_secs(now - tasks[0].start_t)}")
         if slowest is not None:
             head.append(" · slowest ")
@@ -241,7 +253,7 @@ cursor to it.
         text.append(f"{'' if task.step is None else task.step:>4}  ", style="dim")
         node_w, ns_w = self._node_w, self._ns_w
         name = ("  " * len(task.ns)) + safe_text(task.name, node_w - 2 * len(task.ns))
-        text.append(f"{name:<{node_w}} ", style="bold")
+        text.append(f"{name:<{node_w}} ", style="yellow" if task.id.startswith("tool:") else "bold")
         if ns_w:
             label = session.ns_label_fit(task.ns, ns_w) if task.ns else ""
             text.append(f"{label:<{ns_w}} ", style="italic cyan")
@@ -308,3 +320,33 @@ cursor to it.
         if self.timeline is not None:
             self.sync(self.as_of)
         self._set_size()
+
+
+TOOL_MARK = "⚙ "  # the name of a tool call's row begins so
+
+
+def _with_tool_calls(tasks: list[Task], session: Session, as_of: int | None) -> list[Task]:
+    """The tasks, with a row for each tool call of the run where it ran (its agent's
+    namespace), in start order: the waterfall shows how long each tool took."""
+    calls = session.tools.snapshot(as_of)
+    if not calls:
+        return tasks
+    rows = list(tasks)
+    for call in calls:
+        done = call.status != "running" and (as_of is None or call.last_seq <= as_of)
+        start = call.start or 0.0
+        rows.append(
+            Task(
+                id=f"tool:{call.id}",
+                name=TOOL_MARK + (call.name or "?"),
+                ns=call.ns,
+                step=None,
+                start_seq=call.first_seq,
+                start_t=start,
+                end_seq=call.last_seq if done else None,
+                end_t=(call.end if call.end is not None else start) if done else None,
+                error=call.error if call.status == "error" else "",
+            )
+        )
+    rows.sort(key=lambda t: (t.start_t, t.start_seq))
+    return rows
