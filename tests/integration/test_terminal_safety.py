@@ -240,3 +240,77 @@ def test_the_command_line_writes_only_through_one_place():
         if re.search(r"\bprint\(|sys\.std(out|err)\.write", text):
             offenders.append(str(rel))
     assert offenders == []
+
+
+def hostile_v2_capture(path: Path) -> Path:
+    """A thread-centric run whose every name and payload is poisoned: agents, tool calls,
+    a deep agent's todos and files, content blocks, an interrupt, a failure."""
+    from lgtui.v2 import event_of
+
+    recorder = Recorder(path, source_kind="remote", target=HOSTILE, request={"assistant": HOSTILE})
+    ns = [f"{HOSTILE}:1"]
+    state = {
+        "messages": [
+            {"type": "ai", "content": HOSTILE, "id": "a1",
+             "tool_calls": [{"id": "c1", "name": HOSTILE, "args": {HOSTILE: HOSTILE}}]},
+            {"type": "tool", "content": HOSTILE, "id": "t1", "tool_call_id": "c1", "name": HOSTILE},
+        ],
+        "todos": [{"content": HOSTILE, "status": "in_progress"}],
+        "files": {HOSTILE: {"content": HOSTILE + "\n" + HOSTILE, "encoding": "utf-8"}},
+    }  # fmt: skip
+    payloads = [
+        ("lifecycle", [], {"event": "running", "graph_name": HOSTILE}),
+        ("lifecycle", [], {"event": "started", "namespace": ns, "graph_name": HOSTILE,
+                           "cause": {"type": "toolCall", "tool_call_id": HOSTILE}}),
+        ("values", ns, state),
+        ("values", [], state),
+        ("messages", ns, {"event": "message-start", "role": HOSTILE, "id": HOSTILE}),
+        ("messages", ns, {"event": "content-block-start", "index": 0,
+                          "content": {"type": "tool_call_chunk", "id": "c2", "name": HOSTILE, "args": ""}}),
+        ("messages", ns, {"event": "content-block-delta", "index": 0,
+                          "delta": {"type": "tool-call-delta", "args": HOSTILE}}),
+        ("messages", ns, {"event": "message-finish", "usage": {"input_tokens": 1}}),
+        ("tools", ns, {"event": "tool-started", "tool_call_id": "c3", "tool_name": HOSTILE,
+                       "input": HOSTILE}),
+        ("tools", ns, {"event": "tool-error", "tool_call_id": "c3", "message": HOSTILE}),
+        ("input.requested", ns, {"interrupt_id": HOSTILE, "payload": HOSTILE}),
+        ("custom", ns, {"name": HOSTILE, "payload": HOSTILE}),
+        ("lifecycle", [], {"event": "failed", "graph_name": HOSTILE, "error": HOSTILE}),
+    ]  # fmt: skip
+    for i, (method, where, data) in enumerate(payloads):
+        envelope = {
+            "type": "event", "event_id": HOSTILE, "seq": i + 1, "method": method,
+            "params": {"namespace": where, "timestamp": 1, "data": data, "node": HOSTILE},
+        }  # fmt: skip
+        recorder.write(
+            event_of(i, i * 0.1, orjson.dumps(envelope)), run_id=HOSTILE, thread_id=HOSTILE
+        )
+    recorder.close("error", HOSTILE)
+    return path
+
+
+async def test_every_tab_of_a_hostile_thread_stream_replay(tmp_path):
+    from lgtui.ui.app import ReplayApp
+
+    capture = hostile_v2_capture(tmp_path / "v2.msgpack")
+    for args in (["info", str(capture)], ["export", str(capture)]):
+        proc = run_cli(*args)
+        assert proc.returncode == 0, proc.stderr
+        assert_clean_bytes(proc.stdout.encode())
+    app = ReplayApp(str(capture))
+    async with app.run_test(size=(200, 50), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.count == 13)
+        await pilot.press("end")
+        await pilot.pause(0.3)
+        for key in "1234567890":
+            await pilot.press(key)
+            await pilot.pause(0.2)
+            assert_clean_screen(app)
+        app.main.action_show_tab("files")
+        await pilot.press("down", "down")
+        await pilot.pause(0.3)
+        text = assert_clean_screen(app)
+        assert "\\x1b" in text
+        await pilot.press("0", "down", "down", "enter")  # an agent chosen: a toast names it
+        await pilot.pause(0.3)
+        assert_clean_screen(app)
