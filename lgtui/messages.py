@@ -25,6 +25,16 @@ def role_of(kind: str) -> str:
     return k.removesuffix("messagechunk").removesuffix("message") or "message"
 
 
+# content blocks a message's view shows on their own (its tool calls, its reasoning)
+_SHOWN_APART = (
+    "tool_call",
+    "tool_call_chunk",
+    "invalid_tool_call",
+    "server_tool_call",
+    "reasoning",
+)
+
+
 def content_text(content: Any) -> str:
     """Text of a message's content: a string, or a list of content blocks."""
     if isinstance(content, str):
@@ -37,10 +47,21 @@ def content_text(content: Any) -> str:
             elif isinstance(block, dict):
                 if isinstance(block.get("text"), str):
                     parts.append(block["text"])
-                elif block.get("type") not in (None, "text"):
+                elif block.get("type") not in (None, "text", *_SHOWN_APART):
                     parts.append(f"[{block.get('type')}]")
         return "".join(parts)
     return "" if content is None else str(content)
+
+
+def reasoning_text(content: Any) -> str:
+    """The reasoning blocks of a message's content, joined."""
+    if not isinstance(content, list):
+        return ""
+    return "".join(
+        str(b.get("reasoning") or "")
+        for b in content
+        if isinstance(b, dict) and b.get("type") == "reasoning"
+    )
 
 
 @dataclass
@@ -68,6 +89,7 @@ class Message:
     complete: bool = False
     usage: dict[str, Any] | None = None
     seqs: array[int] = field(default_factory=lambda: array("q"))  # the events that built it
+    reasoning: str = ""  # what the model said it thought (reasoning blocks), when it did
 
     @property
     def text(self) -> str:
@@ -79,6 +101,7 @@ class Message:
         text = content_text(msg.get("content"))
         if text:
             self.parts.append(text)
+        self.reasoning += reasoning_text(msg.get("content"))
         for tc in msg.get("tool_call_chunks") or ():
             if not isinstance(tc, dict):
                 continue
@@ -102,6 +125,7 @@ class Message:
 
     def replace(self, msg: dict[str, Any], complete: bool) -> None:
         self.parts = [content_text(msg.get("content"))]
+        self.reasoning = reasoning_text(msg.get("content")) or self.reasoning
         self._set_tool_calls(msg.get("tool_calls") or ())
         self.complete = complete
         self._common(msg)
@@ -147,7 +171,6 @@ class BlockMessages:
         # per message: block index -> its kind and the pieces of its text (or its call)
         self._blocks: dict[str, dict[Any, tuple[str, list[str]]]] = {}
         self._calls: dict[tuple[str, Any], ToolCall] = {}
-        self.reasoning: dict[str, str] = {}  # message id -> its reasoning text
 
     def take(
         self, seq: int, ns: tuple[str, ...], data: Any, messages: dict[str, Message], node: str = ""
@@ -202,7 +225,7 @@ class BlockMessages:
                         if btype == "text":
                             msg.parts.append(piece)
                         elif btype == "reasoning":
-                            self.reasoning[msg.id] = self.reasoning.get(msg.id, "") + piece
+                            msg.reasoning += piece
                 return msg
         elif kind == "content-block-finish":
             block = data.get("content")
@@ -256,7 +279,7 @@ class BlockMessages:
             p for btype, pieces in blocks.values() if btype == "reasoning" for p in pieces
         )
         if reasoning:
-            self.reasoning[msg.id] = reasoning
+            msg.reasoning = reasoning
 
 
 _CALL_BLOCKS = frozenset({"tool_call", "tool_call_chunk", "invalid_tool_call", "server_tool_call"})

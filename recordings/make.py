@@ -18,6 +18,14 @@ free loopback port and records, with `lgtui stream -o`:
   triage-refund.msgpack   ...and opening a refund first: `lgtui diff` the two
   events.msgpack          the support desk in `events` mode (astream_events): chain and
                           chat model start/stream/end events, the Timeline's LLM times
+and from `langgraph dev` over tests/projects/runtime, on the thread-centric stream (v2):
+
+  agents.msgpack          a langgraph-supervisor team: the supervisor hands off to a
+                          research expert (a web search) and a math expert (an addition);
+                          every agent's lifecycle, content blocks, token usage
+  deep.msgpack            a deepagents deep agent: a todo list, a task subagent, files
+                          written and edited in its virtual filesystem
+
   assistants.json         the server's assistants as a user leaves them: the graphs' own,
                           a "terse researcher" made from the research graph and edited
                           into a second version, a "persona" with its own context; each
@@ -66,6 +74,11 @@ RUNS = [
     ("tools", "tools", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, ALL, []),
     ("subgraph", "sub", {"foo": "foo"}, "updates,values,debug", ["--subgraphs"]),
     ("error", "failing", {"topic": "boom"}, "updates,values,debug", []),
+]
+CHAT = {"messages": [{"role": "user", "content": "research langgraph, then add 2 and 3"}]}
+RUNTIME_RUNS = [  # (name, graph, input) over tests/projects/runtime, thread-centric stream
+    ("agents", "supervisor", CHAT),
+    ("deep", "deep", {"messages": [{"role": "user", "content": "write a report on streaming"}]}),
 ]
 
 
@@ -231,8 +244,22 @@ def main() -> None:
         if not wanted and len(sys.argv) > 1:
             return
     known = {run[0] for run in RUNS} | {"interrupt", "resume", "assistants"}
-    if wanted - known:
-        raise SystemExit(f"unknown recordings: {', '.join(sorted(wanted - known))}")
+    runtime = {run[0] for run in RUNTIME_RUNS}
+    if wanted - known - runtime:
+        raise SystemExit(f"unknown recordings: {', '.join(sorted(wanted - known - runtime))}")
+    if not wanted or wanted & runtime:
+        with tempfile.TemporaryDirectory() as tmp:
+            project = ROOT / "tests" / "projects" / "runtime" / "langgraph.json"
+            with start_dev_server(project, Path(tmp) / "server.log") as server:
+                for name, graph, inp in RUNTIME_RUNS:
+                    if not wanted or name in wanted:
+                        out = HERE / f"{name}.msgpack"
+                        out.unlink(missing_ok=True)
+                        stream(server.url, out, "-a", graph, "-i", json.dumps(inp),
+                               "--protocol", "v2")  # fmt: skip
+        wanted -= runtime
+        if not wanted and len(sys.argv) > 1:
+            return
     with tempfile.TemporaryDirectory() as tmp:
         with start_dev_server(
             ROOT / "tests" / "graphs" / "langgraph.json", Path(tmp) / "server.log"

@@ -73,6 +73,16 @@ async def _replay_at(pilot: Pilot, keys: tuple[str, ...]) -> None:
     await pilot.pause(0.4)
 
 
+async def _files(pilot: Pilot) -> None:
+    """The Files tab (past the tenth: shown from the palette's entry), the edited file."""
+    await _live_done(pilot, ())
+    app: Any = pilot.app
+    app.main.action_show_tab("files")
+    await pilot.pause(0.2)
+    await pilot.press("down", "down", "down")
+    await pilot.pause(0.4)
+
+
 async def _settled(pilot: Pilot) -> None:
     """Until the app has nothing left to do, then a moment: a table sizes its columns to
     its rows once they are laid out, on a busy machine later than any fixed pause."""
@@ -400,6 +410,31 @@ SCREENS: list[Screen] = [
         lambda: _recorded_live("interrupt"),
         _keys(_live_done, "3"),
         "a run stopped at interrupt()",
+    ),
+    # multi-agent runs on the thread-centric stream (a supervisor team, a deep agent)
+    Screen(
+        "live-agents",
+        lambda: _recorded_live("agents"),
+        _keys(_live_done, "0"),
+        "a supervisor's team as a tree: who handed off to whom, tokens, durations",
+    ),
+    Screen(
+        "live-agent-transcript",
+        lambda: _recorded_live("agents"),
+        _keys(_live_done, "0", "down", "down", "down", "enter"),
+        "one agent chosen: its own transcript, every tab filtered to it",
+    ),
+    Screen(
+        "live-tools",
+        lambda: _recorded_live("agents"),
+        _keys(_live_done, "9"),
+        "every tool call: the agent that called it, its time, arguments and answer",
+    ),
+    Screen(
+        "live-files",
+        lambda: _recorded_live("deep"),
+        _files,
+        "a deep agent's todo list and files, and what the last edit of one did",
     ),
     # replays
     Screen(

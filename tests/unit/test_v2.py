@@ -137,7 +137,7 @@ def test_content_blocks_assemble_text_reasoning_and_streamed_tool_calls():
             assert messages["m1"].tool_calls[0].args == '{"q": "x"}'
     msg = messages["m1"]
     assert msg.text == "Hi!" and msg.complete and msg.ns == ns
-    assert blocks.reasoning["m1"] == "think hard"
+    assert msg.reasoning == "think hard"
     assert [(c.name, c.id, c.args) for c in msg.tool_calls] == [("search", "c1", '{"q":"x"}')]
     assert answer_usage(msg.usage) == "tokens in 100 (80 cached) · out 20 (12 reasoning)"
     total = Usage()

@@ -35,6 +35,9 @@ def render_message(
     if streaming:
         title.append(" · streaming…", style="italic dim")
     body: list[Text] = []
+    if msg.reasoning:
+        thought = msg.reasoning if len(msg.reasoning) <= MAX_TEXT else msg.reasoning[:MAX_TEXT]
+        body.append(Text("thinking: " + safe_multiline(thought), style="dim italic"))
     text = msg.text
     if text:
         shown = text if len(text) <= MAX_TEXT else text[:MAX_TEXT]
