@@ -217,8 +217,11 @@ async def test_every_key_of_the_main_screen(source, state):
     assert silent == [], "\n".join(silent)
 
 
-async def test_every_key_of_a_replay():
-    app = ReplayApp(str(RECORDINGS / "research.msgpack"))
+# the research agent on the run stream; a deep agent on the thread-centric one (its
+# tools, agents and files: the tab past the tenth opens from the palette)
+@pytest.mark.parametrize("recording", ["research", "deep"])
+async def test_every_key_of_a_replay(recording):
+    app = ReplayApp(str(RECORDINGS / f"{recording}.msgpack"))
     silent: list[str] = []
     async with app.run_test(size=SIZE, notifications=True) as pilot:
         await wait_for(pilot, lambda: app.session is not None and app.session.status != "running")
@@ -232,6 +235,13 @@ async def test_every_key_of_a_replay():
             await press_quickly(pilot, tab)
             keys = TAB_KEYS + [k for k in tab_widget_keys(tab) if k not in TAB_KEYS]
             await press_all(pilot, app, home, keys, silent, f"replay tab {tab}")
+        from lgtui.ui.widgets.files_view import FilesView
+
+        for title, _, show in app.main.palette_extra():  # (the Files tab)
+            show()
+            await pilot.pause(0.1)
+            keys = TAB_KEYS + [k for k in keys_of(FilesView) if k not in TAB_KEYS]
+            await press_all(pilot, app, home, keys, silent, f"replay {title}")
         await pilot.press("q")
     assert silent == [], "\n".join(silent)
 
