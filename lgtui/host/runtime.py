@@ -271,7 +271,12 @@ class Engine:
             context = _filter_context(graph, context, config, bool(request.get("context")))
             graph_input = request.get("input")
             if request.get("command") is not None:
-                graph_input = _command(request["command"])
+                command = dict(request["command"])
+                if "resume" in command:  # input.respond: an answer per pending interrupt
+                    thread = {"configurable": {"thread_id": config["configurable"]["thread_id"]}}
+                    state = await graph.aget_state(thread)
+                    command["resume"] = _answers(command["resume"], state)
+                graph_input = _command(command)
             run = await graph.astream_events(
                 graph_input,
                 config,
@@ -289,6 +294,23 @@ class Engine:
                         yield shaped
             thread = {"configurable": {"thread_id": config["configurable"]["thread_id"]}}
             yield "__state__", await graph.aget_state(thread)
+
+
+def _answers(resume: Any, state: Any) -> Any:
+    """What ``input.respond`` resumes a thread with: ``{interrupt id: answer}`` for every
+    interrupt it waits on (a resume keyed by their ids as it is; one answer for each),
+    as the server maps it to ``Command(resume=...)``."""
+    pending = [
+        i.id
+        for task in getattr(state, "tasks", ()) or ()
+        for i in getattr(task, "interrupts", ()) or ()
+        if getattr(i, "id", None)
+    ]
+    if not pending:
+        return resume
+    if isinstance(resume, dict) and resume and set(resume) <= set(pending):
+        return resume
+    return dict.fromkeys(pending, resume)
 
 
 _quieted = False

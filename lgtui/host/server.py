@@ -437,8 +437,8 @@ class HostServer:
 
         async def publish(envelopes: list[dict[str, Any]]) -> None:
             """Out, as a client of the server sees this run: until its root's lifecycle
-            says it ended (what the server sends after belongs to no run a client waits
-            on: lgtui's remote source stops there too)."""
+            says it completed or failed (an interrupt ends the root early, and the run
+            goes on saying what else waits: lgtui's remote source reads on too)."""
             for envelope in envelopes:
                 chosen = wanted(
                     envelope,
@@ -448,7 +448,7 @@ class HostServer:
                 )
                 if rid in self.ended or ended_at or not chosen:
                     continue
-                if root_ended(envelope):
+                if root_ended(envelope) and envelope["params"]["data"]["event"] != "interrupted":
                     ended_at.append(True)
                 await asyncio.gather(
                     self.outbox.event(

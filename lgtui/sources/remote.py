@@ -6,7 +6,7 @@ import asyncio
 import os
 import time
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any, cast
 
 import httpx
@@ -470,7 +470,7 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants, ThreadStreams):
         rejoin: bool = False,
         v2: bool = False,
         **kwargs: Any,
-    ) -> AsyncIterator[StreamEvent]:
+    ) -> AsyncGenerator[StreamEvent, None]:
         """SSE events of one request; raises _Dropped when the connection breaks mid-way.
         ``v2``: envelopes of the thread-centric stream, those of ``stream``'s run only."""
         received = 0
@@ -531,7 +531,7 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants, ThreadStreams):
                         if event is not None:
                             stream.seq += 1
                             yield event
-                        if stream.ended_with is not None:
+                        if stream.ended_with in ("completed", "failed"):
                             return  # (the server never ends the thread's stream)
                         continue
                     if stream.seen(sse_id, sse.data):

@@ -11,8 +11,9 @@ connection is opened again with ``since``, the number of the last event read.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Callable
 from typing import Any
 
 import orjson
@@ -31,6 +32,9 @@ from lgtui.sources.sse import read_capped
 from lgtui.v2 import CHANNELS, STATUS_OF_LIFECYCLE, channel_ok
 
 PROTOCOLS = ("auto", "v1", "v2")
+# After the root's `interrupted` the server goes on with what else the run says (each
+# interrupt it waits on, the state): the stream is read until this long passes quietly.
+INTERRUPTED_QUIET = 0.5
 
 
 class ThreadStreams:
@@ -43,7 +47,7 @@ class ThreadStreams:
     # (RemoteSource's)
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any: ...
 
-    _events: Callable[..., AsyncIterator[StreamEvent]]
+    _events: Callable[..., AsyncGenerator[StreamEvent, None]]
     _keep_rejoining: Callable[..., AsyncIterator[StreamEvent]]
     _client: Any
 
@@ -176,10 +180,21 @@ class ThreadStreams:
         stream = ThreadPosition(run_id, request.channels, request.namespaces, request.depth)
 
         async def connection() -> AsyncIterator[StreamEvent]:
-            async for event in self._events(
+            events = self._events(
                 "POST", path, stream, handle, v2=True, json={**body, **stream.since()}
-            ):
-                yield event
+            )
+            try:
+                while True:
+                    # an interrupt ends the root at once, while the run still says what
+                    # else waits (another interrupt, the state): read until it is quiet
+                    quiet = INTERRUPTED_QUIET if stream.ended_with == "interrupted" else None
+                    try:
+                        event = await asyncio.wait_for(anext(events), quiet)
+                    except (StopAsyncIteration, TimeoutError):
+                        break
+                    yield event
+            finally:
+                await events.aclose()
             if stream.ended_with is None:
                 raise _Dropped("the server closed the stream before the run ended")
             handle.final_status = STATUS_OF_LIFECYCLE[stream.ended_with]

@@ -131,7 +131,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._ns_choice: tuple[str, ...] | None = None
         self._detail_timer: Timer | None = None
         self._detail_seq = -1
-        self._banner_key: tuple[int, int, str, int, bool] = (0, 0, "", -1, False)
+        self._banner_key: tuple[int, int, str, int, bool, str] = (0, 0, "", -1, False, "")
         self.as_of: int | None = None  # replay: the cursor; None: live, everything
         self._shown: tuple[int, int] | None = None  # (seq, session version) in the detail pane
         self._panes_shown: set[str] = set()  # the detail panes filled for it
@@ -211,7 +211,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._detail_seq = -1
         self._shown = None
         self._panes_shown.clear()
-        self._banner_key = (0, 0, "", -1, False)
+        self._banner_key = (0, 0, "", -1, False, "")
         for lst in self.query(EventList):
             lst.ns_filter = None
         for tab in TABS:
@@ -312,6 +312,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             session.status_detail,
             -1 if self.as_of is None else 0,
             bool(session.traceback),
+            session.status,  # ("i: resume" once the run stopped there)
         )
         if key == self._banner_key:
             return
