@@ -69,6 +69,8 @@ class NodeStats:
     llm: float = 0.0
     tokens_in: int = 0
     tokens_out: int = 0
+    cache_read: int = 0  # of tokens_in, read from the provider's cache
+    reasoning: int = 0  # of tokens_out, spent reasoning
     running: int = 0
 
 
@@ -316,6 +318,8 @@ class Timeline:
             if key in stats:
                 stats[key].tokens_in += usage.tokens_in
                 stats[key].tokens_out += usage.tokens_out
+                stats[key].cache_read += usage.cache_read
+                stats[key].reasoning += usage.reasoning
         return sorted(stats.values(), key=lambda s: -s.total)
 
     def slowest(self, as_of: int | None = None) -> Task | None:

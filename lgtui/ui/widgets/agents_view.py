@@ -119,6 +119,10 @@ the Messages tab; **s** on the main screen moves to another namespace.
         cause = f"{call.name} ({call.id})" if call is not None and call.name else agent.cause
         if cause:
             text.append(safe_text(cause, 60), style="dim")
+        if usage is not None and (usage.cache_read or usage.reasoning):
+            extra = [f"{usage.cache_read:,} cached"] if usage.cache_read else []
+            extra += [f"{usage.reasoning:,} reasoning"] if usage.reasoning else []
+            text.append("  (" + ", ".join(extra) + ")", style="dim")
         if agent.error:
             text.append("  ✖ " + safe_text(agent.error, 120), style="red")
         return text

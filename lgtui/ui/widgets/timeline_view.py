@@ -198,6 +198,10 @@ cursor to it.
             tokens = f"{s.tokens_in:,}/{s.tokens_out:,}" if (s.tokens_in or s.tokens_out) else "—"
             row.append(f" {tokens:>13}")
             row.append(f" {s.errors or '':>6}", style="bold red" if s.errors else "")
+            if s.cache_read or s.reasoning:
+                extra = [f"{s.cache_read:,} cached"] if s.cache_read else []
+                extra += [f"{s.reasoning:,} reasoning"] if s.reasoning else []
+                row.append("  " + ", ".join(extra), style="dim")
             if s.running:
                 row.append(f"  {s.running} running", style="yellow")
             lines.append(row)
