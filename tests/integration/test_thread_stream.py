@@ -415,3 +415,43 @@ def test_several_interrupts_are_answered_in_one_batch(server, graphs_dir, tmp_pa
             assert second[-1]["params"]["data"]["event"] == "completed"
     expected = [{"legal": "ok", "finance": "ok"}, {"legal": "yes", "finance": "no"}]
     assert results == expected * 2
+
+
+def test_a_server_without_the_thread_centric_stream_gets_the_run_stream():
+    """An older server (no /commands route: 404): auto streams the run stream; asking for
+    v2 there is one line, exit 3."""
+    asked: list[str] = []
+
+    async def respond(writer, head: str) -> None:
+        path = head.split(" ", 2)[1]
+        asked.append(path)
+        if path.endswith("/commands"):
+            body = b'{"detail":"Not Found"}'
+            writer.write(
+                b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n"
+                + f"content-length: {len(body)}\r\n\r\n".encode()
+                + body
+            )
+        else:
+            body = b'event: metadata\ndata: {"run_id": "r1", "attempt": 1}\n\n'
+            body += b'event: values\ndata: {"x": 1}\n\n'
+            writer.write(
+                b"HTTP/1.1 200 OK\r\ncontent-type: text/event-stream\r\nconnection: close\r\n\r\n"
+                + body
+            )
+        await writer.drain()
+
+    server = RawServer(respond)
+    try:
+        auto = run_cli("stream", server.url, "-a", "g", "-i", "{}", "--protocol", "auto")
+        forced = run_cli("stream", server.url, "-a", "g", "-i", "{}", "--protocol", "v2")
+    finally:
+        server.stop()
+    assert auto.returncode == 0, auto.stderr
+    assert [json.loads(line)["event"] for line in auto.stdout.splitlines()] == [
+        "metadata",
+        "values",
+    ]
+    assert any(p.endswith("/runs/stream") for p in asked)
+    assert forced.returncode == 3
+    assert_one_clean_line(forced.stderr, "has no thread-centric event stream", "--protocol v1")
