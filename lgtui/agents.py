@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from lgtui.events import ns_node
+from lgtui.v2 import announced
 
 RUNNING, COMPLETED, FAILED, INTERRUPTED = "running", "completed", "failed", "interrupted"
 _DONE = frozenset({COMPLETED, FAILED, INTERRUPTED})
@@ -103,13 +104,7 @@ class Agents:
     def lifecycle_event(self, seq: int, t: float, ns: tuple[str, ...], data: Any) -> None:
         if not isinstance(data, dict):
             return
-        inner = data.get("namespace")
-        if (
-            isinstance(inner, list)
-            and all(isinstance(p, str) for p in inner)
-            and len(inner) > len(ns)
-        ):
-            ns = tuple(inner)  # announced from the root's scope, about a deeper one
+        ns = tuple(announced(list(ns), data))
         self.lifecycle = True
         agent = self._agent(ns, seq, t)
         kind = data.get("event")

@@ -154,6 +154,15 @@ def root_terminal(event: StreamEvent) -> str | None:
     return status if status in TERMINAL else None
 
 
+def announced(ns: list[str], data: Any) -> list[str]:
+    """The namespace a lifecycle event is about: langgraph announces every subgraph from
+    the root's scope, with the subgraph's own namespace in the data."""
+    inner = data.get("namespace") if isinstance(data, dict) else None
+    if isinstance(inner, list) and all(isinstance(p, str) for p in inner) and len(inner) > len(ns):
+        return list(inner)
+    return ns
+
+
 def _node_of(part: str) -> str:
     return part.split(":")[0]
 

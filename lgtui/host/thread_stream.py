@@ -30,6 +30,7 @@ import time
 from typing import Any
 
 from lgtui.host.protocol_state import state_payload
+from lgtui.v2 import announced
 
 _DONE = ("running", "completed", "failed", "interrupted")
 
@@ -245,13 +246,7 @@ class ThreadStreamRun:
             if ns:
                 self._register(ns)
             return []
-        inner = data.get("namespace")
-        if (
-            isinstance(inner, list)
-            and all(isinstance(p, str) for p in inner)
-            and len(inner) > len(ns)
-        ):
-            ns = list(inner)  # announced from the root's scope, about a deeper one
+        ns = announced(ns, data)
         if not ns:
             return []  # the root's lifecycle is the run's (start, end)
         kind = data["event"]
