@@ -55,3 +55,55 @@ async def test_an_interrupt_is_answered_from_the_banner(source):
         )
         assert app.session.protocol == 2 and app.session.thread_id == first.thread_id
         await wait_for_text(pilot, 'answer: "Ada"')
+
+
+async def test_the_new_run_dialog_chooses_the_stream_channels_and_namespaces(graphs_dir):
+    """v2, only the lifecycle and values channels, only the research subgraph, from the
+    dialog: what streams is that, and the next New run offers the same choices."""
+    from textual.widgets import Input, SelectionList
+
+    from lgtui.sources.embedded import EmbeddedSource
+    from lgtui.ui.screens.new_run import NewRunScreen
+
+    source = EmbeddedSource(str(graphs_dir))
+    app = LgtuiApp(source, record=False)
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#protocol"),
+            )
+            screen = app.screen
+            screen.query_one("#assistant").value = "research"
+            screen.query_one("#input").text = '{"topic": "x"}'
+            screen.query_one("#protocol").value = "v2"
+            channels = screen.query_one("#channels", SelectionList)
+            channels.deselect_all()
+            channels.select("lifecycle")
+            channels.select("values")
+            screen.query_one("#v2-namespaces", Input).value = "research"
+            screen.query_one("#v2-depth", Input).value = "0"
+            await pilot.press("ctrl+s")
+            await wait_for(pilot, ended(app, "success"), timeout=60)
+            session = app.session
+            assert session.protocol == 2
+            assert {e.mode for e in session.events} == {"values", "lifecycle"}
+            assert all(e.ns and e.ns[0].startswith("research:") for e in session.events)
+            request = app.last_request
+            assert (request.protocol, request.channels, request.namespaces, request.depth) == (
+                "v2", ["values", "lifecycle"], [["research"]], 0,
+            )  # fmt: skip
+            await pilot.press("ctrl+n")
+            await wait_for(
+                pilot,
+                lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#protocol"),
+            )
+            again = app.screen
+            assert again.query_one("#protocol").value == "v2"
+            assert again.query_one("#v2-namespaces", Input).value == "research"
+            assert sorted(again.query_one("#channels", SelectionList).selected) == [
+                "lifecycle",
+                "values",
+            ]
+    finally:
+        source.close()
