@@ -27,6 +27,7 @@ from typing import Any, BinaryIO, cast
 import msgpack
 
 from lgtui import __version__
+from lgtui.capture_summary import TAIL_SIZE, Tally, summary_offset, tail_record
 from lgtui.errors import LgtuiError
 from lgtui.events import StreamEvent
 
@@ -117,8 +118,10 @@ class CaptureWriter:
             private_folder(self.path.parent)
         self.error: str | None = None
         self.events = 0
+        self.tally = Tally(v2=header.get("protocol") == 2)  # what `lgtui info` will say
         self._packer = msgpack.Packer(use_bin_type=True)
         self._buffer: list[bytes] = []
+        self._size = 0  # bytes of the records so far (where the next one starts)
         self._lock = threading.Lock()
         self._closed = threading.Event()
         # private (0600 in a 0700 folder), never over another file unless asked, locked
@@ -127,7 +130,7 @@ class CaptureWriter:
             self._file, self.path = open_unique(self.path)
         else:
             self._file = open_private(self.path, overwrite=overwrite)
-        self._buffer.append(self._packer.pack(header))
+        self._append(self._packer.pack(header))
         self.flush()
         self._flusher = threading.Thread(
             target=self._flush_loop, args=(flush_interval,), name="lgtui-capture", daemon=True
@@ -152,14 +155,19 @@ class CaptureWriter:
             )
             record = _pack_event(self._packer, stub)
         with self._lock:
-            self._buffer.append(record)
+            self._append(record)
             self.events += 1
+            self.tally.add(event.event, event.t, event.raw)
 
     def write_record(self, record: dict[str, Any]) -> None:
         if self.error is not None:
             return
         with self._lock:
-            self._buffer.append(self._packer.pack(record))
+            self._append(self._packer.pack(record))
+
+    def _append(self, record: bytes) -> None:
+        self._buffer.append(record)
+        self._size += len(record)
 
     def flush(self) -> None:
         with self._lock:
@@ -193,6 +201,10 @@ class CaptureWriter:
             if traceback:  # an embedded run's error, in the user's code
                 end["traceback"] = traceback[-MAX_TRACEBACK:]
             self.write_record(end)
+            with self._lock:  # the summary, and the tail that finds it (capture_summary.py)
+                at = self._size
+                self._append(self._packer.pack(self.tally.record(end)))
+                self._append(tail_record(at))
         self._closed.set()
         self.flush()
         with self._lock:
@@ -370,7 +382,7 @@ def read_capture(
                 capture.end = record
             elif kind == "graph" and isinstance(record.get("graph"), dict):
                 capture.graph = record["graph"]
-            else:
+            elif not _index_kind(kind):
                 capture.skipped += 1
     except _Damaged as exc:
         if capture is None:
@@ -390,66 +402,35 @@ def read_capture(
     return capture
 
 
-def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
-    """What `lgtui info` prints (of a file, or its bytes): one pass over the records, no
-    event objects built."""
-    import orjson
-
+def summarize(source: str | os.PathLike[str] | bytes, *, verify: bool = False) -> dict[str, Any]:
+    """What `lgtui info` prints (of a file, or its bytes).  A file whose run ended while
+    it was recorded says it in its last records: three reads (the header, the tail, the
+    summary); else, or with ``verify``, one pass over every record, no events built."""
     path, size, data = _opened(source)
+    if not verify and not isinstance(data, bytes):
+        found = _summary_of_file(path, size)
+        if found is not None:
+            return found
     header: dict[str, Any] | None = None
-    by_name: dict[str, int] = {}
-    first_t = last_t = None
-    runs: list[dict[str, Any]] = []
+    tally = Tally()
     end = None
-    errors = 0
-    interrupts = 0
-    v2 = False
     skipped = 0
-    events = 0
     last_end = 0
     damage = ""
     try:
         for offset, record in iter_records(data):
             if header is None:
                 header = _check_header(record, path)
-                v2 = header.get("protocol") == 2
+                tally.v2 = header.get("protocol") == 2
                 last_end = offset
                 continue
             last_end = offset
             kind = record.get("k") if isinstance(record, dict) else None
             if kind == "e" and isinstance(record.get("ev"), str):
-                name = record["ev"]
-                by_name[name] = by_name.get(name, 0) + 1
-                events += 1
-                t = record.get("t")
-                if isinstance(t, int | float):
-                    first_t = t if first_t is None else first_t
-                    last_t = t
-                raw = record.get("d")
-                mode = name.split("|", 1)[0]
-                if v2:
-                    if mode == "input.requested":
-                        interrupts += 1
-                    elif name == "lifecycle" and isinstance(raw, bytes):
-                        errors += _root_lifecycle(raw, runs, events - 1)
-                elif mode == "metadata" and isinstance(raw, bytes):
-                    try:
-                        meta = orjson.loads(raw)
-                    except orjson.JSONDecodeError:
-                        meta = None
-                    if isinstance(meta, dict) and "run_id" in meta and "status" not in meta:
-                        runs.append({"run_id": meta["run_id"], "first_event": events - 1})
-                elif mode == "error":
-                    errors += 1
-                elif (
-                    mode in ("updates", "values")
-                    and isinstance(raw, bytes)
-                    and b"__interrupt__" in raw
-                ):
-                    interrupts += 1
+                tally.add(record["ev"], record.get("t"), record.get("d"))
             elif kind == "end":
                 end = record
-            else:
+            elif not _index_kind(kind) and kind != "graph":
                 skipped += 1
     except _Damaged as exc:
         if header is None:
@@ -459,20 +440,66 @@ def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
         raise CaptureError(f"{path}: not an lgtui capture (no complete header record)")
     if not damage and last_end < size:
         damage = f"truncated at byte {last_end} of {size}"
+    info = _info(path, size, header, tally, end)
+    info.update(
+        skipped_records=skipped,
+        truncated=bool(damage),
+        truncated_at=last_end if damage else None,
+        damage=damage,
+    )
+    return info
+
+
+_INDEX_KINDS = frozenset({"summary", "tail"})  # a file's own index of itself, not events
+
+
+def _index_kind(kind: Any) -> bool:
+    return isinstance(kind, str) and kind in _INDEX_KINDS
+
+
+def _summary_of_file(path: Path, size: int) -> dict[str, Any] | None:
+    """`summarize` from the summary a recording wrote when its run ended; None when the
+    file has none that reads back (then it is read whole)."""
+    if size < TAIL_SIZE * 2:
+        return None
+    try:
+        with open(path, "rb") as f:
+            f.seek(size - TAIL_SIZE)
+            at = summary_offset(f.read(TAIL_SIZE))
+            if at is None or not 0 < at < size - TAIL_SIZE:
+                return None
+            f.seek(at)
+            record = msgpack.unpackb(f.read(size - TAIL_SIZE - at), raw=False, strict_map_key=False)
+    except (OSError, ValueError, TypeError, msgpack.UnpackException, RecursionError):
+        return None
+    header = read_header(path)
+    found = Tally.of_record(record, header.get("protocol") == 2)
+    if found is None:
+        return None
+    tally, end = found
+    info = _info(path, size, header, tally, end)
+    info.update(skipped_records=0, truncated=False, truncated_at=None, damage="")
+    return info
+
+
+def _info(
+    path: Path, size: int, header: dict[str, Any], tally: Tally, end: dict[str, Any] | None
+) -> dict[str, Any]:
     modes: dict[str, int] = {}
     namespaces: dict[str, int] = {}
-    for name, n in by_name.items():
+    for name, n in tally.by_name.items():
         mode, _, ns = name.partition("|")
         modes[mode] = modes.get(mode, 0) + n
         namespaces[ns or "(root)"] = namespaces.get(ns or "(root)", 0) + n
     if end is not None:
         status = str(end.get("status"))
-    elif errors:
+    elif tally.errors:
         status = "error (no end record)"
-    elif interrupts:
+    elif tally.interrupts:
         status = "interrupted (no end record)"
     else:
         status = "unknown (no end record)"
+    last_t = tally.last_t
     return {
         "path": str(path),
         "size": size,
@@ -486,40 +513,16 @@ def summarize(source: str | os.PathLike[str] | bytes) -> dict[str, Any]:
         "assistant": _text(header.get("assistant")),
         "thread_id": _text(header.get("thread_id")) or None,
         "request": _request_of(header.get("request")),
-        "protocol": 2 if v2 else 1,
-        "events": events,
-        "duration": round((last_t or 0.0) - 0.0, 6) if last_t is not None else 0.0,
+        "protocol": 2 if tally.v2 else 1,
+        "events": tally.events,
+        "duration": round(last_t, 6) if last_t is not None else 0.0,
         "modes": dict(sorted(modes.items(), key=lambda kv: -kv[1])),
         "namespaces": dict(sorted(namespaces.items(), key=lambda kv: -kv[1])),
-        "runs": runs,
+        "runs": tally.runs,
         "status": status,
-        "errors": errors,
-        "interrupts": interrupts,
-        "skipped_records": skipped,
-        "truncated": bool(damage),
-        "truncated_at": last_end if damage else None,
-        "damage": damage,
+        "errors": tally.errors,
+        "interrupts": tally.interrupts,
     }
-
-
-def _root_lifecycle(raw: bytes, runs: list[dict[str, Any]], seq: int) -> int:
-    """A v2 root lifecycle event: a run starting (its id is in the synthesized event id,
-    ``synth:<run id>:lc||running``) goes into ``runs``; 1 when it says the run failed."""
-    import orjson
-
-    try:
-        envelope = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        return 0
-    params = envelope.get("params") if isinstance(envelope, dict) else None
-    data = params.get("data") if isinstance(params, dict) else None
-    status = data.get("event") if isinstance(data, dict) else None
-    if status == "running":
-        eid = envelope.get("event_id")
-        parts = eid.split(":") if isinstance(eid, str) else []
-        if len(parts) > 2 and parts[0] == "synth":
-            runs.append({"run_id": parts[1], "first_event": seq})
-    return 1 if status == "failed" else 0
 
 
 def _text(value: Any) -> str:

@@ -22,6 +22,12 @@ def add_parsers(sub: Any) -> None:
     )
     p.add_argument("file", help="a .msgpack capture")
     p.add_argument("--json", action="store_true", help="print a JSON object instead of text")
+    p.add_argument(
+        "--verify",
+        action="store_true",
+        help="read every record (a finished recording is otherwise summed up by the summary "
+        "it ends with: instant, whatever its size)",
+    )
     p.set_defaults(func=cmd_info)
 
     p = sub.add_parser(
@@ -74,7 +80,7 @@ def add_parsers(sub: Any) -> None:
 def cmd_info(args: argparse.Namespace) -> int:
     from lgtui.capture import summarize
 
-    info = summarize(args.file)
+    info = summarize(args.file, verify=args.verify)
     if args.json:
         from lgtui.terminal import out_json
 

@@ -470,3 +470,52 @@ def test_two_processes_on_one_capture_lose_nothing(tmp_path):
     finally:
         writer.close("success")
     assert read_capture(target).header is not None
+
+
+def test_info_reads_a_finished_recordings_own_summary(tmp_path):
+    """A recording whose run ended ends with a summary and a tail that finds it: `info`
+    reads those (the same answer as reading every record, `--verify`); damage in the
+    middle only --verify sees; a file cut short, or a tail that points anywhere, is read
+    whole and says what it finds."""
+    from lgtui.capture import summarize
+    from lgtui.capture_summary import TAIL_SIZE
+
+    path = tmp_path / "run.msgpack"
+    writer = CaptureWriter(path, make_header(
+        source_kind="remote", target="t", assistant="a", thread_id=None, request={}))  # fmt: skip
+    for i, (name, raw) in enumerate([
+        ("metadata", b'{"run_id": "r1", "attempt": 1}'), ("values", b'{"x": 1}'),
+        ("updates|sub:1", b'{"__interrupt__": [{"value": 1}]}'), ("error", b'{"error": "E"}'),
+    ]):  # fmt: skip
+        writer.write(StreamEvent(i, i / 10, name, raw))
+    writer.close("error", "boom")
+    fast, whole = summarize(path), summarize(path, verify=True)
+    assert fast == whole
+    assert (fast["events"], fast["errors"], fast["interrupts"], fast["status"]) == (
+        4,
+        1,
+        1,
+        "error",
+    )
+    assert fast["runs"] == [{"run_id": "r1", "first_event": 0}]
+    assert fast["namespaces"] == {"(root)": 3, "sub:1": 1}
+    data = path.read_bytes()
+    # a byte flipped inside the events: the summary does not see it; --verify does
+    broken = tmp_path / "broken.msgpack"
+    middle = data.index(b'{"x": 1}')
+    broken.write_bytes(data[: middle - 3] + b"\xc1" + data[middle - 2 :])
+    assert summarize(broken)["damage"] == ""
+    assert summarize(broken, verify=True)["damage"].startswith("damaged record")
+    # a tail pointing at garbage, or past the end: read whole, no error
+    for at in (3, len(data) * 2, len(data) - TAIL_SIZE - 1):
+        hostile = tmp_path / "hostile.msgpack"
+        hostile.write_bytes(data[:-8] + at.to_bytes(8, "big"))
+        info = summarize(hostile)
+        assert info["events"] == 4, at
+    # cut short: the tail is gone, every record before the cut is read
+    cut = tmp_path / "cut.msgpack"
+    cut.write_bytes(data[: len(data) - TAIL_SIZE - 5])
+    info = summarize(cut)
+    assert info["events"] == 4 and info["truncated"]
+    proc = run_cli("info", str(path), "--verify")
+    assert proc.returncode == 0 and "events       4 over 0.300 s" in proc.stdout
