@@ -20,6 +20,14 @@ def _join(path: str, key: Any) -> str:
     return f"{path}.{key}" if path else str(key)
 
 
+def differs(old: Any, new: Any) -> bool:
+    """``old != new``, and True where the values are nested too deep to compare."""
+    try:
+        return bool(old != new)
+    except RecursionError:
+        return old is not new
+
+
 def json_diff(
     old: Any, new: Any, path: str = "", out: list[Change] | None = None, depth: int = 0
 ) -> list[Change]:
@@ -34,19 +42,19 @@ def json_diff(
         for key, value in new.items():
             if key not in old:
                 out.append(Change("+", _join(path, key), None, value))
-            elif old[key] != value:
+            elif differs(old[key], value):
                 json_diff(old[key], value, _join(path, key), out, depth + 1)
         return out
     if isinstance(old, list) and isinstance(new, list) and depth < 50:
         common = min(len(old), len(new))
         for i in range(common):
-            if old[i] != new[i]:
+            if differs(old[i], new[i]):
                 json_diff(old[i], new[i], _join(path, i), out, depth + 1)
         for i in range(common, len(new)):
             out.append(Change("+", _join(path, i), None, new[i]))
         for i in range(common, len(old)):
             out.append(Change("-", _join(path, i), old[i], None))
         return out
-    if old != new:
+    if differs(old, new):
         out.append(Change("~", path or "(state)", old, new))
     return out

@@ -156,11 +156,13 @@ def run_view(capture: Capture, name: str) -> RunView:
     )
 
 
-def _strip(value: Any, ignore: frozenset[str]) -> Any:
+def _strip(value: Any, ignore: frozenset[str], depth: int = 0) -> Any:
+    if depth >= 50:  # as deep as json_diff looks; below that, values compare whole
+        return value
     if isinstance(value, dict):
-        return {k: _strip(v, ignore) for k, v in value.items() if k not in ignore}
+        return {k: _strip(v, ignore, depth + 1) for k, v in value.items() if k not in ignore}
     if isinstance(value, list):
-        return [_strip(v, ignore) for v in value]
+        return [_strip(v, ignore, depth + 1) for v in value]
     return value
 
 

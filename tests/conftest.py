@@ -51,3 +51,54 @@ def postgres() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def graphs_dir() -> Path:
     return GRAPHS
+
+
+@pytest.fixture(autouse=True)
+def _tasks_dumped_before_a_timeout(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that hangs shows what it was awaiting: a few seconds before pytest-timeout
+    fires (it prints only the threads' stacks), every pending asyncio task's stack goes to
+    stderr. A diagnostic only: it asserts nothing and changes nothing."""
+    import threading
+
+    marker = request.node.get_closest_marker("timeout")
+    limit = (
+        float(marker.args[0])
+        if marker and marker.args
+        else float(request.config.getini("timeout") or 0)
+    )
+    if limit <= 10:
+        yield
+        return
+    timer = threading.Timer(limit - 5, _dump_tasks, args=(request.node.nodeid,))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _dump_tasks(nodeid: str) -> None:
+    import asyncio
+    import gc
+    import io
+    import sys
+
+    out = io.StringIO()
+    out.write(f"\n+++ asyncio tasks of {nodeid}, about to time out +++\n")
+    loops = [o for o in gc.get_objects() if isinstance(o, asyncio.AbstractEventLoop)]
+    for loop in loops:
+        if not loop.is_running():
+            continue
+        try:
+            tasks = list(asyncio.all_tasks(loop))
+        except RuntimeError:
+            continue
+        for task in tasks:
+            out.write(f"--- {task!r}\n")
+            try:
+                task.print_stack(limit=12, file=out)
+            except Exception as exc:  # a task changing under us: say so, go on
+                out.write(f"(stack unreadable: {exc!r})\n")
+    sys.__stderr__.write(out.getvalue())
+    sys.__stderr__.flush()

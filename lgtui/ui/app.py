@@ -24,12 +24,9 @@ from lgtui.sources.base import (
 )
 from lgtui.ui.base import BaseApp
 from lgtui.ui.loading import Stopped, load_capture, session_for
-from lgtui.ui.screens.graph import GraphScreen
-from lgtui.ui.screens.history import HistoryScreen
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
 from lgtui.ui.screens.replay import ReplayScreen
-from lgtui.ui.screens.threads import ThreadsScreen
 from lgtui.ui.widgets.status_bar import StatusBar
 from lgtui.v2 import CHANNELS
 
@@ -100,6 +97,8 @@ class LgtuiApp(BaseApp):
         if self.initial_request is not None:
             self.start_run(self.initial_request)
         elif self.open_history and self.form.thread not in (NEW_THREAD, "none"):
+            from lgtui.ui.screens.history import HistoryScreen
+
             self.push_screen(HistoryScreen(self.form.thread, checkpoint=self.open_checkpoint))
         else:
             self.action_new_run()
@@ -165,6 +164,8 @@ class LgtuiApp(BaseApp):
                 "Start a run first: the graph view shows its assistant's graph.", markup=False
             )
             return
+        from lgtui.ui.screens.graph import GraphScreen
+
         self.push_screen(GraphScreen(assistant, self.controller.graphs.get(assistant)))
 
     def _run_done(self, session: Session) -> None:
@@ -291,6 +292,8 @@ class LgtuiApp(BaseApp):
         if not isinstance(self.source, ThreadSource):  # (the capability, not an attribute)
             self.notify("This source has no threads.", markup=False)
             return
+        from lgtui.ui.screens.threads import ThreadsScreen
+
         self.push_screen(ThreadsScreen())
 
     def action_crons(self) -> None:
@@ -385,6 +388,8 @@ class LgtuiApp(BaseApp):
         if not thread:
             self.notify("No thread yet: start a run on a thread, or pick one with t.", markup=False)
             return
+        from lgtui.ui.screens.history import HistoryScreen
+
         self.push_screen(HistoryScreen(thread, self.session.assistant if self.session else None))
 
     async def action_quit(self) -> None:
@@ -464,6 +469,8 @@ class ReplayApp(BaseApp):
             self.notify("This capture holds no graph (it was recorded without one).", markup=False)
             return
         assistant = self.session.assistant if self.session else ""
+        from lgtui.ui.screens.graph import GraphScreen
+
         self.push_screen(GraphScreen(assistant, graph, as_of=lambda: self.main.cursor))
 
     def _loaded(self, capture: Any) -> None:

@@ -78,7 +78,7 @@ def test_add_a_tab_is_one_declaration(tmp_path):
     ).format(example=example("Add a tab"), capture=ERRORS_CAPTURE)
     proc = run_script(script, str(tmp_path / "errors.msgpack"))
     assert proc.returncode == 0, proc.stderr
-    assert "PALETTE ['Errors tab']" in proc.stdout
+    assert "'Errors tab'" in proc.stdout.split("PALETTE", 1)[1].splitlines()[0]
     assert "TAB errors 2 [1, 3]" in proc.stdout
     assert "LABEL Errors 2" in proc.stdout
 

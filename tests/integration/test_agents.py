@@ -159,9 +159,18 @@ async def test_the_thread_centric_stream_is_the_same_embedded(
 def racy_ids_out(envelopes: list[dict]) -> list[dict]:
     """A tool's answer goes out on the tools channel as the ToolMessage object the tool
     returned, serialized when the stream takes it: the state's reducer gives it an id in
-    place, before or after that, from run to run on the server too (and embedded)."""
+    place, before or after that, from run to run on the server too (and embedded). The
+    messages channel names that message by its id, or by ``tool-<call id>`` before it has
+    one, with the same race."""
     for envelope in envelopes:
         data = envelope["params"].get("data")
+        if (
+            isinstance(data, dict)
+            and data.get("event") == "message-start"
+            and data.get("role") == "tool"
+            and data.get("id") in ("<id>", f"tool-{data.get('tool_call_id')}")
+        ):
+            data["id"] = "<its id, or tool-<call id> before it has one>"
         if isinstance(data, dict) and data.get("event") == "tool-finished":
             output = data.get("output")
             if isinstance(output, dict) and output.get("id") in (None, "<id>"):

@@ -317,7 +317,7 @@ def test_unknown_embedded_assistant_lists_the_graphs(graphs_dir):
 def test_no_assistant_with_several_graphs(graphs_dir):
     proc = run_cli("stream", str(graphs_dir))
     assert proc.returncode == 2
-    assert_one_clean_line(proc.stderr, "--assistant", "agent, chat, failing, firehose")
+    assert_one_clean_line(proc.stderr, "--assistant", "available: agent, approvals, chat, failing")
 
 
 def test_single_graph_file_needs_no_assistant(graphs_dir):
