@@ -94,11 +94,29 @@ def _dump_tasks(nodeid: str) -> None:
             tasks = list(asyncio.all_tasks(loop))
         except RuntimeError:
             continue
+        idle = 0
         for task in tasks:
-            out.write(f"--- {task!r}\n")
-            try:
-                task.print_stack(limit=12, file=out)
-            except Exception as exc:  # a task changing under us: say so, go on
-                out.write(f"(stack unreadable: {exc!r})\n")
+            chain = _awaited_frames(task.get_coro())
+            if len(chain) == 1 and chain[0].endswith("in _process_messages"):
+                idle += 1  # a widget's message pump waiting for a message: the usual
+                continue
+            out.write(f"--- {task.get_name()}\n")
+            out.writelines(f"    {line}\n" for line in chain)
+        out.write(f"(and {idle} message pumps waiting for messages)\n")
     sys.__stderr__.write(out.getvalue())
     sys.__stderr__.flush()
+
+
+def _awaited_frames(coro: object, limit: int = 40) -> list[str]:
+    """Where a suspended coroutine is, down the chain of what each frame awaits (a task's
+    own stack shows only its outermost frame)."""
+    lines: list[str] = []
+    while coro is not None and len(lines) < limit:
+        frame = getattr(coro, "cr_frame", None) or getattr(coro, "gi_frame", None)
+        if frame is None:
+            lines.append(f"awaiting {coro!r}"[:200])
+            break
+        code = frame.f_code
+        lines.append(f"{code.co_filename}:{frame.f_lineno} in {code.co_name}")
+        coro = getattr(coro, "cr_await", None) or getattr(coro, "gi_yieldfrom", None)
+    return lines

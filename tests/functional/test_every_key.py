@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers.paths import RECORDINGS
-from helpers.ui import press_quickly, screen_text, wait_for
+from helpers.ui import press_quickly, quit_with, screen_text, wait_for
 from textual.widgets import Input, TextArea
 
 from lgtui.sources.base import RunRequest
@@ -212,7 +212,7 @@ async def test_every_key_of_the_main_screen(source, state):
             await press_quickly(pilot, "r")  # run again
             await wait_for(pilot, lambda: app.session is not first, what="another run")
         await press_all(pilot, app, app.main, ["w", "ctrl+n"], silent, state)
-        await pilot.press("q")
+        await quit_with(pilot)
     assert not app.is_running
     assert silent == [], "\n".join(silent)
 
@@ -242,7 +242,7 @@ async def test_every_key_of_a_replay(recording):
             await pilot.pause(0.1)
             keys = TAB_KEYS + [k for k in keys_of(FilesView) if k not in TAB_KEYS]
             await press_all(pilot, app, home, keys, silent, f"replay {title}")
-        await pilot.press("q")
+        await quit_with(pilot)
     assert silent == [], "\n".join(silent)
 
 
@@ -417,7 +417,7 @@ async def test_every_key_of_the_chat(source, state):
             await wait_for(pilot, lambda: "You said: hello" in screen_text(app), what="answer")
         await press_quickly(pilot, "escape")
         await wait_for(pilot, lambda: app.screen is app.main, what="escape: back")
-        await pilot.press("q")
+        await quit_with(pilot)
     assert silent == [], "\n".join(silent)
 
 

@@ -7,7 +7,7 @@ import shutil
 import pytest
 from helpers.cli import assert_one_clean_line, run_cli
 from helpers.paths import RECORDINGS
-from helpers.ui import wait_for_text
+from helpers.ui import quit_with, wait_for_text
 
 from lgtui.capture import read_capture
 from lgtui.rundiff import compare, run_view
@@ -121,5 +121,5 @@ async def test_the_diff_screen():
         await wait_for_text(pilot, '~ category: "question" → "refund"')
         await pilot.press("3")
         await wait_for_text(pilot, "+ I opened refund ticket RF-1001")
-        await pilot.press("q")
+        await quit_with(pilot)
     assert app.return_code in (0, None)

@@ -77,3 +77,19 @@ async def press_quickly(pilot, *keys: str) -> None:
         app.post_message(events.Key(key, char))
         await pilot.pause(0)
         await pilot.pause(0)
+
+
+async def quit_with(pilot, key: str = "q", timeout: float = 20.0) -> None:
+    """Press the key that ends the app and wait, bounded, until it has asked to exit.
+    (Pilot.press and Pilot.pause wait for the animator and the screen; an animation
+    started while the app shuts down is never finished, so they may never return.)"""
+    from textual import events
+
+    app = pilot.app
+    char = _CHARS.get(key, key if len(key) == 1 else None)
+    app.post_message(events.Key(key, char))
+    deadline = time.monotonic() + timeout
+    while not getattr(app, "_exit", False):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{key} did not end the app in {timeout} s")
+        await asyncio.sleep(0.02)

@@ -7,7 +7,7 @@ import re
 import pytest
 from graphs.auth import TEST_API_KEY
 from helpers.devserver import free_port
-from helpers.ui import screen_text, wait_for, wait_for_text
+from helpers.ui import quit_with, screen_text, wait_for, wait_for_text
 
 from lgtui.sources.base import RunRequest
 from lgtui.sources.embedded import EmbeddedSource
@@ -238,7 +238,7 @@ async def test_unreachable_server_is_reported_and_the_app_keeps_running():
     async with app.run_test(size=SIZE) as pilot:
         await wait_for_text(pilot, "cannot reach")
         assert app.is_running
-        await pilot.press("q")
+        await quit_with(pilot)
     assert not app.is_running
 
 
