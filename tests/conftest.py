@@ -16,6 +16,9 @@ def pytest_configure(config: pytest.Config) -> None:
     """The suite never reads or writes the developer's own settings (theme, keys)."""
     folder = Path(tempfile.mkdtemp(prefix="lgtui-test-config-"))
     os.environ["LGTUI_CONFIG"] = str(folder / "config.toml")
+    # recordings made without -o go under the user's data folder: a folder of this
+    # process's own (each xdist worker has one), never the developer's captures
+    os.environ["XDG_DATA_HOME"] = str(folder / "data")
     # The run stream (v1) unless a test asks for another: most tests are about it, and
     # `langgraph dev` also serves the thread-centric stream, which `auto` would pick.
     # The tests of the thread-centric stream and of `auto` say --protocol themselves.
