@@ -108,7 +108,7 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants, ThreadStreams):
             )
         if isinstance(exc, httpx.TimeoutException):
             return ConnectError(f"{self.target} did not answer in time ({type(exc).__name__})")
-        return ConnectError(f"connection to {self.target} failed: {exc or type(exc).__name__}")
+        return ConnectError(f"connection to {self.target} failed: {str(exc) or type(exc).__name__}")
 
     async def _request(self, method: str, path: str, **kwargs: Any) -> Any:
         """One JSON request; the answer read within bounds (an error's body: 64 kB)."""

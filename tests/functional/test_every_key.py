@@ -21,6 +21,10 @@ from lgtui.ui.screens.history import HistoryScreen
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.threads import ThreadsScreen
 
+# ~200 keys a test, each waited for: 20-80 s on an idle machine, several times that on a
+# busy one (the 120 s default is a guard against a hang, not a measure of speed)
+pytestmark = pytest.mark.timeout(480)
+
 SIZE = (120, 40)
 # keys that end the app, pressed last and on their own
 ENDING = {"q", "ctrl+c"}
@@ -165,9 +169,6 @@ def source(graphs_dir):
     source.close()
 
 
-# ~200 keys, each waited for: 20-40 s on an idle machine, several times that on a busy
-# one (the 120 s default is a guard against a hang, not a measure of speed)
-@pytest.mark.timeout(480)
 @pytest.mark.parametrize("state", ["empty", *STATES])
 async def test_every_key_of_the_main_screen(source, state):
     app = LgtuiApp(source, request=STATES.get(state))

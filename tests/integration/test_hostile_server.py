@@ -128,6 +128,28 @@ def test_a_server_that_never_answers_is_given_up_on(serve):
     assert time.monotonic() - started < 20
 
 
+def test_a_server_that_drops_the_connection_is_said(serve):
+    async def respond(writer, head):
+        writer.transport.abort()  # takes the request, resets the connection
+
+    url = serve(respond)
+    proc = run_cli("stream", url, "-a", "agent", timeout=60)
+    assert proc.returncode == 3
+    assert_one_clean_line(proc.stderr, f"connection to {url} failed: Server disconnected")
+
+
+def test_a_transport_error_without_words_is_named():
+    """httpx raises some errors with an empty message (a reset mid-read under load): the
+    line names the error rather than ending in "failed: " (a fault injected: a real reset
+    does not choose its message)."""
+    import httpx
+
+    from lgtui.sources.remote import RemoteSource
+
+    error = RemoteSource("http://127.0.0.1:9")._transport_error(httpx.ReadError(""))
+    assert str(error) == "connection to http://127.0.0.1:9 failed: ReadError"
+
+
 def test_an_endless_stream_keeps_nothing_on_disk(serve, tmp_path):
     """`lgtui stream` of a run that goes on and on writes its lines and keeps nothing:
     past the 50,000 events a screen keeps in memory, no spill file is ever made."""

@@ -77,12 +77,12 @@ async def test_server_away_then_back_the_run_is_rejoined_with_nothing_lost(serve
 
 
 async def test_a_silent_server_shows_stalled_and_recovers(server):
-    count = 400
+    count = 2000  # ~10 s of run: still streaming when frozen, on a busy machine too
     with cutting_proxy(urlsplit(server.url).port) as proxy:
         source = RemoteSource(
             f"http://127.0.0.1:{proxy.port}", api_key=TEST_API_KEY, stall_after=1.0
         )
-        request = RunRequest("firehose", {"count": count, "pause": 0.002}, stream_mode=["custom"])
+        request = RunRequest("firehose", {"count": count, "pause": 0.005}, stream_mode=["custom"])
         app = LgtuiApp(source, request=request)
         async with app.run_test(size=SIZE) as pilot:
             await wait_for(pilot, lambda: app.session is not None and app.session.count > 50)

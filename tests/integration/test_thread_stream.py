@@ -429,6 +429,7 @@ def test_a_server_without_the_thread_centric_stream_gets_the_run_stream():
             body = b'{"detail":"Not Found"}'
             writer.write(
                 b"HTTP/1.1 404 Not Found\r\ncontent-type: application/json\r\n"
+                b"connection: close\r\n"  # (this server answers one request a connection)
                 + f"content-length: {len(body)}\r\n\r\n".encode()
                 + body
             )
