@@ -162,7 +162,7 @@ async def _history_diff(pilot: Pilot) -> None:
 
 async def _runs(pilot: Pilot) -> None:
     from lgtui.ui.screens.history import HistoryScreen
-    from lgtui.ui.screens.runs import RunsScreen
+    from lgtui.ui.screens.runs import RunsScreen, RunTable
 
     app: Any = pilot.app
     await wait_for(
@@ -178,6 +178,8 @@ async def _runs(pilot: Pilot) -> None:
         what="the runs",
         timeout=30,
     )
+    table = app.screen.query_one(RunTable)
+    await wait_for(pilot, lambda: table.has_focus and table.row_count == 2, what="the table")
     await _settled(pilot)
 
 

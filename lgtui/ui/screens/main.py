@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from bisect import bisect_right
 from typing import TYPE_CHECKING, Any, cast
 
@@ -41,6 +42,9 @@ if TYPE_CHECKING:
     from lgtui.ui.base import BaseApp
 
 REFRESH_HZ = 20
+# tab counts of a run streaming in are rewritten twice a second, not at every refresh: a
+# count changing 20 times a second is not read, and each rewrite lays the screen out again
+LABELS_EVERY = 0.5
 DETAIL_DELAY = 0.12  # seconds the cursor must rest before the payload tree is rebuilt
 
 
@@ -126,6 +130,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self.session: Session | None = None
         self._version: Any = None
         self._counts: dict[str, int] = {}
+        self._labels_at = 0.0  # when the tab counts were last written (see LABELS_EVERY)
         self._shown_tabs: dict[str, bool] = {}  # tab id -> in the bar (hide_empty tabs)
         self._ns_count = 1
         self._ns_choice: tuple[str, ...] | None = None
@@ -205,6 +210,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self.ticker.wake()
         self._version = None
         self._counts.clear()
+        self._labels_at = 0.0
         self._shown_tabs.clear()
         self._ns_count = 1
         self._ns_choice = None
@@ -254,7 +260,12 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             return
         self._version = version
         self._sync_active_tab()
-        self._update_tab_labels(session)
+        now = time.monotonic()
+        if self.as_of is not None or session.status != RUNNING or (
+            now - self._labels_at >= LABELS_EVERY
+        ):
+            self._labels_at = now
+            self._update_tab_labels(session)
         self._update_namespaces(session)
         self._update_banner(session)
         if self.as_of is not None:

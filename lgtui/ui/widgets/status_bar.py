@@ -48,6 +48,7 @@ class StatusBar(Static):
         self.source_label = ""
         self.note = ""  # the last problem to report while no run is shown
         self._last: tuple | None = None
+        self._text = Text()
 
     def show(self, session: Session | None) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -101,8 +102,14 @@ class StatusBar(Static):
         self._set(text)
 
     def _set(self, text: Text) -> None:
-        """Repaint only on change: an idle screen then paints nothing at all."""
+        """Repaint only on change: an idle screen then paints nothing at all.  A repaint,
+        never a layout (`Static.update` lays the whole screen out again, ~20 times a
+        second while a run streams): the bar is one line, as wide as the screen."""
         key = (text.plain, tuple(text.spans))
         if key != self._last:
             self._last = key
-            self.update(text)
+            self._text = text
+            self.refresh()
+
+    def render(self) -> Text:
+        return self._text
