@@ -261,8 +261,10 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._version = version
         self._sync_active_tab()
         now = time.monotonic()
-        if self.as_of is not None or session.status != RUNNING or (
-            now - self._labels_at >= LABELS_EVERY
+        if (
+            self.as_of is not None
+            or session.status != RUNNING
+            or (now - self._labels_at >= LABELS_EVERY)
         ):
             self._labels_at = now
             self._update_tab_labels(session)
