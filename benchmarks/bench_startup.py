@@ -9,8 +9,9 @@ Rows:
   bare      a Textual app of one Label (the floor: Python, Textual, the terminal)
   --help    `lgtui --help` (no screen: until it exits)
   replay    `lgtui replay recordings/research.msgpack` (until the All tab is drawn)
-  demo      `lgtui demo` (until the New run dialog is drawn: the examples load behind it)
+  demo      `lgtui demo` (until the screen says the project is loading, behind it)
   open      `lgtui open tests/graphs/agent.py --no-record` (the same)
+  open+     the same, until the project has loaded and the New run dialog is drawn
 """
 
 from __future__ import annotations
@@ -101,9 +102,14 @@ def main() -> None:
         "bare": lambda: first_frame([PYTHON, bare], b"bare app ready"),
         "--help": lambda: exits([*lgtui, "--help"]),
         "replay": lambda: first_frame([*lgtui, "replay", "recordings/research.msgpack"], b"Values"),
-        "demo": lambda: first_frame([*lgtui, "demo", "--no-record"], b"New run"),
+        # the screen up, the project loading behind it (said on the status bar)
+        "demo": lambda: first_frame([*lgtui, "demo", "--no-record"], b"loading the project"),
         "open": lambda: first_frame(
-            [*lgtui, "open", "tests/graphs/agent.py", "--no-record"], b"New run"
+            [*lgtui, "open", "tests/graphs/agent.py", "--no-record"], b"loading the project"
+        ),
+        # ...and loaded: the New run dialog, its assistant listed
+        "open+": lambda: first_frame(
+            [*lgtui, "open", "tests/graphs/agent.py", "--no-record"], b"Thread: 'new'"
         ),
     }
     times: dict[str, list[float]] = {name: [] for name in rows}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -102,8 +103,10 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
     api_key = api_key_from(args) if is_url(target) else None  # once: '-' asks for it
     try:
         source = make_source(target, api_key, getattr(args, "checkpointer", None), args)
-        if isinstance(source, HostedSource):
-            # the project loads in its own process; what stops it is said before the screen
+        if isinstance(source, HostedSource) and (args.checkpoint or not sys.stdout.isatty()):
+            # the project loads in its own process, behind the screen in a terminal (said
+            # on the status bar; a project that does not load ends it with one line);
+            # first when a checkpoint must be checked, or with no terminal to show
             source.wait_ready()
     except LgtuiError:  # said by main() in one line, before the screen takes over
         if isinstance(source, HostedSource):
@@ -156,4 +159,6 @@ def tui_exit(app: Any) -> int:
     if getattr(app, "crash", None):
         err(f"lgtui crashed (a bug: please report it): {app.crash}")
         return EXIT_RUN_ERROR
+    if getattr(app, "load_error", ""):
+        err(app.load_error)
     return app.return_code or 0

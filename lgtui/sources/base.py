@@ -349,6 +349,10 @@ class HostedSource(Source, Protocol):
 
     def wait_ready(self, timeout: float = ...) -> dict[str, Any]: ...
 
+    async def ready(self) -> object:
+        """Once the project has loaded (LoadError when it does not), from any loop."""
+        ...
+
     def close(self) -> None: ...
 
 

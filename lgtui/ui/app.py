@@ -17,6 +17,7 @@ from lgtui.sources.base import (
     NEW_THREAD,
     AssistantSource,
     CronSource,
+    HostedSource,
     RunRequest,
     Source,
     StoreSource,
@@ -52,6 +53,8 @@ class LgtuiApp(BaseApp):
         self.initial_request = request
         self.form = RunForm(thread=thread or "none")
         self._warned = False  # the project's load warnings said once
+        self._host_ready = False  # (an engine host: its project loaded)
+        self.load_error = ""  # the project did not load: what `lgtui open` prints
         kind = "server" if source.kind == "remote" else "in-process"
         self.source_label = f"{kind} {source.target}"
 
@@ -94,6 +97,9 @@ class LgtuiApp(BaseApp):
         self.call_after_refresh(self._first_run)
 
     def _first_run(self) -> None:
+        if isinstance(self.source, HostedSource) and not self._host_ready:
+            self._await_host()  # the screen is up; the project loads behind it
+            return
         if self.initial_request is not None:
             self.start_run(self.initial_request)
         elif self.open_history and self.form.thread not in (NEW_THREAD, "none"):
@@ -102,6 +108,28 @@ class LgtuiApp(BaseApp):
             self.push_screen(HistoryScreen(self.form.thread, checkpoint=self.open_checkpoint))
         else:
             self.action_new_run()
+
+    @work(exclusive=True, group="host")
+    async def _await_host(self) -> None:
+        """The engine host loads the project (a second or more: langgraph, the user's
+        imports) while the screen is up, said on the status bar.  A project that does
+        not load ends the app with the one line `lgtui open` prints for it (`load_error`,
+        exit 2), as when the host was waited for before the screen."""
+        assert isinstance(self.source, HostedSource)
+        status = self.main.query_one(StatusBar)
+        status.busy = "loading the project's graphs (the engine host is starting)…"
+        self.main.refresh_from_session()
+        try:
+            await self.controller.call(self.source.ready())
+        except LgtuiError as exc:
+            self.load_error = exc.message
+            self.exit(return_code=exc.exit_code)
+            return
+        finally:
+            status.busy = ""
+        self._host_ready = True
+        self.main.refresh_from_session()
+        self._first_run()
 
     # -- runs -----------------------------------------------------------------------------
 
@@ -181,12 +209,19 @@ class LgtuiApp(BaseApp):
         self.main.refresh_from_session()
 
     async def load_assistants(self) -> list[dict[str, Any]] | None:
+        status = self.main.query_one(StatusBar)
+        if self.controller.assistants is None:  # the first answer: the screen is up already
+            status.busy = "asking for the assistants…"
+            self.main.refresh_from_session()
         try:
             assistants = await self.controller.list_assistants()
         except LgtuiError as exc:  # a misbehaving server included: keep running
             self._report(exc.message)
             return None
-        self.main.query_one(StatusBar).note = ""
+        finally:
+            status.busy = ""
+        status.note = ""
+        self.main.refresh_from_session()
         if not self._warned:
             self._warned = True
             for warning in self.source.warnings:

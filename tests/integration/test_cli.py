@@ -477,3 +477,52 @@ def test_tui_commands_wire_their_options_into_the_app(monkeypatch, graphs_dir, a
         assert seen[key] == value, key
     if "-i" in argv:
         assert seen["request"].input == {"topic": "t"} and seen["request"].assistant == "agent"
+
+
+def _in_a_terminal(argv: list[str], until: float = 60.0) -> tuple[int, bytes]:
+    """Run ``lgtui argv`` in a pseudo-terminal of 100x30 until it exits: (status, bytes)."""
+    import os
+    import pty
+    import select
+    import time
+
+    from helpers.devserver import quiet_env
+
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: lgtui in a terminal
+        env = quiet_env()
+        env.update(TERM="xterm-256color", COLUMNS="100", LINES="30")
+        os.execvpe(sys.executable, [sys.executable, "-m", "lgtui", *argv], env)
+    seen = b""
+    deadline = time.monotonic() + until
+    try:
+        while time.monotonic() < deadline:
+            ready, _, _ = select.select([fd], [], [], 0.1)
+            if not ready:
+                continue
+            try:
+                chunk = os.read(fd, 1 << 16)
+            except OSError:  # the child has gone
+                break
+            if not chunk:
+                break
+            seen += chunk
+    finally:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if not done:
+            os.kill(pid, 9)
+            done, status = os.waitpid(pid, 0)
+        os.close(fd)
+    return os.waitstatus_to_exitcode(status), seen
+
+
+def test_in_a_terminal_the_screen_comes_first_and_a_project_that_fails_ends_it(tmp_path):
+    """In a terminal the screen is up while the project loads (said on the status bar);
+    a project that does not load then ends the app with the same line, exit 2."""
+    p = write(tmp_path, "graph.py", "import time\ntime.sleep(1)\nx = 1\n")
+    status, seen = _in_a_terminal(["open", str(p)])
+    assert status == 2, seen[-2000:]
+    shown = seen.replace(b"\x1b", b"")
+    assert b"loading the project" in shown, seen[-2000:]  # on the screen, meanwhile
+    after = seen.rsplit(b"\x1b[?1049l", 1)[-1].decode(errors="replace")  # the screen gone
+    assert "lgtui:" in after and "no graph found" in after, after

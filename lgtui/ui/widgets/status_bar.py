@@ -47,6 +47,7 @@ class StatusBar(Static):
         super().__init__("", id=id)
         self.source_label = ""
         self.note = ""  # the last problem to report while no run is shown
+        self.busy = ""  # what the app is waiting for while no run is shown (a host starting)
         self._last: tuple | None = None
         self._text = Text()
 
@@ -54,6 +55,11 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         if session is None:
             text.append(" idle ", STATUS_STYLES["idle"])
+            if self.busy:  # first: the label may be cut at the edge
+                text.append("  ⋯ " + safe_text(self.busy, 200), "italic")
+                text.append(f"  {self.source_label}", "dim")
+                self._set(text)
+                return
             text.append(f"  {self.source_label}  ", "dim")
             if self.note:
                 text.append("✖ " + safe_text(self.note, 300), "bold red")
