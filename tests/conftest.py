@@ -57,6 +57,20 @@ def graphs_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
+def _settings_of_its_own(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """Each test starts from no settings, no input history and no recordings of earlier
+    tests (they live beside the config file and under the data folder): what one test
+    typed into a New run form is not what the next one's `r` runs with, whatever the
+    order (pytest-randomly) or the worker."""
+    home = tmp_path_factory.mktemp("lgtui-home")
+    monkeypatch.setenv("LGTUI_CONFIG", str(home / "config" / "config.toml"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+
+
+@pytest.fixture(autouse=True)
 def _tasks_dumped_before_a_timeout(request: pytest.FixtureRequest) -> Iterator[None]:
     """A test that hangs shows what it was awaiting: a few seconds before pytest-timeout
     fires (it prints only the threads' stacks), every pending asyncio task's stack goes to

@@ -216,11 +216,10 @@ class LgtuiApp(BaseApp):
         try:
             assistants = await self.controller.list_assistants()
         except LgtuiError as exc:  # a misbehaving server included: keep running
+            status.busy = ""
             self._report(exc.message)
             return None
-        finally:
-            status.busy = ""
-        status.note = ""
+        status.busy = status.note = ""
         self.main.refresh_from_session()
         if not self._warned:
             self._warned = True
@@ -260,6 +259,10 @@ class LgtuiApp(BaseApp):
             self.action_new_run()
             return
         request = self.last_request
+        session = self.session
+        if session is not None and session.thread_id and self.form.thread == NEW_THREAD:
+            # "on the same thread", as `_run_done` sets it: also when r comes before it
+            self.form.thread = session.thread_id
         request.thread_id = self.form.thread if self.form.thread != "none" else None
         self.start_run(request)
 

@@ -24,9 +24,17 @@ async def wait_for(
     deadline = time.monotonic() + timeout
     while not predicate():
         if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or predicate}")
+            raise AssertionError(f"timed out waiting for {what or predicate}{_seen(pilot.app)}")
         await pilot.pause(0.05)
         await asyncio.sleep(0)
+
+
+def _seen(app: App) -> str:
+    """What was on screen and focused when a wait gave up (for the failure's message)."""
+    try:
+        return f"\n--- {app.screen!r}, focus {app.focused!r} ---\n{screen_text(app)}"
+    except Exception as exc:  # the app is gone: say so, never hide the timeout
+        return f"\n(no screen: {exc!r})"
 
 
 async def wait_for_text(pilot, *texts: str, timeout: float = 20.0) -> str:
