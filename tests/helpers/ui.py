@@ -73,16 +73,20 @@ _CHARS = {
 }
 
 
+def _post_key(app: App, key: str) -> None:
+    """The key as the terminal driver posts it (its character, where it has one)."""
+    from textual import events
+
+    app.post_message(events.Key(key, _CHARS.get(key, key if len(key) == 1 else None)))
+
+
 async def press_quickly(pilot, *keys: str) -> None:
     """Keys as the terminal driver posts them, each taken by the screen before the next --
     without Pilot's wait for the whole process to go idle (~150 ms a key while the app's
     own timers run), for tests that press hundreds."""
-    from textual import events
-
     app = pilot.app
     for key in keys:
-        char = _CHARS.get(key, key if len(key) == 1 else None)
-        app.post_message(events.Key(key, char))
+        _post_key(app, key)
         await pilot.pause(0)
         await pilot.pause(0)
 
@@ -91,11 +95,8 @@ async def quit_with(pilot, key: str = "q", timeout: float = 20.0) -> None:
     """Press the key that ends the app and wait, bounded, until it has asked to exit.
     (Pilot.press and Pilot.pause wait for the animator and the screen; an animation
     started while the app shuts down is never finished, so they may never return.)"""
-    from textual import events
-
     app = pilot.app
-    char = _CHARS.get(key, key if len(key) == 1 else None)
-    app.post_message(events.Key(key, char))
+    _post_key(app, key)
     deadline = time.monotonic() + timeout
     while not getattr(app, "_exit", False):
         if time.monotonic() > deadline:
