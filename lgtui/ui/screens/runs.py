@@ -85,7 +85,7 @@ class RunTable(DataTable[Any]):
 
 @keymap("runs of a thread")
 class RunsScreen(LiveScreen[str | None]):
-    AUTO_FOCUS = "RunTable"  # the arrows move through the runs from the first frame
+    AUTO_FOCUS = "RunTable"  # (the arrows move through the runs from the first frame)
     HELP = """\
 ## Runs of a thread
 
@@ -125,6 +125,7 @@ replay; **c** copies the run id, **r** reloads, **escape** goes back.
     def on_mount(self) -> None:
         table = self.query_one(RunTable)
         table.add_columns("status", "assistant", "started", "took", "timeline", "rec", "run id")
+        table.focus()
         self.load()
 
     @screen_work(exclusive=True, group="runs")
@@ -149,6 +150,8 @@ replay; **c** copies the run id, **r** reloads, **escape** goes back.
         }
         table = self.query_one(RunTable)
         table.clear()
+        if self.focused is None:  # (a busy machine: the mount's focus may come too early)
+            table.focus()
         for run, bar in zip(runs, timeline(runs), strict=True):
             status = str(run.get("status") or "")
             assistant = str(run.get("assistant_id") or "")
