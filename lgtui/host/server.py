@@ -53,6 +53,23 @@ def error_reply(exc: BaseException) -> dict[str, Any]:
     }
 
 
+LOG_MARK = "\x00lgtui:mark:"  # a line the app reads from the host's output, never shows
+
+
+def mark_logs(rid: int) -> None:
+    """Write a mark into stdout and stderr after what the run printed: the app waits for
+    it before saying the run ended, so the run's prints come before its last words."""
+    import sys
+
+    for stream, fd in ((sys.stdout, 1), (sys.stderr, 2)):
+        try:
+            if stream is not None:
+                stream.flush()
+            os.write(fd, f"{LOG_MARK}{rid}\n".encode())
+        except (OSError, ValueError):
+            pass
+
+
 class Outbox:
     """Frames waiting for the socket, in order; consecutive events of one stream batch."""
 
@@ -525,6 +542,7 @@ class HostServer:
         if temporary:
             self.threads.threads.pop(thread_id, None)
         if rid not in self.ended:
+            mark_logs(rid)
             self.outbox.send({"id": rid, "end": {"status": status, "detail": detail}})
         self.ended.discard(rid)
 

@@ -48,6 +48,7 @@ from lgtui.tracebacks import library_frame
 
 LOG_LINES = 2000  # the host's output kept, newest last
 _LINE_MAX = 4000
+_MARK = "\x00lgtui:mark:"  # lgtui.host.server.LOG_MARK: the host's output up to a run's end
 READY_TIMEOUT = 120.0  # importing a big project can take a while
 
 
@@ -127,6 +128,8 @@ class Host:
         self.hello: concurrent.futures.Future[dict[str, Any]] = concurrent.futures.Future()
         self.exit_message: str | None = None
         self._lock = threading.Lock()
+        self._marks: set[tuple[str, str]] = set()
+        self._marked = threading.Condition()
         self._send({"spec": True, **spec})
         for pipe, name in ((self.proc.stdout, "stdout"), (self.proc.stderr, "stderr")):
             threading.Thread(
@@ -140,6 +143,11 @@ class Host:
     def _read_log(self, pipe: Any, name: str) -> None:
         for raw in iter(pipe.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip("\n")[:_LINE_MAX]
+            if line.startswith(_MARK):
+                with self._marked:
+                    self._marks.add((name, line[len(_MARK) :]))
+                    self._marked.notify_all()
+                continue
             self.logs.append(line)
             if self.on_log is not None:
                 with contextlib.suppress(Exception):
@@ -216,6 +224,13 @@ class Host:
         for t in threading.enumerate():
             if t.name.startswith("lgtui-host-std") and t.is_alive():
                 t.join(max(0.0, deadline - time.monotonic()))
+
+    def wait_logs(self, rid: int, timeout: float = 1.0) -> None:
+        """Until both pipes gave what the host printed before request `rid` ended."""
+        wanted = {("stdout", str(rid)), ("stderr", str(rid))}
+        with self._marked:
+            self._marked.wait_for(lambda: wanted <= self._marks, timeout)
+            self._marks -= wanted
 
     @property
     def alive(self) -> bool:
@@ -549,6 +564,7 @@ class EmbeddedSource(HostStore, HostAssistants):
                     handle.error_where = value.get("where")
                 elif kind == "end":
                     finished = True
+                    await asyncio.to_thread(host.wait_logs, rid)
                     handle.final_status = value.get("status") or None
                     return
                 elif kind == "err":
