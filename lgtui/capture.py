@@ -231,6 +231,8 @@ class Capture:
     damage: str = ""  # why reading stopped early
     skipped: int = 0  # records of kinds this version does not know
     graph: dict[str, Any] | None = None  # the assistant's graph, when it was recorded
+    # An embedded run's model and tool calls, input and output (lgtui/host/calls.py)
+    calls: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
@@ -382,6 +384,9 @@ def read_capture(
                 capture.end = record
             elif kind == "graph" and isinstance(record.get("graph"), dict):
                 capture.graph = record["graph"]
+            elif kind == "call":
+                if isinstance(record.get("key"), str) and record.get("kind") in ("model", "tool"):
+                    capture.calls.append(record)
             elif not _index_kind(kind):
                 capture.skipped += 1
     except _Damaged as exc:
@@ -430,7 +435,7 @@ def summarize(source: str | os.PathLike[str] | bytes, *, verify: bool = False) -
                 tally.add(record["ev"], record.get("t"), record.get("d"))
             elif kind == "end":
                 end = record
-            elif not _index_kind(kind) and kind != "graph":
+            elif not _index_kind(kind) and kind not in ("graph", "call"):
                 skipped += 1
     except _Damaged as exc:
         if header is None:

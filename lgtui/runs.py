@@ -86,6 +86,8 @@ async def stream_run(
     happens; only a cancel of the caller's task goes on up (after the status is set)."""
     end: RunEnd | None = None
     received = 0
+    if recorder is not None and handle.on_record is None:
+        handle.on_record = recorder.add_record  # the calls a re-run answers from
     try:
         async for event in source.stream_run(request, handle):
             received += 1
@@ -424,8 +426,10 @@ class RunController:
             return await stream_run(self.source, request, handle, sink, recorder)
         finally:
             self.recording_error = recorder.error if recorder is not None else None
+            self.recorded_path = recorder.path if recorder is not None else None
 
     recording_error: str | None = None  # why the last headless run's recording failed
+    recorded_path: Path | None = None  # where the last headless run was recorded
 
     def cancel(self) -> bool:
         """Ask the source to stop the streaming run (a watch only stops showing it);

@@ -17,7 +17,7 @@ import os
 import sys
 from typing import Any, Protocol
 
-from lgtui.cli import captures, stream, tui
+from lgtui.cli import captures, rerun, stream, tui
 from lgtui.cli.common import (
     EXIT_OK,
     EXIT_USAGE,
@@ -50,7 +50,7 @@ class CommandGroup(Protocol):
 
 
 # in `lgtui --help` order: connect, open, demo; stream; replay, info, export, diff, keys
-GROUPS: list[CommandGroup] = [tui, stream, captures]
+GROUPS: list[CommandGroup] = [tui, stream, captures, rerun]
 
 
 def build_parser() -> argparse.ArgumentParser:

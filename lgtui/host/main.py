@@ -95,6 +95,9 @@ async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
     reader, writer = await asyncio.open_unix_connection(sock=sock)
     async with AsyncExitStack() as stack:
         try:
+            from lgtui.host import calls
+
+            calls.install()  # before the project: its own LLM cache, if it sets one, wins
             project = load_project(str(spec["target"]))
             saver = await open_checkpointer(
                 spec.get("checkpointer"), stack, (project.checkpointer_config or {}).get("serde")
@@ -118,6 +121,7 @@ async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
                     "hello": {
                         "assistants": engine.assistants.search(),
                         "warnings": project.warnings,
+                        "records_calls": calls.installed(),
                         "env_keys": project.env_keys,
                         "root": str(project.root),
                         "langgraph": langgraph.version.__version__,

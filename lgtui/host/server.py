@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from lgtui.host import assistants, store_ops, wire
+from lgtui.host import assistants, calls, store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
 from lgtui.host.thread_stream import ThreadStreamRun
 from lgtui.host.threads import Threads
@@ -449,6 +449,12 @@ class HostServer:
         status, detail = "success", ""
         last_checkpoint: dict[str, Any] | None = None
         v2 = ThreadStreamRun(run_id, graph_id) if request.get("protocol") == 2 else None
+        run_calls = calls.RunCalls(
+            request.get("answers"),
+            bool(request.get("offline")),
+            lambda record: self.outbox.send({"id": rid, "call": record}),
+        )
+        calls.current.set(run_calls)  # this run's task, and the graph's tasks made in it
 
         ended_at: list[bool] = []  # the root's terminal lifecycle went out
 
@@ -543,7 +549,8 @@ class HostServer:
             self.threads.threads.pop(thread_id, None)
         if rid not in self.ended:
             mark_logs(rid)
-            self.outbox.send({"id": rid, "end": {"status": status, "detail": detail}})
+            end = {"status": status, "detail": detail, "calls": run_calls.summary()}
+            self.outbox.send({"id": rid, "end": end})
         self.ended.discard(rid)
 
 

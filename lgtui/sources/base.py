@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
@@ -103,6 +103,10 @@ class RunRequest:
     channels: list[str] | None = None  # v2 channels (None: every one)
     namespaces: list[list[str]] | None = None  # v2: only these namespaces (prefixes)
     depth: int | None = None  # v2: how deep below them
+    # A re-run from a recording (embedded only): the recorded model and tool calls that
+    # answer calls with the same input (lgtui/host/calls.py); offline: no call goes live.
+    answers: list[dict[str, Any]] | None = None
+    offline: bool = False
 
     def describe(self) -> dict[str, Any]:
         """The request parameters, as recorded in captures and shown to the user."""
@@ -150,6 +154,10 @@ class RunHandle:
         self.error_node: str | None = None
         self.error_where: str | None = None
         self.cancel_requested = False  # the user asked to stop the run
+        # Records that are not events (an embedded run's model and tool calls), for the
+        # capture; and how many calls a re-run answered from its recording and made live.
+        self.on_record: Callable[[dict[str, Any]], None] | None = None
+        self.calls: dict[str, Any] | None = None
         self.cut_events = 0  # events over the size limit, dropped as they came
         self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
         # The connection, for the status bar: "connected" or "reconnecting" (with why).

@@ -187,7 +187,7 @@ class Host:
         rid = int(message.get("id", 0))
         stream = self._streams.get(rid)
         if stream is not None:
-            for key in ("info", "trace", "end", "err"):
+            for key in ("info", "trace", "call", "end", "err"):
                 if key in message:
                     stream.put(key, message[key])
             return
@@ -543,6 +543,8 @@ class EmbeddedSource(HostStore, HostAssistants):
             "interrupt_before": request.interrupt_before,
             "interrupt_after": request.interrupt_after,
             "watch": request.watch,
+            "answers": request.answers,
+            "offline": request.offline,
         }
         rid, stream = host.open_stream(args)
         seq = 0
@@ -562,8 +564,12 @@ class EmbeddedSource(HostStore, HostAssistants):
                     handle.traceback = str(value.get("text") or "")
                     handle.error_node = value.get("node")
                     handle.error_where = value.get("where")
+                elif kind == "call":
+                    if handle.on_record is not None:
+                        handle.on_record(value)
                 elif kind == "end":
                     finished = True
+                    handle.calls = value.get("calls")
                     await asyncio.to_thread(host.wait_logs, rid)
                     handle.final_status = value.get("status") or None
                     return

@@ -310,6 +310,11 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants, ThreadStreams):
     ) -> AsyncIterator[StreamEvent]:
         """Stream a run; a dropped connection is rejoined with Last-Event-ID when it can be."""
         handle.stall_after = self.stall_after
+        if request.answers is not None:
+            raise UsageError(
+                "a server runs its own graph: answering its model calls from a recording "
+                "needs the graph in-process (lgtui rerun CAPTURE --graph PATH)"
+            )
         if request.watch:
             if not request.thread_id or request.thread_id == NEW_THREAD:
                 raise SourceError("watching needs an existing thread id")

@@ -1,0 +1,410 @@
+"""A run's chat model and tool calls: recorded as they happen, answered from a recording.
+
+Recording keeps, for every call, what a re-run needs to answer it (its input and its
+output), whatever stream modes the run asked for; each call goes to the app as a capture
+record (``{"k": "call", ...}``, docs/capture-format.md).  A re-run (`lgtui rerun`,
+`lgtui check`) hands the recorded calls back: a call whose input matches a recorded one
+gets the recorded output, in the order they were recorded; another goes live, or, offline,
+fails the run naming the call.
+
+Model calls go through the hook langchain has for exactly this, the LLM cache
+(``set_llm_cache`` with a ``BaseCache``): ``lookup`` answers from the recording (or says
+nothing, and the model is called), ``update`` records what the model answered.  Tools have
+no such hook, so ``BaseTool.run``/``arun`` are wrapped: the one place lgtui wraps
+langchain.  Both do nothing outside a run lgtui started (``current`` unset).
+
+What "matches" means: the same prompt (langchain's serialized messages, without message
+ids, which are random per run) and the same model settings (their memory addresses
+removed); for a tool, its name and arguments.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import warnings
+from collections import deque
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import Any
+
+_ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+")
+_SHOWN = 200  # characters of a call's input shown in an error
+
+
+class NoRecordedAnswer(RuntimeError):
+    """An offline re-run reached a call the recording has no answer for."""
+
+    error_name = "NoRecordedAnswer"
+
+
+class RunCalls:
+    """One run's calls: the recorded answers it may use, and what it records."""
+
+    def __init__(
+        self,
+        answers: list[dict[str, Any]] | None,
+        offline: bool,
+        emit: Callable[[dict[str, Any]], None],
+    ) -> None:
+        self.offline = offline
+        self.emit = emit
+        self.answers: dict[str, deque[dict[str, Any]]] = {}
+        self.recorded: list[dict[str, Any]] = []  # in the order they were made
+        for record in answers or []:
+            if isinstance(record, dict) and isinstance(record.get("key"), str):
+                self.answers.setdefault(record["key"], deque()).append(record)
+                self.recorded.append(record)
+        self.taken: set[int] = set()
+        self.answered = 0
+        self.live = 0
+        self.first_live = ""  # the first call that had no recorded answer, said
+
+    def take(self, key: str) -> dict[str, Any] | None:
+        queue = self.answers.get(key)
+        if queue:
+            self.answered += 1
+            record = queue.popleft()
+            self.taken.add(id(record))
+            return record
+        return None
+
+    def went_live(self, kind: str, name: str, given: str) -> None:
+        """A call with no recorded answer is made: count it, say the first."""
+        self.live += 1
+        if not self.first_live and self.recorded:
+            self.first_live = self.describe(kind, name, given)
+
+    def missing(self, kind: str, name: str, given: str) -> NoRecordedAnswer:
+        return NoRecordedAnswer(self.describe(kind, name, given))
+
+    def describe(self, kind: str, name: str, given: str) -> str:
+        """A call without a recorded answer: where, and how it differs from the recorded
+        call it would have been (the next one not yet answered, of that node)."""
+        where = _where()
+        what = "model call" if kind == "model" else f"call of tool '{name}'"
+        node = f" in node '{where['node']}'" if where.get("node") else ""
+        step = f" (step {where['step']})" if where.get("step") is not None else ""
+        said = f"the {what}{node}{step} has no recorded answer"
+        near = self._nearest(kind, name, where.get("node"))
+        if near is None:
+            return f"{said}: the recording has no such call left ({_short(given)})"
+        return f"{said}: {_how_it_differs(kind, str(near.get('input') or ''), given)}"
+
+    def _nearest(self, kind: str, name: str, node: Any) -> dict[str, Any] | None:
+        left = [
+            r
+            for r in self.recorded
+            if id(r) not in self.taken
+            and r.get("kind") == kind
+            and (kind == "model" or r.get("name") == name)
+        ]
+        same_node = [r for r in left if r.get("node") == node]
+        return (same_node or left or [None])[0]
+
+    def summary(self) -> dict[str, Any]:
+        return {"answered": self.answered, "live": self.live, "first_live": self.first_live}
+
+
+current: ContextVar[RunCalls | None] = ContextVar("lgtui_run_calls", default=None)
+
+
+def _short(text: str) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
+
+
+def _where() -> dict[str, Any]:
+    """The node and step of the call being made, from langgraph's config of the task."""
+    try:
+        from langgraph.config import get_config
+
+        metadata = get_config().get("metadata") or {}
+    except Exception:
+        return {}
+    return {
+        "node": metadata.get("langgraph_node"),
+        "step": metadata.get("langgraph_step"),
+        "ns": metadata.get("checkpoint_ns") or "",
+    }
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:32]
+
+
+# What a message carries that is no input of the model: its id (random per run), what the
+# provider said of the answer (a cached answer's usage reads 0)
+_NOT_INPUT = frozenset({"id", "usage_metadata", "response_metadata"})
+
+
+def _without_ids(value: Any) -> Any:
+    if isinstance(value, dict):
+        if value.get("lc") == 1 and isinstance(value.get("kwargs"), dict):
+            kwargs = {
+                k: _without_ids(v) for k, v in value["kwargs"].items() if k not in _NOT_INPUT
+            }
+            return {**value, "kwargs": kwargs}
+        return {k: _without_ids(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_ids(v) for v in value]
+    return value
+
+
+def prompt_key(prompt: str) -> str:
+    """The prompt as matched: langchain's JSON of the messages, without what is no input
+    of the model (`_NOT_INPUT`)."""
+    try:
+        return json.dumps(_without_ids(json.loads(prompt)), sort_keys=True)
+    except (ValueError, RecursionError):
+        return prompt
+
+
+def model_key(prompt: str, llm_string: str) -> str:
+    return _hash("model", prompt_key(prompt), _ADDRESS.sub("", llm_string))
+
+
+def tool_key(name: str, tool_input: Any) -> str:
+    try:
+        args = json.dumps(tool_input, sort_keys=True, default=repr)
+    except (TypeError, ValueError):
+        args = repr(tool_input)
+    return _hash("tool", name, _ADDRESS.sub("", args))
+
+
+def _tool_input(tool_input: Any) -> str:
+    try:
+        return json.dumps(tool_input, sort_keys=True, default=repr)
+    except (TypeError, ValueError):
+        return repr(tool_input)
+
+
+def _message(message: Any) -> tuple[str, str]:
+    """A serialized message's type and what it says (content, tool calls)."""
+    kwargs = message.get("kwargs") if isinstance(message, dict) else None
+    if not isinstance(kwargs, dict):
+        return "?", json.dumps(message, default=repr)
+    content = kwargs.get("content")
+    text = content if isinstance(content, str) else json.dumps(content, default=repr)
+    if kwargs.get("tool_calls"):
+        calls = ", ".join(
+            f"{c.get('name')}({json.dumps(c.get('args'), sort_keys=True)})"
+            for c in kwargs["tool_calls"]
+            if isinstance(c, dict)
+        )
+        text = f"{text} [{calls}]" if text else f"[{calls}]"
+    return str(kwargs.get("type") or "?"), text
+
+
+def _how_it_differs(kind: str, recorded: str, given: str) -> str:
+    if kind != "model":
+        return f"arguments {_short(given)}, recorded {_short(recorded)}"
+    try:
+        old, new = json.loads(recorded), json.loads(given)
+    except ValueError:
+        return f"its prompt differs ({_short(given)})"
+    if not isinstance(old, list) or not isinstance(new, list):
+        return f"its prompt differs ({_short(given)})"
+    for i, (a, b) in enumerate(zip(old, new, strict=False)):
+        if a != b:
+            (ta, xa), (tb, xb) = _message(a), _message(b)
+            if ta != tb:
+                return f"message {i + 1} is {tb} {_short(xb)!r}, recorded {ta} {_short(xa)!r}"
+            if xa != xb:
+                return f"message {i + 1} ({tb}) is {_short(xb)!r}, recorded {_short(xa)!r}"
+            return f"message {i + 1} ({tb}) differs in its fields"
+    if len(old) != len(new):
+        return f"it has {len(new)} messages, the recorded call {len(old)}"
+    return "its model settings differ (model, temperature, tools bound…)"
+
+
+def _dumps(value: Any) -> str:
+    from langchain_core.load import dumps
+
+    return dumps(value)
+
+
+def _loads(text: str) -> Any:
+    from langchain_core.load import loads
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return loads(text, allowed_objects="core")
+
+
+def _cache_class() -> type:
+    from langchain_core.caches import BaseCache
+
+    class RecordedAnswers(BaseCache):
+        """langchain's LLM cache, as lgtui's way to record and answer model calls."""
+
+        def lookup(self, prompt: str, llm_string: str) -> Any:
+            calls = current.get()
+            if calls is None:
+                return None
+            key = model_key(prompt, llm_string)
+            record = calls.take(key)
+            if record is not None:
+                generations = [_loads(text) for text in record.get("out") or []]
+                self._record(calls, key, prompt, generations, answered=True)
+                return generations
+            if calls.offline:
+                raise calls.missing("model", "", prompt_key(prompt))
+            calls.went_live("model", "", prompt_key(prompt))
+            return None
+
+        def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
+            calls = current.get()
+            if calls is None:
+                return
+            self._record(calls, model_key(prompt, llm_string), prompt, return_val, False)
+
+        @staticmethod
+        def _record(
+            calls: RunCalls, key: str, prompt: str, generations: Any, answered: bool
+        ) -> None:
+            try:
+                out = [_dumps(g) for g in generations]
+            except Exception:
+                return  # an answer langchain cannot serialize is not replayable
+            calls.emit(
+                {
+                    "k": "call",
+                    "kind": "model",
+                    "key": key,
+                    "input": prompt_key(prompt),
+                    "out": out,
+                    "answered": answered,
+                    **_where(),
+                }
+            )
+
+        def clear(self, **kwargs: Any) -> None:
+            return None
+
+    return RecordedAnswers
+
+
+def _tool_output(calls: RunCalls, record: dict[str, Any], tool_call_id: str | None) -> Any:
+    if record.get("raised"):
+        raise RuntimeError(str(record["raised"]))
+    value = _loads(record["out"]) if record.get("lc") else json.loads(record["out"])
+    if tool_call_id is not None and hasattr(value, "tool_call_id"):
+        value = value.model_copy(update={"tool_call_id": tool_call_id})
+    return value
+
+
+def _record_tool(
+    calls: RunCalls,
+    key: str,
+    name: str,
+    tool_input: Any,
+    output: Any = None,
+    raised: BaseException | None = None,
+    answered: bool = False,
+) -> None:
+    record: dict[str, Any] = {"k": "call", "kind": "tool", "key": key, "name": name}
+    record["input"] = _tool_input(tool_input)
+    if raised is not None:
+        record["raised"] = f"{type(raised).__name__}: {raised}"
+    else:
+        try:
+            record["out"], record["lc"] = _dumps(output), True
+        except Exception:
+            try:
+                record["out"], record["lc"] = json.dumps(output), False
+            except (TypeError, ValueError):
+                return
+    calls.emit({**record, "answered": answered, **_where()})
+
+
+def _wrap_tools() -> None:
+    from langchain_core.tools import BaseTool
+
+    if getattr(BaseTool.run, "_lgtui", False):
+        return
+    run, arun = BaseTool.run, BaseTool.arun
+
+    def before(tool: Any, tool_input: Any, kwargs: dict[str, Any]) -> tuple[Any, str, Any]:
+        calls = current.get()
+        if calls is None:
+            return None, "", None
+        key = tool_key(str(tool.name), tool_input)
+        record = calls.take(key)
+        if record is not None:
+            _record_tool(calls, key, tool.name, tool_input, answered=True, **_replayed(record))
+            return calls, key, record
+        given = _tool_input(tool_input)
+        if calls.offline:
+            raise calls.missing("tool", str(tool.name), given)
+        calls.went_live("tool", str(tool.name), given)
+        return calls, key, None
+
+    def replayed_run(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
+        calls, key, record = before(self, tool_input, kwargs)
+        if record is not None:
+            return _tool_output(calls, record, kwargs.get("tool_call_id"))
+        if calls is None:
+            return run(self, tool_input, *args, **kwargs)
+        try:
+            output = run(self, tool_input, *args, **kwargs)
+        except Exception as exc:
+            _record_tool(calls, key, self.name, tool_input, raised=exc)
+            raise
+        _record_tool(calls, key, self.name, tool_input, output)
+        return output
+
+    async def replayed_arun(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
+        calls, key, record = before(self, tool_input, kwargs)
+        if record is not None:
+            return _tool_output(calls, record, kwargs.get("tool_call_id"))
+        if calls is None:
+            return await arun(self, tool_input, *args, **kwargs)
+        try:
+            output = await arun(self, tool_input, *args, **kwargs)
+        except Exception as exc:
+            _record_tool(calls, key, self.name, tool_input, raised=exc)
+            raise
+        _record_tool(calls, key, self.name, tool_input, output)
+        return output
+
+    replayed_run._lgtui = True  # type: ignore[attr-defined]
+    BaseTool.run = replayed_run  # type: ignore[method-assign]
+    BaseTool.arun = replayed_arun  # type: ignore[method-assign]
+
+
+def _replayed(record: dict[str, Any]) -> dict[str, Any]:
+    """A recorded tool call's outcome, as `_record_tool` takes it (the re-run records it)."""
+    if record.get("raised"):
+        return {"raised": RuntimeError(str(record["raised"]))}
+    try:
+        return {"output": _loads(record["out"]) if record.get("lc") else json.loads(record["out"])}
+    except Exception:
+        return {}
+
+
+def install() -> list[str]:
+    """Set the hooks up in the host, before the project loads; warnings if not possible."""
+    try:
+        from langchain_core.globals import get_llm_cache, set_llm_cache
+    except ImportError:
+        return []  # a graph without langchain makes no model calls lgtui can see
+    if get_llm_cache() is None:
+        set_llm_cache(_cache_class()())
+    _wrap_tools()
+    return []
+
+
+def installed() -> bool:
+    """Whether model calls still come to lgtui (the project may have set its own cache)."""
+    try:
+        from langchain_core.globals import get_llm_cache
+    except ImportError:
+        return False
+    cache = get_llm_cache()
+    return cache is not None and type(cache).__name__ == "RecordedAnswers"
