@@ -13,6 +13,7 @@ Compared, in the root graph:
 from __future__ import annotations
 
 import difflib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -135,7 +136,7 @@ def run_view(capture: Capture, name: str) -> RunView:
             m.role,
             m.node,
             m.text,
-            "; ".join(f"{c.name}({c.args})" for c in m.tool_calls),
+            "; ".join(f"{c.name}({_args(c.args)})" for c in m.tool_calls),
             m.first_seq,
         )
         for m in sorted(session.snapshot_messages(), key=lambda m: m.first_seq)
@@ -154,6 +155,14 @@ def run_view(capture: Capture, name: str) -> RunView:
         has_messages=bool(session.mode_counts.get("messages"))
         or any(m.startswith("messages/") for m in session.mode_counts),
     )
+
+
+def _args(text: str) -> str:
+    """A tool call's arguments, spaced one way (streamed chunks and whole messages differ)."""
+    try:
+        return json.dumps(json.loads(text), sort_keys=True, ensure_ascii=False)
+    except (ValueError, RecursionError):
+        return text
 
 
 def _strip(value: Any, ignore: frozenset[str], depth: int = 0) -> Any:

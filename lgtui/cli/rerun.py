@@ -30,8 +30,9 @@ if TYPE_CHECKING:
 
 EXIT_TROUBLE = 2
 # Not compared after a re-run: token counts and cost (a recorded answer costs nothing,
-# and langchain says so in the answer's usage_metadata).
-RERUN_KEYS = frozenset({"usage_metadata"})
+# and langchain says so in the answer's usage_metadata); the ids tool calls are matched
+# by (graphs make random ones, as langgraph-supervisor's handoffs back do).
+RERUN_KEYS = frozenset({"usage_metadata", "tool_call_id"})
 
 
 def add_parsers(sub: Any) -> None:
@@ -165,7 +166,7 @@ def request_of(capture: Capture, offline: bool) -> RunRequest:
     protocol = asked.get("protocol") or ("v2" if capture.header.get("protocol") == 2 else "v1")
     return RunRequest(
         str(asked.get("assistant") or capture.header.get("assistant") or ""),
-        asked.get("input"),
+        with_recorded_ids(asked.get("input"), capture),
         stream_mode=[str(m) for m in asked.get("stream_mode") or []] or ["values", "updates"],
         subgraphs=bool(asked.get("subgraphs")),
         thread_id=NEW_THREAD if asked.get("thread_id") is not None else None,
@@ -175,6 +176,36 @@ def request_of(capture: Capture, offline: bool) -> RunRequest:
         answers=capture.calls,
         offline=offline,
     )
+
+
+def with_recorded_ids(given: Any, capture: Capture) -> Any:
+    """The input, its messages given the ids the recorded run gave them (else each run
+    makes new random ones, and what the graph hands on by id would not match)."""
+    if not isinstance(given, dict) or not isinstance(given.get("messages"), list):
+        return given
+    recorded = _first_messages(capture)
+    messages = []
+    for i, message in enumerate(given["messages"]):
+        if isinstance(message, dict) and "id" not in message and i < len(recorded):
+            old = recorded[i]
+            if isinstance(old, dict) and isinstance(old.get("id"), str):
+                message = {**message, "id": old["id"]}
+        messages.append(message)
+    return {**given, "messages": messages}
+
+
+def _first_messages(capture: Capture) -> list[Any]:
+    """The messages of the first state the capture holds (the run's input, as the graph
+    took it)."""
+    for event in capture.events[:2000]:
+        data = event.data if event.mode in ("values", "debug", "checkpoints") else None
+        if event.mode == "debug" and isinstance(data, dict):
+            data = (data.get("payload") or {}).get("values") if data.get("type") == "checkpoint" else None
+        elif event.mode == "checkpoints" and isinstance(data, dict):
+            data = data.get("values")
+        if isinstance(data, dict) and isinstance(data.get("messages"), list):
+            return list(data["messages"])
+    return []
 
 
 async def rerun(

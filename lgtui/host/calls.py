@@ -53,13 +53,46 @@ class RunCalls:
         self.answers: dict[str, deque[dict[str, Any]]] = {}
         self.recorded: list[dict[str, Any]] = []  # in the order they were made
         for record in answers or []:
-            if isinstance(record, dict) and isinstance(record.get("key"), str):
-                self.answers.setdefault(record["key"], deque()).append(record)
+            key = key_of(record) if isinstance(record, dict) else None
+            if key is not None:
+                self.answers.setdefault(key, deque()).append(record)
                 self.recorded.append(record)
         self.taken: set[int] = set()
         self.answered = 0
         self.live = 0
         self.first_live = ""  # the first call that had no recorded answer, said
+        # the recorded run's message ids -> this run's (an input message gets a new random
+        # id each run): learned from matching prompts, applied to the answers given back
+        self.ids: dict[str, str] = {}
+
+    def learn_ids(self, recorded: Any, now: list[Any]) -> None:
+        """Pair the recorded ids of a state's messages with this run's, in order."""
+        if not isinstance(recorded, list) or len(recorded) != len(now):
+            return
+        for old, new in zip(recorded, now, strict=True):
+            if isinstance(old, str) and isinstance(new, str) and old != new:
+                self.ids[old] = new
+
+    def renamed(self, value: Any, depth: int = 0) -> Any:
+        """``value`` with the recorded run's message ids replaced by this run's."""
+        if not self.ids or depth > 20:
+            return value
+        if isinstance(value, list | tuple):
+            return type(value)(self.renamed(v, depth + 1) for v in value)
+        if isinstance(value, dict):
+            return {k: self.renamed(v, depth + 1) for k, v in value.items()}
+        message_id = getattr(value, "id", None)
+        if isinstance(message_id, str) and message_id in self.ids and hasattr(value, "model_copy"):
+            return value.model_copy(update={"id": self.ids[message_id]})
+        update = getattr(value, "update", None)
+        if update is not None and type(value).__name__ == "Command":
+            import dataclasses
+
+            return dataclasses.replace(value, update=self.renamed(update, depth + 1))
+        message = getattr(value, "message", None)
+        if message is not None and hasattr(value, "model_copy"):  # a ChatGeneration
+            return value.model_copy(update={"message": self.renamed(message, depth + 1)})
+        return value
 
     def take(self, key: str) -> dict[str, Any] | None:
         queue = self.answers.get(key)
@@ -138,9 +171,10 @@ def _hash(*parts: str) -> str:
     return digest.hexdigest()[:32]
 
 
-# What a message carries that is no input of the model: its id (random per run), what the
+# What a message carries that is no input of the model: ids (random per run: messages',
+# and the tool call ids graphs make, as langgraph-supervisor's handoffs back do), what the
 # provider said of the answer (a cached answer's usage reads 0)
-_NOT_INPUT = frozenset({"id", "usage_metadata", "response_metadata"})
+_NOT_INPUT = frozenset({"id", "tool_call_id", "usage_metadata", "response_metadata"})
 
 
 def _without_ids(value: Any) -> Any:
@@ -150,6 +184,8 @@ def _without_ids(value: Any) -> Any:
                 k: _without_ids(v) for k, v in value["kwargs"].items() if k not in _NOT_INPUT
             }
             return {**value, "kwargs": kwargs}
+        if value.get("type") == "tool_call":  # a call in an AI message's tool_calls
+            return {k: _without_ids(v) for k, v in value.items() if k != "id"}
         return {k: _without_ids(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_without_ids(v) for v in value]
@@ -165,8 +201,28 @@ def prompt_key(prompt: str) -> str:
         return prompt
 
 
+def llm_hash(llm_string: str) -> str:
+    """The model's settings, as matched (kept hashed: they may hold what is no one's
+    business, and only equality matters)."""
+    return _hash("llm", _ADDRESS.sub("", llm_string))
+
+
 def model_key(prompt: str, llm_string: str) -> str:
-    return _hash("model", prompt_key(prompt), _ADDRESS.sub("", llm_string))
+    return _hash("model", prompt_key(prompt), llm_hash(llm_string))
+
+
+def key_of(record: dict[str, Any]) -> str | None:
+    """A recorded call's key, made again from what it holds by today's rules (so a
+    capture recorded before a rule changed still matches)."""
+    try:
+        if record.get("kind") == "model" and isinstance(record.get("llm"), str):
+            return _hash("model", prompt_key(str(record["input"])), record["llm"])
+        if record.get("kind") == "tool":
+            return tool_key(str(record.get("name")), json.loads(str(record["input"])))
+    except (ValueError, KeyError):
+        pass
+    key = record.get("key")
+    return key if isinstance(key, str) else None
 
 
 def tool_key(name: str, tool_input: Any) -> str:
@@ -175,6 +231,19 @@ def tool_key(name: str, tool_input: Any) -> str:
     except (TypeError, ValueError):
         args = repr(tool_input)
     return _hash("tool", name, _ADDRESS.sub("", args))
+
+
+def state_ids(tool_input: Any) -> list[Any] | None:
+    """The ids of the messages of the state a tool was given (InjectedState, ToolRuntime):
+    a handoff hands them on, so a re-run's must replace the recorded ones."""
+    if not isinstance(tool_input, dict):
+        return None
+    for value in tool_input.values():
+        state = getattr(value, "state", value)
+        messages = state.get("messages") if isinstance(state, dict) else None
+        if isinstance(messages, list):
+            return [getattr(m, "id", None) for m in messages]
+    return None
 
 
 def _tool_input(tool_input: Any) -> str:
@@ -250,8 +319,8 @@ def _cache_class() -> type:
             key = model_key(prompt, llm_string)
             record = calls.take(key)
             if record is not None:
-                generations = [_loads(text) for text in record.get("out") or []]
-                self._record(calls, key, prompt, generations, answered=True)
+                generations = [calls.renamed(_loads(text)) for text in record.get("out") or []]
+                self._record(calls, key, prompt, llm_string, generations, answered=True)
                 return generations
             if calls.offline:
                 raise calls.missing("model", "", prompt_key(prompt))
@@ -262,11 +331,17 @@ def _cache_class() -> type:
             calls = current.get()
             if calls is None:
                 return
-            self._record(calls, model_key(prompt, llm_string), prompt, return_val, False)
+            key = model_key(prompt, llm_string)
+            self._record(calls, key, prompt, llm_string, return_val, False)
 
         @staticmethod
         def _record(
-            calls: RunCalls, key: str, prompt: str, generations: Any, answered: bool
+            calls: RunCalls,
+            key: str,
+            prompt: str,
+            llm_string: str,
+            generations: Any,
+            answered: bool,
         ) -> None:
             try:
                 out = [_dumps(g) for g in generations]
@@ -278,6 +353,7 @@ def _cache_class() -> type:
                     "kind": "model",
                     "key": key,
                     "input": prompt_key(prompt),
+                    "llm": llm_hash(llm_string),
                     "out": out,
                     "answered": answered,
                     **_where(),
@@ -290,10 +366,78 @@ def _cache_class() -> type:
     return RecordedAnswers
 
 
-def _tool_output(calls: RunCalls, record: dict[str, Any], tool_call_id: str | None) -> Any:
+def _load_output(record: dict[str, Any]) -> Any:
+    value = _loads(record["out"]) if record.get("lc") else json.loads(record["out"])
+    if record.get("command") and isinstance(value, dict):
+        from langgraph.types import Command
+
+        return Command(**value)
+    return value
+
+
+def _dump_output(output: Any) -> dict[str, Any] | None:
+    """A tool's output as a record keeps it (None: not one a re-run could give back)."""
+    try:
+        from langgraph.types import Command
+    except ImportError:  # pragma: no cover - the host always has langgraph
+        Command = None  # type: ignore[assignment,misc]  # noqa: N806
+    if Command is not None and isinstance(output, Command):
+        goto = output.goto
+        gotos = goto if isinstance(goto, list | tuple) else [goto]
+        if not all(isinstance(g, str) for g in gotos):
+            return None  # Send objects: not recorded
+        fields = {"graph": output.graph, "goto": list(goto) if isinstance(goto, tuple) else goto}
+        fields["update"], fields["resume"] = output.update, output.resume
+        try:
+            return {"out": _dumps(fields), "lc": True, "command": True}
+        except Exception:
+            return None
+    try:
+        return {"out": _dumps(output), "lc": True}
+    except Exception:
+        try:
+            return {"out": json.dumps(output), "lc": False}
+        except (TypeError, ValueError):
+            return None
+
+
+_SEND = "__pregel_send"  # langgraph's config key of a task's channel writes
+
+
+def _watch_writes(kwargs: dict[str, Any]) -> list[Any]:
+    """The writes a tool makes to the graph's channels itself (deepagents' files do:
+    langgraph's send of the running task), collected to be recorded with its output."""
+    writes: list[Any] = []
+    config = kwargs.get("config")
+    configurable = config.get("configurable") if isinstance(config, dict) else None
+    send = configurable.get(_SEND) if isinstance(configurable, dict) else None
+    if send is None:
+        return writes
+
+    def recording_send(items: Any) -> Any:
+        writes.extend(items)
+        return send(items)
+
+    kwargs["config"] = {**config, "configurable": {**configurable, _SEND: recording_send}}
+    return writes
+
+
+def _replay_writes(calls: RunCalls, record: dict[str, Any], kwargs: dict[str, Any]) -> None:
+    if not record.get("writes"):
+        return
+    config = kwargs.get("config")
+    configurable = config.get("configurable") if isinstance(config, dict) else None
+    send = configurable.get(_SEND) if isinstance(configurable, dict) else None
+    if send is not None:
+        send([tuple(w) for w in calls.renamed(_loads(record["writes"]))])
+
+
+def _tool_output(calls: RunCalls, record: dict[str, Any], kwargs: dict[str, Any]) -> Any:
     if record.get("raised"):
         raise RuntimeError(str(record["raised"]))
-    value = _loads(record["out"]) if record.get("lc") else json.loads(record["out"])
+    _replay_writes(calls, record, kwargs)
+    tool_call_id = kwargs.get("tool_call_id")
+    value = calls.renamed(_load_output(record))
     if tool_call_id is not None and hasattr(value, "tool_call_id"):
         value = value.model_copy(update={"tool_call_id": tool_call_id})
     return value
@@ -307,20 +451,55 @@ def _record_tool(
     output: Any = None,
     raised: BaseException | None = None,
     answered: bool = False,
+    writes: list[Any] | None = None,
+    written: str | None = None,
+    ids: list[Any] | None = None,
 ) -> None:
     record: dict[str, Any] = {"k": "call", "kind": "tool", "key": key, "name": name}
     record["input"] = _tool_input(tool_input)
+    if ids is not None:
+        record["state_ids"] = ids
     if raised is not None:
         record["raised"] = f"{type(raised).__name__}: {raised}"
     else:
-        try:
-            record["out"], record["lc"] = _dumps(output), True
-        except Exception:
+        dumped = _dump_output(output)
+        if dumped is None:
+            return
+        record.update(dumped)
+        if writes:
             try:
-                record["out"], record["lc"] = json.dumps(output), False
-            except (TypeError, ValueError):
-                return
+                record["writes"] = _dumps([list(w) for w in writes])
+            except Exception:
+                return  # writes a re-run could not make again: not replayable
+        elif written:
+            record["writes"] = written
     calls.emit({**record, "answered": answered, **_where()})
+
+
+def visible_args(tool: Any, tool_input: Any) -> Any:
+    """The arguments the model gave: what a tool gets injected (state, runtime, store,
+    config, the call's id) is the graph's, not the call's input."""
+    if not isinstance(tool_input, dict):
+        return tool_input
+    try:
+        schema = tool.tool_call_schema
+        if isinstance(schema, dict):
+            names = set(schema.get("properties") or {})
+        else:
+            names = set(getattr(schema, "model_fields", None) or getattr(schema, "__fields__", {}))
+    except Exception:
+        names = set()
+    if names:
+        return {k: v for k, v in tool_input.items() if k in names}
+    return {k: v for k, v in tool_input.items() if _jsonable(v)}
+
+
+def _jsonable(value: Any) -> bool:
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return False
+    return True
 
 
 def _wrap_tools() -> None:
@@ -330,47 +509,62 @@ def _wrap_tools() -> None:
         return
     run, arun = BaseTool.run, BaseTool.arun
 
-    def before(tool: Any, tool_input: Any, kwargs: dict[str, Any]) -> tuple[Any, str, Any]:
+    def before(tool: Any, tool_input: Any) -> tuple[RunCalls | None, dict[str, Any]]:
+        """This run's calls, and the call: its key, the recorded answer if there is one,
+        its arguments as the model gave them (before the tool adds to them)."""
         calls = current.get()
         if calls is None:
-            return None, "", None
-        key = tool_key(str(tool.name), tool_input)
-        record = calls.take(key)
+            return None, {}
+        ids = state_ids(tool_input)
+        visible = visible_args(tool, tool_input)
+        call = {"key": tool_key(str(tool.name), visible), "input": visible, "ids": ids}
+        record = call["record"] = calls.take(call["key"])
         if record is not None:
-            _record_tool(calls, key, tool.name, tool_input, answered=True, **_replayed(record))
-            return calls, key, record
-        given = _tool_input(tool_input)
+            if ids is not None:
+                calls.learn_ids(record.get("state_ids"), ids)
+            _record_tool(
+                calls, call["key"], tool.name, visible, answered=True, ids=ids,
+                **_replayed(record),
+            )
+            return calls, call
+        given = _tool_input(visible)
         if calls.offline:
             raise calls.missing("tool", str(tool.name), given)
         calls.went_live("tool", str(tool.name), given)
-        return calls, key, None
+        return calls, call
 
     def replayed_run(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
-        calls, key, record = before(self, tool_input, kwargs)
-        if record is not None:
-            return _tool_output(calls, record, kwargs.get("tool_call_id"))
+        calls, call = before(self, tool_input)
         if calls is None:
             return run(self, tool_input, *args, **kwargs)
+        if call["record"] is not None:
+            return _tool_output(calls, call["record"], kwargs)
+        writes = _watch_writes(kwargs)
         try:
             output = run(self, tool_input, *args, **kwargs)
         except Exception as exc:
-            _record_tool(calls, key, self.name, tool_input, raised=exc)
+            _record_tool(calls, call["key"], self.name, call["input"], raised=exc, ids=call["ids"])
             raise
-        _record_tool(calls, key, self.name, tool_input, output)
+        _record_tool(
+            calls, call["key"], self.name, call["input"], output, writes=writes, ids=call["ids"]
+        )
         return output
 
     async def replayed_arun(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
-        calls, key, record = before(self, tool_input, kwargs)
-        if record is not None:
-            return _tool_output(calls, record, kwargs.get("tool_call_id"))
+        calls, call = before(self, tool_input)
         if calls is None:
             return await arun(self, tool_input, *args, **kwargs)
+        if call["record"] is not None:
+            return _tool_output(calls, call["record"], kwargs)
+        writes = _watch_writes(kwargs)
         try:
             output = await arun(self, tool_input, *args, **kwargs)
         except Exception as exc:
-            _record_tool(calls, key, self.name, tool_input, raised=exc)
+            _record_tool(calls, call["key"], self.name, call["input"], raised=exc, ids=call["ids"])
             raise
-        _record_tool(calls, key, self.name, tool_input, output)
+        _record_tool(
+            calls, call["key"], self.name, call["input"], output, writes=writes, ids=call["ids"]
+        )
         return output
 
     replayed_run._lgtui = True  # type: ignore[attr-defined]
@@ -383,7 +577,7 @@ def _replayed(record: dict[str, Any]) -> dict[str, Any]:
     if record.get("raised"):
         return {"raised": RuntimeError(str(record["raised"]))}
     try:
-        return {"output": _loads(record["out"]) if record.get("lc") else json.loads(record["out"])}
+        return {"output": _load_output(record), "written": record.get("writes")}
     except Exception:
         return {}
 
