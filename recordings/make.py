@@ -38,6 +38,10 @@ and, with no server (the bundled examples run in-process on a SQLite checkpointe
                           research run, a forked copy of it with an edited topic, an
                           approval waiting at its interrupt and one resumed --
                           `lgtui open lgtui/examples --checkpointer sqlite:recordings/threads.sqlite`
+  world.msgpack           an in-process react agent (tests/graphs/world.py) whose model
+                          and tool answer from WORLD=a: every model and tool call recorded
+  world-rerun.msgpack     `lgtui rerun` of it on changed code (PROMPT="Be brief.") in
+                          WORLD=b: the calls went live, the run diff shows what changed
   store.sqlite            a store as graphs leave it: three research topics the research
                           example remembered and three users' preferences --
                           `lgtui open lgtui/examples --store sqlite:recordings/store.sqlite`
@@ -231,8 +235,38 @@ def make_threads_db() -> None:
     asyncio.run(_threads_db(path))
 
 
+def make_world() -> None:
+    """A run recorded in-process, and its re-run on changed code (relative paths: the
+    captures name the graph as the repository has it)."""
+    graph = "tests/graphs/world.py:make_graph"
+    ask = json.dumps({"messages": [{"role": "user", "content": "how is Paris?"}]})
+    first, again = HERE / "world.msgpack", HERE / "world-rerun.msgpack"
+    for path in (first, again):
+        path.unlink(missing_ok=True)
+    lgtui = [sys.executable, "-m", "lgtui"]
+    for cmd, env in (
+        ([*lgtui, "stream", graph, "-i", ask, "-o", str(first.relative_to(ROOT))], {"WORLD": "a"}),
+        (
+            [*lgtui, "rerun", str(first.relative_to(ROOT)), "--text", "-o",
+             str(again.relative_to(ROOT))],
+            {"WORLD": "b", "PROMPT": "Be brief."},
+        ),
+    ):  # fmt: skip
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env={**quiet_env(), **env}, cwd=ROOT, timeout=120
+        )
+        if proc.returncode not in (0, 1):
+            raise SystemExit(f"{' '.join(cmd)} failed: {proc.stderr}")
+    print("world.msgpack, world-rerun.msgpack: recorded")
+
+
 def main() -> None:
     wanted = set(sys.argv[1:])
+    if not wanted or "world" in wanted:
+        make_world()
+        wanted.discard("world")
+        if not wanted and len(sys.argv) > 1:
+            return
     if not wanted or "threads" in wanted:
         make_threads_db()
         wanted.discard("threads")

@@ -58,8 +58,10 @@ def add_parsers(sub: Any) -> None:
         help="no call goes live: a call without a recorded answer stops the run",
     )
     p.add_argument(
-        "--output", "-o", metavar="FILE.msgpack", help="record the new run here (default: "
-        "the captures folder)"
+        "--output",
+        "-o",
+        metavar="FILE.msgpack",
+        help="record the new run here (default: the captures folder)",
     )
     add_force(p)
     p.add_argument("--text", action="store_true", help="print the diff report instead")
@@ -145,9 +147,7 @@ def graph_of(capture: Capture, given: str | None) -> str:
         )
     path = target.rsplit(":", 1)[0] if not Path(target).exists() else target
     if not Path(path).exists():
-        raise CLIError(
-            f"{capture.path}: its graph {target} is not here: give it with --graph PATH"
-        )
+        raise CLIError(f"{capture.path}: its graph {target} is not here: give it with --graph PATH")
     return target
 
 
@@ -200,7 +200,11 @@ def _first_messages(capture: Capture) -> list[Any]:
     for event in capture.events[:2000]:
         data = event.data if event.mode in ("values", "debug", "checkpoints") else None
         if event.mode == "debug" and isinstance(data, dict):
-            data = (data.get("payload") or {}).get("values") if data.get("type") == "checkpoint" else None
+            data = (
+                (data.get("payload") or {}).get("values")
+                if data.get("type") == "checkpoint"
+                else None
+            )
         elif event.mode == "checkpoints" and isinstance(data, dict):
             data = data.get("values")
         if isinstance(data, dict) and isinstance(data.get("messages"), list):
@@ -281,8 +285,9 @@ def cmd_rerun(args: argparse.Namespace) -> int:
             "or before lgtui recorded them): every call goes live"
         )
     record_to: str | bool = args.output or True
-    result = asyncio.run(rerun(original, graph, record_to, args, offline=args.offline,
-                               force=args.force))
+    result = asyncio.run(
+        rerun(original, graph, record_to, args, offline=args.offline, force=args.force)
+    )
     err(f"re-ran {args.capture} on {graph}: {result.status}; {_calls_line(result.calls)}")
     if result.calls.get("first_live"):
         err(f"the first call made live: {result.calls['first_live']}")

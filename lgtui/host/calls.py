@@ -10,8 +10,8 @@ fails the run naming the call.
 Model calls go through the hook langchain has for exactly this, the LLM cache
 (``set_llm_cache`` with a ``BaseCache``): ``lookup`` answers from the recording (or says
 nothing, and the model is called), ``update`` records what the model answered.  Tools have
-no such hook, so ``BaseTool.run``/``arun`` are wrapped: the one place lgtui wraps
-langchain.  Both do nothing outside a run lgtui started (``current`` unset).
+no such hook: `tool_calls.py` wraps ``BaseTool.run``/``arun``.  Both do nothing outside a
+run lgtui started (``current`` unset).
 
 What "matches" means: the same prompt (langchain's serialized messages, without message
 ids, which are random per run) and the same model settings (their memory addresses
@@ -134,7 +134,8 @@ class RunCalls:
             and (kind == "model" or r.get("name") == name)
         ]
         same_node = [r for r in left if r.get("node") == node]
-        return (same_node or left or [None])[0]
+        found = same_node or left
+        return found[0] if found else None
 
     def summary(self) -> dict[str, Any]:
         return {"answered": self.answered, "live": self.live, "first_live": self.first_live}
@@ -180,9 +181,7 @@ _NOT_INPUT = frozenset({"id", "tool_call_id", "usage_metadata", "response_metada
 def _without_ids(value: Any) -> Any:
     if isinstance(value, dict):
         if value.get("lc") == 1 and isinstance(value.get("kwargs"), dict):
-            kwargs = {
-                k: _without_ids(v) for k, v in value["kwargs"].items() if k not in _NOT_INPUT
-            }
+            kwargs = {k: _without_ids(v) for k, v in value["kwargs"].items() if k not in _NOT_INPUT}
             return {**value, "kwargs": kwargs}
         if value.get("type") == "tool_call":  # a call in an AI message's tool_calls
             return {k: _without_ids(v) for k, v in value.items() if k != "id"}
@@ -364,234 +363,6 @@ def _cache_class() -> type:
             return None
 
     return RecordedAnswers
-
-
-def _load_output(record: dict[str, Any]) -> Any:
-    value = _loads(record["out"]) if record.get("lc") else json.loads(record["out"])
-    if record.get("command") and isinstance(value, dict):
-        from langgraph.types import Command
-
-        return Command(**value)
-    return value
-
-
-def _dump_output(output: Any) -> dict[str, Any] | None:
-    """A tool's output as a record keeps it (None: not one a re-run could give back)."""
-    try:
-        from langgraph.types import Command
-    except ImportError:  # pragma: no cover - the host always has langgraph
-        Command = None  # type: ignore[assignment,misc]  # noqa: N806
-    if Command is not None and isinstance(output, Command):
-        goto = output.goto
-        gotos = goto if isinstance(goto, list | tuple) else [goto]
-        if not all(isinstance(g, str) for g in gotos):
-            return None  # Send objects: not recorded
-        fields = {"graph": output.graph, "goto": list(goto) if isinstance(goto, tuple) else goto}
-        fields["update"], fields["resume"] = output.update, output.resume
-        try:
-            return {"out": _dumps(fields), "lc": True, "command": True}
-        except Exception:
-            return None
-    try:
-        return {"out": _dumps(output), "lc": True}
-    except Exception:
-        try:
-            return {"out": json.dumps(output), "lc": False}
-        except (TypeError, ValueError):
-            return None
-
-
-_SEND = "__pregel_send"  # langgraph's config key of a task's channel writes
-
-
-def _watch_writes(kwargs: dict[str, Any]) -> list[Any]:
-    """The writes a tool makes to the graph's channels itself (deepagents' files do:
-    langgraph's send of the running task), collected to be recorded with its output."""
-    writes: list[Any] = []
-    config = kwargs.get("config")
-    configurable = config.get("configurable") if isinstance(config, dict) else None
-    send = configurable.get(_SEND) if isinstance(configurable, dict) else None
-    if send is None:
-        return writes
-
-    def recording_send(items: Any) -> Any:
-        writes.extend(items)
-        return send(items)
-
-    kwargs["config"] = {**config, "configurable": {**configurable, _SEND: recording_send}}
-    return writes
-
-
-def _replay_writes(calls: RunCalls, record: dict[str, Any], kwargs: dict[str, Any]) -> None:
-    if not record.get("writes"):
-        return
-    config = kwargs.get("config")
-    configurable = config.get("configurable") if isinstance(config, dict) else None
-    send = configurable.get(_SEND) if isinstance(configurable, dict) else None
-    if send is not None:
-        send([tuple(w) for w in calls.renamed(_loads(record["writes"]))])
-
-
-def _tool_output(calls: RunCalls, record: dict[str, Any], kwargs: dict[str, Any]) -> Any:
-    if record.get("raised"):
-        raise RuntimeError(str(record["raised"]))
-    _replay_writes(calls, record, kwargs)
-    tool_call_id = kwargs.get("tool_call_id")
-    value = calls.renamed(_load_output(record))
-    if tool_call_id is not None and hasattr(value, "tool_call_id"):
-        value = value.model_copy(update={"tool_call_id": tool_call_id})
-    return value
-
-
-def _record_tool(
-    calls: RunCalls,
-    key: str,
-    name: str,
-    tool_input: Any,
-    output: Any = None,
-    raised: BaseException | None = None,
-    answered: bool = False,
-    writes: list[Any] | None = None,
-    written: str | None = None,
-    ids: list[Any] | None = None,
-) -> None:
-    record: dict[str, Any] = {"k": "call", "kind": "tool", "key": key, "name": name}
-    record["input"] = _tool_input(tool_input)
-    if ids is not None:
-        record["state_ids"] = ids
-    if raised is not None:
-        record["raised"] = f"{type(raised).__name__}: {raised}"
-    else:
-        dumped = _dump_output(output)
-        if dumped is None:
-            return
-        record.update(dumped)
-        if writes:
-            try:
-                record["writes"] = _dumps([list(w) for w in writes])
-            except Exception:
-                return  # writes a re-run could not make again: not replayable
-        elif written:
-            record["writes"] = written
-    calls.emit({**record, "answered": answered, **_where()})
-
-
-def visible_args(tool: Any, tool_input: Any) -> Any:
-    """The arguments the model gave: what a tool gets injected (state, runtime, store,
-    config, the call's id) is the graph's, not the call's input."""
-    if not isinstance(tool_input, dict):
-        return tool_input
-    try:
-        schema = tool.tool_call_schema
-        if isinstance(schema, dict):
-            names = set(schema.get("properties") or {})
-        else:
-            names = set(getattr(schema, "model_fields", None) or getattr(schema, "__fields__", {}))
-    except Exception:
-        names = set()
-    if names:
-        return {k: v for k, v in tool_input.items() if k in names}
-    return {k: v for k, v in tool_input.items() if _jsonable(v)}
-
-
-def _jsonable(value: Any) -> bool:
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return False
-    return True
-
-
-def _wrap_tools() -> None:
-    from langchain_core.tools import BaseTool
-
-    if getattr(BaseTool.run, "_lgtui", False):
-        return
-    run, arun = BaseTool.run, BaseTool.arun
-
-    def before(tool: Any, tool_input: Any) -> tuple[RunCalls | None, dict[str, Any]]:
-        """This run's calls, and the call: its key, the recorded answer if there is one,
-        its arguments as the model gave them (before the tool adds to them)."""
-        calls = current.get()
-        if calls is None:
-            return None, {}
-        ids = state_ids(tool_input)
-        visible = visible_args(tool, tool_input)
-        call = {"key": tool_key(str(tool.name), visible), "input": visible, "ids": ids}
-        record = call["record"] = calls.take(call["key"])
-        if record is not None:
-            if ids is not None:
-                calls.learn_ids(record.get("state_ids"), ids)
-            _record_tool(
-                calls, call["key"], tool.name, visible, answered=True, ids=ids,
-                **_replayed(record),
-            )
-            return calls, call
-        given = _tool_input(visible)
-        if calls.offline:
-            raise calls.missing("tool", str(tool.name), given)
-        calls.went_live("tool", str(tool.name), given)
-        return calls, call
-
-    def replayed_run(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
-        calls, call = before(self, tool_input)
-        if calls is None:
-            return run(self, tool_input, *args, **kwargs)
-        if call["record"] is not None:
-            return _tool_output(calls, call["record"], kwargs)
-        writes = _watch_writes(kwargs)
-        try:
-            output = run(self, tool_input, *args, **kwargs)
-        except Exception as exc:
-            _record_tool(calls, call["key"], self.name, call["input"], raised=exc, ids=call["ids"])
-            raise
-        _record_tool(
-            calls, call["key"], self.name, call["input"], output, writes=writes, ids=call["ids"]
-        )
-        return output
-
-    async def replayed_arun(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
-        calls, call = before(self, tool_input)
-        if calls is None:
-            return await arun(self, tool_input, *args, **kwargs)
-        if call["record"] is not None:
-            return _tool_output(calls, call["record"], kwargs)
-        writes = _watch_writes(kwargs)
-        try:
-            output = await arun(self, tool_input, *args, **kwargs)
-        except Exception as exc:
-            _record_tool(calls, call["key"], self.name, call["input"], raised=exc, ids=call["ids"])
-            raise
-        _record_tool(
-            calls, call["key"], self.name, call["input"], output, writes=writes, ids=call["ids"]
-        )
-        return output
-
-    replayed_run._lgtui = True  # type: ignore[attr-defined]
-    BaseTool.run = replayed_run  # type: ignore[method-assign]
-    BaseTool.arun = replayed_arun  # type: ignore[method-assign]
-
-
-def _replayed(record: dict[str, Any]) -> dict[str, Any]:
-    """A recorded tool call's outcome, as `_record_tool` takes it (the re-run records it)."""
-    if record.get("raised"):
-        return {"raised": RuntimeError(str(record["raised"]))}
-    try:
-        return {"output": _load_output(record), "written": record.get("writes")}
-    except Exception:
-        return {}
-
-
-def install() -> list[str]:
-    """Set the hooks up in the host, before the project loads; warnings if not possible."""
-    try:
-        from langchain_core.globals import get_llm_cache, set_llm_cache
-    except ImportError:
-        return []  # a graph without langchain makes no model calls lgtui can see
-    if get_llm_cache() is None:
-        set_llm_cache(_cache_class()())
-    _wrap_tools()
-    return []
 
 
 def installed() -> bool:

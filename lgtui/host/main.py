@@ -95,9 +95,9 @@ async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
     reader, writer = await asyncio.open_unix_connection(sock=sock)
     async with AsyncExitStack() as stack:
         try:
-            from lgtui.host import calls
+            from lgtui.host import calls, tool_calls
 
-            calls.install()  # before the project: its own LLM cache, if it sets one, wins
+            tool_calls.install()  # before the project: its own LLM cache, if it sets one, wins
             project = load_project(str(spec["target"]))
             saver = await open_checkpointer(
                 spec.get("checkpointer"), stack, (project.checkpointer_config or {}).get("serde")

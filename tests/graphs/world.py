@@ -33,7 +33,13 @@ def _model() -> WorldModel:
             [
                 AIMessage(
                     content="Let me look.",
-                    tool_calls=[{"name": "lookup", "args": {"city": f"Paris-{world}"}, "id": f"call-{world}"}],
+                    tool_calls=[
+                        {
+                            "name": "lookup",
+                            "args": {"city": f"Paris-{world}"},
+                            "id": f"call-{world}",
+                        }
+                    ],
                 ),
                 AIMessage(content=f"In world {world}, Paris is fine ({random.random():.6f})."),
             ]

@@ -324,6 +324,16 @@ def _diff_app() -> RunDiffApp:
     return RunDiffApp(compare(a, b))
 
 
+def _rerun_app() -> RunDiffApp:
+    """`lgtui rerun`'s screen: a recorded run beside its re-run on changed code."""
+    from lgtui.cli.rerun import RERUN_KEYS
+    from lgtui.rundiff import VOLATILE_KEYS
+
+    a = run_view(read_capture(RECORDINGS / "world.msgpack"), "world.msgpack")
+    b = run_view(read_capture(RECORDINGS / "world-rerun.msgpack"), "world-rerun.msgpack")
+    return RunDiffApp(compare(a, b, VOLATILE_KEYS | RERUN_KEYS))
+
+
 async def _diff(pilot: Pilot, keys: tuple[str, ...]) -> None:
     await pilot.pause(0.3)
     await pilot.press(*keys)
@@ -505,5 +515,11 @@ SCREENS: list[Screen] = [
         _diff_app,
         _keys(_diff, "2", "down", "down"),
         "lgtui diff: the state after a step both took",
+    ),
+    Screen(
+        "rerun-diff",
+        _rerun_app,
+        _keys(_diff, "3"),
+        "lgtui rerun: a recorded run beside its re-run on changed code, what the live calls said",
     ),
 ]
