@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from lgtui.events import StreamEvent
 from lgtui.session import ERROR, INTERRUPTED, SUCCESS, RunError
@@ -48,3 +49,18 @@ class Outcome:
         if self.errors:
             return ERROR
         return INTERRUPTED if self.interrupted else SUCCESS
+
+
+def run_failure(error: Any, handle: Any) -> str:
+    """One line for a run that ended with an error event: the error, and where it
+    happened when the source knows (an embedded run names the node and the line)."""
+    from lgtui.preview import safe_text
+
+    where = []
+    if getattr(handle, "error_node", None):
+        where.append(f"in node {handle.error_node!r}")
+    if getattr(handle, "error_where", None):
+        where.append(f"at {handle.error_where}")
+    place = f" {' '.join(where)}" if where else ""
+    said = f"{error.type}: {error.message}" if error.type else error.message
+    return safe_text(f"the run failed{place}: {said}", 2000)

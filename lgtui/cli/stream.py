@@ -170,26 +170,13 @@ async def _stream(args: argparse.Namespace, out: BinaryIO) -> int:
             raise end.error  # said by main() in one line, with its exit code
         if sink.outcome.errors:
             assert runs.handle is not None
+            from lgtui.outcome import run_failure
+
             err(run_failure(sink.outcome.errors[-1], runs.handle))
             return EXIT_RUN_ERROR
         return EXIT_OK
     finally:
         await source.aclose()
-
-
-def run_failure(error: Any, handle: Any) -> str:
-    """One line for a run that ended with an error event: the error, and where it
-    happened when the source knows (an embedded run names the node and the line)."""
-    from lgtui.preview import safe_text
-
-    where = []
-    if getattr(handle, "error_node", None):
-        where.append(f"in node {handle.error_node!r}")
-    if getattr(handle, "error_where", None):
-        where.append(f"at {handle.error_where}")
-    place = f" {' '.join(where)}" if where else ""
-    said = f"{error.type}: {error.message}" if error.type else error.message
-    return safe_text(f"the run failed{place}: {said}", 2000)
 
 
 def _print_log(line: str) -> None:

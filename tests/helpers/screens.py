@@ -326,7 +326,7 @@ def _diff_app() -> RunDiffApp:
 
 def _rerun_app() -> RunDiffApp:
     """`lgtui rerun`'s screen: a recorded run beside its re-run on changed code."""
-    from lgtui.cli.rerun import RERUN_KEYS
+    from lgtui.rerun import RERUN_KEYS
     from lgtui.rundiff import VOLATILE_KEYS
 
     a = run_view(read_capture(RECORDINGS / "world.msgpack"), "world.msgpack")

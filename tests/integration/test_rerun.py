@@ -141,3 +141,40 @@ def test_what_cannot_be_rerun_is_one_line_and_exit_2(tmp_path):
     proc = run_cli("check", str(capture), "--graph", str(paths.GRAPHS / "agent.py"))
     assert proc.returncode == 2
     assert_one_clean_line(proc.stderr, "has no graph", "the capture's", "agent")
+
+
+async def test_R_in_a_replay_reruns_it_and_shows_the_run_diff(tmp_path, monkeypatch):
+    """The replay's R: the same re-run, on a thread; the diff screen opens over the replay,
+    a toast says how many calls were answered; escape goes back to the replay."""
+    from helpers.ui import screen_text, wait_for, wait_for_text
+
+    from lgtui.ui.app import ReplayApp
+    from lgtui.ui.screens.replay import ReplayScreen
+    from lgtui.ui.screens.rundiff import RunDiffScreen
+
+    capture = record(tmp_path)
+    monkeypatch.setenv("WORLD", "b")  # the live world changed; the recording answers
+    app = ReplayApp(str(capture))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: app.capture is not None)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: isinstance(app.screen, RunDiffScreen), timeout=60)
+        await wait_for_text(pilot, "The runs are the same")
+        assert any("3 calls answered from the recording, 0 live" in s.message for s in app.said)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ReplayScreen))
+        assert "make_graph" in screen_text(app)
+
+
+async def test_R_in_a_replay_of_a_server_run_says_why_not():
+    from helpers.ui import wait_for
+
+    from lgtui.ui.app import ReplayApp
+    from lgtui.ui.screens.replay import ReplayScreen
+
+    app = ReplayApp(str(paths.RECORDINGS / "research.msgpack"))
+    async with app.run_test(size=(140, 40)) as pilot:
+        await wait_for(pilot, lambda: app.capture is not None)
+        await pilot.press("R")
+        await wait_for(pilot, lambda: any("Recorded from a server" in s.message for s in app.said))
+        assert isinstance(app.screen, ReplayScreen)

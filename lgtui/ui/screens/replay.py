@@ -6,8 +6,9 @@ import re
 import time
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
+from typing import Any
 
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -198,6 +199,15 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
             Binding("home", "edge(0)", "First event", priority=True, show=False, id="replay.first"),
             Binding("end", "edge(1)", "Last event", priority=True, show=False, id="replay.last"),
             Binding("g", "seek", "Go to", priority=True),
+            Binding(
+                "R",
+                "rerun_recorded",
+                "Re-run",
+                show=False,
+                id="replay.rerun",
+                tooltip="Run this recording again on the graph's current code, its model and "
+                "tool calls answered from the recording, and compare the two runs",
+            ),
         ],
     )
     _LIVE_ONLY = LIVE_ONLY
@@ -377,6 +387,57 @@ a time like `3.5s`. Search (**/**, **n**, **N**) moves the cursor to matches.
         self.playing = False
         if self.session is not None:
             self.seek(self.session.count - 1 if end else 0)
+
+    def action_rerun_recorded(self) -> None:
+        """`lgtui rerun` from the replay: the re-run on a thread, then the run diff."""
+        capture = getattr(self.app, "capture", None)
+        if capture is None:
+            self.notify("The recording is still loading", severity="warning")
+            return
+        if capture.header.get("source") != "embedded":
+            self.notify(
+                "Recorded from a server: its graph is not here "
+                "(lgtui rerun FILE --graph PATH runs it on your code)",
+                severity="warning",
+            )
+            return
+        self.playing = False
+        self.notify("Re-running on the graph's current code, calls answered from the recording…")
+        self._rerun(capture)
+
+    @work(thread=True, exclusive=True, group="rerun", exit_on_error=False)
+    def _rerun(self, capture: Any) -> None:
+        import asyncio
+
+        from lgtui.errors import LgtuiError
+        from lgtui.rerun import calls_line, diff_of, graph_of, rerun
+
+        try:
+            from lgtui.capture import read_capture
+
+            capture = read_capture(capture.path)  # the replay keeps its events in the Session
+            result = asyncio.run(rerun(capture, graph_of(capture, None), True, offline=False))
+            diff = diff_of(result, None)
+        except LgtuiError as exc:
+            self.app.call_from_thread(self.notify, exc.message, severity="error")
+            return
+        except Exception as exc:  # the engine host or the graph failed to start
+            self.app.call_from_thread(self.notify, f"the re-run failed: {exc}", severity="error")
+            return
+        said = f"Re-run: {result.status}; {calls_line(result.calls)}"
+        if result.calls.get("first_live"):
+            said += f"\nThe first call made live: {result.calls['first_live']}"
+        if result.error:
+            said += f"\n{result.error}"
+
+        def show() -> None:
+            from lgtui.ui.screens.rundiff import RunDiffScreen
+
+            self.notify(said, severity="error" if result.error else "information", timeout=10)
+            if diff is not None:
+                self.app.push_screen(RunDiffScreen(diff))
+
+        self.app.call_from_thread(show)
 
     def action_seek(self) -> None:
         session = self.session

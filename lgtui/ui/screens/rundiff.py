@@ -56,12 +56,20 @@ stream modes) that differ or that only one run has.
             Binding("2", "show('state')", "State"),
             Binding("3", "show('messages')", "Messages"),
             Binding("q", "app.quit", "Quit"),
+            Binding("escape", "back", "Back", id="diff.back"),
         ],
     )
 
     def __init__(self, diff: RunDiff) -> None:
         super().__init__()
         self.diff = diff
+
+    def action_back(self) -> None:
+        """Back to the screen that opened the diff (a replay's re-run); `lgtui diff` has none."""
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+        else:
+            self.notify("Nothing to go back to: q quits", severity="warning")
 
     def compose(self) -> ComposeResult:
         diff = self.diff
