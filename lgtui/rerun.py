@@ -114,18 +114,13 @@ def with_recorded_ids(given: Any, capture: Capture) -> Any:
 def _first_messages(capture: Capture) -> list[Any]:
     """The messages of the first state the capture holds (the run's input, as the graph
     took it)."""
+    from lgtui.session import state_of
+
     for event in capture.events[:2000]:
-        data = event.data if event.mode in ("values", "debug", "checkpoints") else None
-        if event.mode == "debug" and isinstance(data, dict):
-            data = (
-                (data.get("payload") or {}).get("values")
-                if data.get("type") == "checkpoint"
-                else None
-            )
-        elif event.mode == "checkpoints" and isinstance(data, dict):
-            data = data.get("values")
-        if isinstance(data, dict) and isinstance(data.get("messages"), list):
-            return list(data["messages"])
+        if event.mode in ("values", "debug", "checkpoints"):
+            state = state_of(event)
+            if isinstance(state, dict) and isinstance(state.get("messages"), list):
+                return list(state["messages"])
     return []
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 from typing import Any
 
-from lgtui.cli.common import EXIT_OK, EXIT_RUN_ERROR, CLIError
+from lgtui.cli.common import EXIT_OK, EXIT_RUN_ERROR, CLIError, add_ignore
 from lgtui.cli.tui import tui_exit
 from lgtui.terminal import err, out
 
@@ -61,12 +61,7 @@ def add_parsers(sub: Any) -> None:
         help="compare every key; by default ids and timestamps (id, run_id, thread_id, "
         "checkpoint_id, created_at, timestamp, ...) are left out, as they differ in any two runs",
     )
-    p.add_argument(
-        "--ignore",
-        action="append",
-        metavar="KEY",
-        help="also leave out this state key wherever it appears (repeatable)",
-    )
+    add_ignore(p)
     p.set_defaults(func=cmd_diff)
 
     p = sub.add_parser(

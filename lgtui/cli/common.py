@@ -308,6 +308,16 @@ def add_force(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_ignore(p: argparse.ArgumentParser) -> None:
+    """--ignore KEY, for the commands that compare runs (diff, rerun, check)."""
+    p.add_argument(
+        "--ignore",
+        action="append",
+        metavar="KEY",
+        help="also leave out this state key wherever it appears (repeatable)",
+    )
+
+
 CHECKPOINTER_HELP = (
     "run with your application's checkpoint database instead of an in-memory one, and "
     "browse its threads: sqlite:PATH (langgraph-checkpoint-sqlite) or "

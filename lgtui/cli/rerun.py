@@ -9,14 +9,14 @@ import sys
 import tempfile
 from typing import TYPE_CHECKING, Any
 
-from lgtui.cli.common import EXIT_OK, EXIT_RUN_ERROR, add_force, check_capture_target
-from lgtui.rerun import (
-    RERUN_KEYS,  # noqa: F401  (the CLI's word for what a re-run does not compare)
-    calls_line,
-    diff_of,
-    graph_of,
-    rerun,
+from lgtui.cli.common import (
+    EXIT_OK,
+    EXIT_RUN_ERROR,
+    add_force,
+    add_ignore,
+    check_capture_target,
 )
+from lgtui.rerun import calls_line, diff_of, graph_of, rerun
 from lgtui.terminal import err, out
 
 if TYPE_CHECKING:
@@ -80,12 +80,7 @@ def _common(p: argparse.ArgumentParser) -> None:
         help="the graph to run (graph.py, graph.py:name, langgraph.json, a folder); default: "
         "the one the capture was recorded from",
     )
-    p.add_argument(
-        "--ignore",
-        action="append",
-        metavar="KEY",
-        help="a state key not to compare (repeatable), as for diff",
-    )
+    add_ignore(p)
     p.add_argument(
         "--python",
         metavar="PATH",

@@ -206,8 +206,9 @@ def llm_hash(llm_string: str) -> str:
     return _hash("llm", _ADDRESS.sub("", llm_string))
 
 
-def model_key(prompt: str, llm_string: str) -> str:
-    return _hash("model", prompt_key(prompt), llm_hash(llm_string))
+def model_key(prompt_input: str, llm: str) -> str:
+    """A model call's key, from its prompt as matched and its settings' hash."""
+    return _hash("model", prompt_input, llm)
 
 
 def key_of(record: dict[str, Any]) -> str | None:
@@ -215,7 +216,7 @@ def key_of(record: dict[str, Any]) -> str | None:
     capture recorded before a rule changed still matches)."""
     try:
         if record.get("kind") == "model" and isinstance(record.get("llm"), str):
-            return _hash("model", prompt_key(str(record["input"])), record["llm"])
+            return model_key(prompt_key(str(record["input"])), record["llm"])
         if record.get("kind") == "tool":
             return tool_key(str(record.get("name")), json.loads(str(record["input"])))
     except (ValueError, KeyError):
@@ -225,11 +226,7 @@ def key_of(record: dict[str, Any]) -> str | None:
 
 
 def tool_key(name: str, tool_input: Any) -> str:
-    try:
-        args = json.dumps(tool_input, sort_keys=True, default=repr)
-    except (TypeError, ValueError):
-        args = repr(tool_input)
-    return _hash("tool", name, _ADDRESS.sub("", args))
+    return _hash("tool", name, _ADDRESS.sub("", _tool_input(tool_input)))
 
 
 def state_ids(tool_input: Any) -> list[Any] | None:
@@ -315,30 +312,31 @@ def _cache_class() -> type:
             calls = current.get()
             if calls is None:
                 return None
-            key = model_key(prompt, llm_string)
+            given, llm = prompt_key(prompt), llm_hash(llm_string)
+            key = model_key(given, llm)
             record = calls.take(key)
             if record is not None:
                 generations = [calls.renamed(_loads(text)) for text in record.get("out") or []]
-                self._record(calls, key, prompt, llm_string, generations, answered=True)
+                self._record(calls, key, given, llm, generations, answered=True)
                 return generations
             if calls.offline:
-                raise calls.missing("model", "", prompt_key(prompt))
-            calls.went_live("model", "", prompt_key(prompt))
+                raise calls.missing("model", "", given)
+            calls.went_live("model", "", given)
             return None
 
         def update(self, prompt: str, llm_string: str, return_val: Any) -> None:
             calls = current.get()
             if calls is None:
                 return
-            key = model_key(prompt, llm_string)
-            self._record(calls, key, prompt, llm_string, return_val, False)
+            given, llm = prompt_key(prompt), llm_hash(llm_string)
+            self._record(calls, model_key(given, llm), given, llm, return_val, False)
 
         @staticmethod
         def _record(
             calls: RunCalls,
             key: str,
-            prompt: str,
-            llm_string: str,
+            given: str,
+            llm: str,
             generations: Any,
             answered: bool,
         ) -> None:
@@ -351,8 +349,8 @@ def _cache_class() -> type:
                     "k": "call",
                     "kind": "model",
                     "key": key,
-                    "input": prompt_key(prompt),
-                    "llm": llm_hash(llm_string),
+                    "input": given,
+                    "llm": llm,
                     "out": out,
                     "answered": answered,
                     **_where(),
@@ -363,13 +361,3 @@ def _cache_class() -> type:
             return None
 
     return RecordedAnswers
-
-
-def installed() -> bool:
-    """Whether model calls still come to lgtui (the project may have set its own cache)."""
-    try:
-        from langchain_core.globals import get_llm_cache
-    except ImportError:
-        return False
-    cache = get_llm_cache()
-    return cache is not None and type(cache).__name__ == "RecordedAnswers"

@@ -95,7 +95,7 @@ async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
     reader, writer = await asyncio.open_unix_connection(sock=sock)
     async with AsyncExitStack() as stack:
         try:
-            from lgtui.host import calls, tool_calls
+            from lgtui.host import tool_calls
 
             tool_calls.install()  # before the project: its own LLM cache, if it sets one, wins
             project = load_project(str(spec["target"]))
@@ -121,7 +121,6 @@ async def _serve(sock: socket.socket, spec: dict[str, Any]) -> None:
                     "hello": {
                         "assistants": engine.assistants.search(),
                         "warnings": project.warnings,
-                        "records_calls": calls.installed(),
                         "env_keys": project.env_keys,
                         "root": str(project.root),
                         "langgraph": langgraph.version.__version__,

@@ -53,9 +53,6 @@ def error_reply(exc: BaseException) -> dict[str, Any]:
     }
 
 
-LOG_MARK = "\x00lgtui:mark:"  # a line the app reads from the host's output, never shows
-
-
 def mark_logs(rid: int) -> None:
     """Write a mark into stdout and stderr after what the run printed: the app waits for
     it before saying the run ended, so the run's prints come before its last words."""
@@ -65,7 +62,7 @@ def mark_logs(rid: int) -> None:
         try:
             if stream is not None:
                 stream.flush()
-            os.write(fd, f"{LOG_MARK}{rid}\n".encode())
+            os.write(fd, f"{wire.LOG_MARK}{rid}\n".encode())
         except (OSError, ValueError):
             pass
 

@@ -64,15 +64,18 @@ def _dump_output(output: Any) -> dict[str, Any] | None:
 _SEND = "__pregel_send"  # langgraph's config key of a task's channel writes
 
 
+def _send_of(kwargs: dict[str, Any]) -> Any:
+    """The running task's send (its channel writes), from the config the tool was given."""
+    config = kwargs.get("config")
+    configurable = config.get("configurable") if isinstance(config, dict) else None
+    return configurable.get(_SEND) if isinstance(configurable, dict) else None
+
+
 def _watch_writes(kwargs: dict[str, Any]) -> list[Any]:
     """The writes a tool makes to the graph's channels itself (deepagents' files do:
     langgraph's send of the running task), collected to be recorded with its output."""
     writes: list[Any] = []
-    config = kwargs.get("config")
-    if not isinstance(config, dict) or not isinstance(config.get("configurable"), dict):
-        return writes
-    configurable = config["configurable"]
-    send = configurable.get(_SEND)
+    send = _send_of(kwargs)
     if send is None:
         return writes
 
@@ -80,17 +83,17 @@ def _watch_writes(kwargs: dict[str, Any]) -> list[Any]:
         writes.extend(items)
         return send(items)
 
-    kwargs["config"] = {**config, "configurable": {**configurable, _SEND: recording_send}}
+    config = kwargs["config"]
+    kwargs["config"] = {
+        **config,
+        "configurable": {**config["configurable"], _SEND: recording_send},
+    }
     return writes
 
 
 def _replay_writes(calls: RunCalls, record: dict[str, Any], kwargs: dict[str, Any]) -> None:
-    if not record.get("writes"):
-        return
-    config = kwargs.get("config")
-    configurable = config.get("configurable") if isinstance(config, dict) else None
-    send = configurable.get(_SEND) if isinstance(configurable, dict) else None
-    if send is not None:
+    send = _send_of(kwargs)
+    if record.get("writes") and send is not None:
         send([tuple(w) for w in calls.renamed(_loads(record["writes"]))])
 
 
@@ -105,37 +108,46 @@ def _tool_output(calls: RunCalls, record: dict[str, Any], kwargs: dict[str, Any]
     return value
 
 
+# What a recorded tool call says of its outcome; a re-run's answered call keeps it as is.
+_OUTCOME = ("out", "lc", "command", "writes", "raised")
+
+
 def _record_tool(
     calls: RunCalls,
-    key: str,
-    name: str,
-    tool_input: Any,
+    call: dict[str, Any],
     output: Any = None,
     raised: BaseException | None = None,
-    answered: bool = False,
     writes: list[Any] | None = None,
-    written: str | None = None,
-    ids: list[Any] | None = None,
 ) -> None:
-    record: dict[str, Any] = {"k": "call", "kind": "tool", "key": key, "name": name}
-    record["input"] = _tool_input(tool_input)
-    if ids is not None:
-        record["state_ids"] = ids
+    """A call made live: its outcome recorded (not at all when a re-run could not give
+    it back)."""
+    outcome: dict[str, Any] = {}
     if raised is not None:
-        record["raised"] = f"{type(raised).__name__}: {raised}"
+        outcome["raised"] = f"{type(raised).__name__}: {raised}"
     else:
         dumped = _dump_output(output)
         if dumped is None:
             return
-        record.update(dumped)
+        outcome.update(dumped)
         if writes:
             try:
-                record["writes"] = _dumps([list(w) for w in writes])
+                outcome["writes"] = _dumps([list(w) for w in writes])
             except Exception:
                 return  # writes a re-run could not make again: not replayable
-        elif written:
-            record["writes"] = written
-    calls.emit({**record, "answered": answered, **_where()})
+    _emit(calls, call, outcome, answered=False)
+
+
+def _emit(calls: RunCalls, call: dict[str, Any], outcome: dict[str, Any], answered: bool) -> None:
+    record: dict[str, Any] = {
+        "k": "call",
+        "kind": "tool",
+        "key": call["key"],
+        "name": call["name"],
+        "input": _tool_input(call["input"]),
+    }
+    if call["ids"] is not None:
+        record["state_ids"] = call["ids"]
+    calls.emit({**record, **outcome, "answered": answered, **_where()})
 
 
 def visible_args(tool: Any, tool_input: Any) -> Any:
@@ -177,27 +189,19 @@ def wrap_tools() -> None:
         calls = current.get()
         if calls is None:
             return None, {}
-        ids = state_ids(tool_input)
+        name, ids = str(tool.name), state_ids(tool_input)
         visible = visible_args(tool, tool_input)
-        call = {"key": tool_key(str(tool.name), visible), "input": visible, "ids": ids}
+        call = {"key": tool_key(name, visible), "name": name, "input": visible, "ids": ids}
         record = call["record"] = calls.take(call["key"])
         if record is not None:
             if ids is not None:
                 calls.learn_ids(record.get("state_ids"), ids)
-            _record_tool(
-                calls,
-                call["key"],
-                tool.name,
-                visible,
-                answered=True,
-                ids=ids,
-                **_replayed(record),
-            )
+            _emit(calls, call, {k: record[k] for k in _OUTCOME if k in record}, answered=True)
             return calls, call
         given = _tool_input(visible)
         if calls.offline:
-            raise calls.missing("tool", str(tool.name), given)
-        calls.went_live("tool", str(tool.name), given)
+            raise calls.missing("tool", name, given)
+        calls.went_live("tool", name, given)
         return calls, call
 
     def replayed_run(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
@@ -210,11 +214,9 @@ def wrap_tools() -> None:
         try:
             output = run(self, tool_input, *args, **kwargs)
         except Exception as exc:
-            _record_tool(calls, call["key"], self.name, call["input"], raised=exc, ids=call["ids"])
+            _record_tool(calls, call, raised=exc)
             raise
-        _record_tool(
-            calls, call["key"], self.name, call["input"], output, writes=writes, ids=call["ids"]
-        )
+        _record_tool(calls, call, output, writes=writes)
         return output
 
     async def replayed_arun(self: Any, tool_input: Any, *args: Any, **kwargs: Any) -> Any:
@@ -227,26 +229,14 @@ def wrap_tools() -> None:
         try:
             output = await arun(self, tool_input, *args, **kwargs)
         except Exception as exc:
-            _record_tool(calls, call["key"], self.name, call["input"], raised=exc, ids=call["ids"])
+            _record_tool(calls, call, raised=exc)
             raise
-        _record_tool(
-            calls, call["key"], self.name, call["input"], output, writes=writes, ids=call["ids"]
-        )
+        _record_tool(calls, call, output, writes=writes)
         return output
 
     replayed_run._lgtui = True  # type: ignore[attr-defined]
     BaseTool.run = replayed_run  # type: ignore[method-assign]
     BaseTool.arun = replayed_arun  # type: ignore[method-assign]
-
-
-def _replayed(record: dict[str, Any]) -> dict[str, Any]:
-    """A recorded tool call's outcome, as `_record_tool` takes it (the re-run records it)."""
-    if record.get("raised"):
-        return {"raised": RuntimeError(str(record["raised"]))}
-    try:
-        return {"output": _load_output(record), "written": record.get("writes")}
-    except Exception:
-        return {}
 
 
 def install() -> None:

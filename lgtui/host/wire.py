@@ -25,6 +25,9 @@ import orjson
 JSON, EVENTS = b"J", b"E"
 MAX_FRAME = 512 * 1024 * 1024  # one frame; a bigger one is a broken peer
 BATCH_BYTES = 4 * 1024 * 1024  # the host starts a new batch past this
+# A line the host writes to its stdout and stderr at a run's end, after what the run
+# printed; the app waits for it (never shows it) before saying the run ended.
+LOG_MARK = "\x00lgtui:mark:"
 
 _HEAD = struct.Struct(">IB")
 _BATCH = struct.Struct(">II")

@@ -48,7 +48,6 @@ from lgtui.tracebacks import library_frame
 
 LOG_LINES = 2000  # the host's output kept, newest last
 _LINE_MAX = 4000
-_MARK = "\x00lgtui:mark:"  # lgtui.host.server.LOG_MARK: the host's output up to a run's end
 READY_TIMEOUT = 120.0  # importing a big project can take a while
 
 
@@ -143,9 +142,9 @@ class Host:
     def _read_log(self, pipe: Any, name: str) -> None:
         for raw in iter(pipe.readline, b""):
             line = raw.decode("utf-8", "replace").rstrip("\n")[:_LINE_MAX]
-            if line.startswith(_MARK):
+            if line.startswith(wire.LOG_MARK):
                 with self._marked:
-                    self._marks.add((name, line[len(_MARK) :]))
+                    self._marks.add((name, line[len(wire.LOG_MARK) :]))
                     self._marked.notify_all()
                 continue
             self.logs.append(line)
