@@ -86,7 +86,17 @@ async def _files(pilot: Pilot) -> None:
 async def _settled(pilot: Pilot) -> None:
     """Until the app has nothing left to do, then a moment: a table sizes its columns to
     its rows once they are laid out, on a busy machine later than any fixed pause."""
+    from textual.widgets import DataTable
+
     await pilot.pause()
+    tables = list(pilot.app.screen.query(DataTable))
+    # (a table measures its new rows when idle: its columns keep the labels' widths until then)
+    await wait_for(
+        pilot,
+        lambda: not any(t._require_update_dimensions or t._updated_cells for t in tables),
+        what="the tables' columns",
+        timeout=30,
+    )
     await pilot.wait_for_scheduled_animations()
     await pilot.pause(0.3)
 

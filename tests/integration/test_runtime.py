@@ -25,10 +25,26 @@ MODE_SETS = {
     "messages": (["messages", "updates"], True),
     "events": (["events"], True),
 }
-# Where the server itself streams one of two things from run to run (a node's in-place
-# change serialized before or after the next node made it, in a subgraph's events): the
-# embedded run must stream one of them, so the server is asked up to four times.
+# Where the server itself streams one of two things from run to run: the mutation graph's
+# events carry the list `expand` changes in place, serialized before or after that change
+# (the graph runs on while the stream's reader serializes; on a loaded machine the server
+# streams either, as does the embedded run). Both sides must stream one of the two.
 RACY_ON_THE_SERVER = {("mutation", "events")}
+EITHER_NOTES = (["first note"], ["first note", "added in place"])
+
+
+def either_notes(value: Any) -> Any:
+    """The mutation graph's racy list, read as "one of the two it can be"."""
+    if isinstance(value, dict):
+        return {
+            k: "<one or two notes>" if k == "notes" and v in EITHER_NOTES else either_notes(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [either_notes(v) for v in value]
+    return value
+
+
 CHAT = {"messages": [{"role": "user", "content": "research langgraph, then add 2 and 3"}]}
 GRAPHS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("context", {"question": "why?"}, {"context": {"user_name": "Ada"}}),
@@ -98,12 +114,12 @@ async def test_embedded_runs_the_project_as_langgraph_dev(
             return RunRequest(graph, inp, stream_mode=stream_mode, subgraphs=subgraphs, **extra)
 
         local_events, local_handle = await stream(embedded, request())
-        for _ in range(4 if (graph, modes) in RACY_ON_THE_SERVER else 1):
-            remote_events, remote_handle = await stream(remote, request())
-            if same(remote_events, local_events):
-                break
+        remote_events, remote_handle = await stream(remote, request())
     finally:
         await remote.aclose()
+    if (graph, modes) in RACY_ON_THE_SERVER:
+        remote_events, local_events = either_notes(remote_events), either_notes(local_events)
+        assert "<one or two notes>" in json.dumps(local_events)  # (the rule applied)
     assert remote_events[0][0] == "metadata"
     assert not any(name == "error" for name, _ in remote_events), remote_events[-1]
     assert same(remote_events, local_events), first_difference(remote_events, local_events)
