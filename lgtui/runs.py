@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from lgtui.breakpoints import Breakpoint, QueryError, for_server, node_of, parse_all, view_matches
 from lgtui.engine import Engine
 from lgtui.errors import LgtuiError
 from lgtui.events import StreamEvent
@@ -26,6 +27,7 @@ from lgtui.sources.base import (
     NEW_THREAD,
     AssistantSource,
     ConnectError,
+    PausingSource,
     RunHandle,
     RunRequest,
     RunStatusSource,
@@ -33,6 +35,7 @@ from lgtui.sources.base import (
     SourceError,
     StoreSource,
     ThreadSource,
+    UsageError,
 )
 
 T = TypeVar("T")
@@ -109,12 +112,61 @@ async def stream_run(
     return end
 
 
+class ViewPauses:
+    """Breakpoints a server cannot stop at (a tool call, a state key's change, a search):
+    the view stops there instead -- the screen shows the run as of the event that matched
+    while the run goes on behind it (`Session.pause` says so, with "view": True)."""
+
+    def __init__(self, points: list[Breakpoint]) -> None:
+        self.points = points
+        self.stepping = False  # the user stepped: stop at the next node's update
+
+    def check(self, session: Session, event: StreamEvent) -> None:
+        if session.pause is not None:
+            return  # (stopped already: the view stays where it stopped)
+        point = self._matching(event)
+        if point is None and not (self.stepping and event.mode == "updates"):
+            return
+        self.stepping = False
+        try:
+            data = event.data
+        except ValueError:
+            data = None
+        session.set_pause(
+            {
+                "view": True,
+                "seq": event.seq,
+                "kind": point.kind if point is not None else "step",
+                "reason": point.describe() if point is not None else "the next node's update",
+                "breakpoint": point.text if point is not None else "",
+                "node": node_of(event.event, data),
+                "ns": list(event.ns),
+                "event": {"name": event.event, "data": data},
+            }
+        )
+
+    def _matching(self, event: StreamEvent) -> Breakpoint | None:
+        if not self.points:
+            return None
+        try:
+            data = event.data
+        except ValueError:
+            return None
+        return next((p for p in self.points if view_matches(p, event.event, data)), None)
+
+
 class SessionSink:
     """A run streamed into a `Session`, with the recording's path and trouble on it."""
 
-    def __init__(self, session: Session, recorder: Recorder | None = None) -> None:
+    def __init__(
+        self,
+        session: Session,
+        recorder: Recorder | None = None,
+        view: ViewPauses | None = None,
+    ) -> None:
         self.session = session
         self.recorder = recorder
+        self.view = view
 
     def take(self, event: StreamEvent, handle: RunHandle) -> None:
         session = self.session
@@ -123,6 +175,8 @@ class SessionSink:
         if session.run_id is None and handle.run_id:
             session.run_id = handle.run_id  # (a v2 run has no metadata event to say it)
         session.append(event)
+        if self.view is not None:
+            self.view.check(session, event)
         if self.recorder is not None:
             self.recorder_state()
 
@@ -151,9 +205,11 @@ async def stream_into(
     session: Session,
     handle: RunHandle,
     recorder: Recorder | None = None,
+    view: ViewPauses | None = None,
 ) -> None:
     """Stream one run into ``session``; its status is set whatever happens."""
-    sink = SessionSink(session, recorder)
+    sink = SessionSink(session, recorder, view)
+    handle.on_pause = session.set_pause  # (a source that pauses runs says where)
     try:
         await stream_run(source, request, handle, sink, recorder)
     finally:
@@ -269,6 +325,7 @@ class RunController:
             context=last.context if last else None,
             interrupt_before=last.interrupt_before if last else None,
             interrupt_after=last.interrupt_after if last else None,
+            breakpoints=last.breakpoints if last else None,
             # the same stream: a resume of a thread-centric run answers with input.respond
             protocol=last.protocol if last else "auto",
             channels=last.channels if last else None,
@@ -330,6 +387,7 @@ class RunController:
         self.session = session
         handle = self.handle = RunHandle()
         session.link = handle
+        view = self.view = self._view_pauses(request)
         recorder = self.recorder(request)
         if recorder is not None:
             self.engine.submit(self._record_graph(request.assistant, recorder))
@@ -347,7 +405,7 @@ class RunController:
             started = True
             try:
                 await self._watching_the_store(
-                    stream_into(self.source, request, session, handle, recorder), session
+                    stream_into(self.source, request, session, handle, recorder, view), session
                 )
             finally:  # after the Session has its status, even when the run was cancelled
                 ended()
@@ -430,6 +488,41 @@ class RunController:
 
     recording_error: str | None = None  # why the last headless run's recording failed
     recorded_path: Path | None = None  # where the last headless run was recorded
+
+    def _view_pauses(self, request: RunRequest) -> ViewPauses | None:
+        """Where the view stops for a source that cannot pause a run (read before the
+        run starts: a breakpoint that cannot be read is the user's mistake, said now)."""
+        if not request.breakpoints or isinstance(self.source, PausingSource):
+            return None
+        try:
+            _, _, rest = for_server(parse_all(request.breakpoints))
+        except QueryError as exc:
+            raise UsageError(f"cannot read the breakpoint: {exc}") from None
+        return ViewPauses(rest) if rest else None
+
+    view: ViewPauses | None = None  # the streaming run's view breakpoints (a server's run)
+
+    def resume(self, action: str) -> str:
+        """The user's word to the paused run (continue, step, abort); what to tell them."""
+        session, handle = self.session, self.handle
+        pause = session.pause if session is not None else None
+        if session is None or pause is None or handle is None:
+            return "The run is not paused."
+        if action == "abort":
+            self.cancel()
+            session.set_pause(None)
+            return "Aborting the run…"
+        if pause.get("view"):
+            if self.view is not None:
+                self.view.stepping = action == "step"
+            session.set_pause(None)
+            return "The view follows the run again." if action == "continue" else "Stepping…"
+        source = self.source
+        if self.engine is None or not isinstance(source, PausingSource) or not handle.run_id:
+            return "The run is not paused."
+        self.engine.submit(source.resume_run(handle.run_id, action))
+        session.set_pause(None)
+        return "Going on…" if action == "continue" else "Stepping to the next node…"
 
     def cancel(self) -> bool:
         """Ask the source to stop the streaming run (a watch only stops showing it);

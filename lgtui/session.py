@@ -90,6 +90,11 @@ class Session:
         self.capture_error: str | None = None  # why recording stopped, if it did
         # the live stream's RunHandle, for its connection state (reconnecting, stalled)
         self.link: Any = None
+        # Where the run is paused at a breakpoint (lgtui/breakpoints.py): what the engine
+        # host said (kind, reason, node, step, ns, state, the event or tool call), or for
+        # a server's run, where the view stopped ("view": True, "seq": the event's).
+        self.pause: dict[str, Any] | None = None
+        self.pauses = 0  # how many times the run paused
 
         # The newest events in memory, older ones on disk (bounded memory for long runs);
         # what is kept per event besides is a few array slots, not objects.
@@ -180,6 +185,16 @@ class Session:
         if self.on_change is not None:
             self.on_change()
 
+    def set_pause(self, where: dict[str, Any] | None) -> None:
+        """The run paused there (None: it goes on); from any thread."""
+        with self._lock:
+            self.pause = where
+            if where is not None:
+                self.pauses += 1
+            self.version += 1
+        if self.on_change is not None:
+            self.on_change()
+
     def extend(self, events: Iterable[StreamEvent]) -> None:
         for e in events:
             self.append(e)
@@ -198,6 +213,7 @@ class Session:
                     status = SUCCESS
             self.status = status
             self.status_detail = detail
+            self.pause = None  # (an ended run waits for nothing)
             self.ended = time.monotonic()
             self.agents.finish(status, self.events.t_at(-1) if self.events else 0.0)
             self.version += 1

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from lgtui.breakpoints import QueryError, parse_all, split_line
 from lgtui.errors import EXIT_OK, EXIT_RUN_ERROR, EXIT_UNREACHABLE, EXIT_USAGE, LgtuiError
 from lgtui.terminal import err
 
@@ -236,6 +237,15 @@ def add_run_options(p: argparse.ArgumentParser, *, for_stream: bool = False) -> 
         help="breakpoints: stop before these nodes (comma-separated, * = all)",
     )
     p.add_argument("--interrupt-after", metavar="NODES", help="breakpoints: stop after these nodes")
+    if not for_stream:  # (a headless run has no one to say "continue")
+        p.add_argument(
+            "--pause-at",
+            "-b",
+            metavar="BREAKPOINT",
+            action="append",
+            help="pause the run there (repeatable): before:NODE, after:NODE, tool:NAME [TERMS],"
+            " change:KEY or a search (`node:tools`); in-process runs pause, a server's view",
+        )
     p.add_argument(
         "--checkpoint",
         metavar="ID",
@@ -390,6 +400,7 @@ def build_request(
         thread_id=thread_arg(args.thread),
         interrupt_before=nodes_arg(args.interrupt_before),
         interrupt_after=nodes_arg(args.interrupt_after),
+        breakpoints=breakpoints_arg(getattr(args, "pause_at", None)),
         checkpoint_id=args.checkpoint,
         config=config,
         context=context,
@@ -432,6 +443,17 @@ def json_object(args: argparse.Namespace, name: str) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         raise CLIError(f"--{name} must be a JSON object, got {type(value).__name__}")
     return value
+
+
+def breakpoints_arg(values: list[str] | None) -> list[str] | None:
+    """--pause-at, each read now: a breakpoint that cannot be read is said before the app
+    starts."""
+    points = [p for value in values or () for p in split_line(value)]
+    try:
+        parse_all(points)
+    except QueryError as exc:
+        raise CLIError(f"--pause-at: {exc}") from None
+    return points or None
 
 
 def nodes_arg(value: str | None) -> list[str] | None:

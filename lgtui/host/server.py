@@ -18,7 +18,8 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from lgtui.host import assistants, calls, store_ops, wire
+from lgtui.breakpoints import QueryError, parse_all
+from lgtui.host import assistants, calls, pauses, store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
 from lgtui.host.thread_stream import ThreadStreamRun
 from lgtui.host.threads import Threads
@@ -136,6 +137,7 @@ class HostServer:
         self.cancelled: set[str] = set()
         self.stream_of: dict[str, int] = {}  # run id -> the request streaming it
         self.ended: set[int] = set()  # streams already told they ended
+        self.paused: dict[str, pauses.RunPauses] = {}  # run id -> its breakpoints
         self.tasks: set[asyncio.Task[Any]] = set()
         self.ops: dict[str, Callable[..., Any]] = {
             "assistants": self.op_assistants,
@@ -158,6 +160,7 @@ class HostServer:
             "copy_thread": self.op_copy_thread,
             "list_runs": self.op_list_runs,
             "cancel": self.op_cancel,
+            "resume": self.op_resume,
             # the graph's store, as /store/* answers about it
             "store_search": self.on_store(store_ops.search),
             "store_namespaces": self.on_store(store_ops.namespaces),
@@ -315,6 +318,19 @@ class HostServer:
         task.cancel()
         return True
 
+    async def op_resume(self, run_id: str, action: str = "continue") -> bool:
+        """The user's word to a run paused at a breakpoint: go on, step to the next node,
+        or abort (the run ends as a cancelled one does)."""
+        if action not in pauses.ACTIONS:
+            raise UsageError(f"resume a paused run with one of {', '.join(pauses.ACTIONS)}")
+        run = self.paused.get(run_id)
+        if run is None:
+            return False
+        if action == "abort":
+            run.release()
+            return await self.op_cancel(run_id)
+        return run.resume(action)
+
     # -- runs ------------------------------------------------------------------------------
 
     def _thread_for_run(
@@ -425,11 +441,23 @@ class HostServer:
             request = {**request, "command": {"resume": request["input"]}, "input": None}
         thread = self.threads.threads[thread_id]
         run_id = new_id()
+        loop = asyncio.get_running_loop()
         try:
             config, context = engine.run_config(assistant, request, existing, run_id, thread_id)
+            try:
+                points = parse_all(request.get("breakpoints"))
+            except QueryError as exc:
+                raise UsageError(f"cannot read the breakpoint: {exc}") from None
         except BaseException:
             thread["status"] = "idle"
             raise
+        paused: pauses.RunPauses | None = None
+        if points:
+            paused = pauses.RunPauses(
+                points, lambda where: self.outbox.send({"id": rid, "paused": where}), loop
+            )
+            config["callbacks"] = [*(config.get("callbacks") or []), paused.handler()]
+            self.paused[run_id] = paused
         self.outbox.send(
             {"id": rid, "info": {"run_id": run_id, "thread_id": None if temporary else thread_id}}
         )
@@ -441,7 +469,6 @@ class HostServer:
             record = self.threads.run_started(thread_id, run_id, assistant_id, metadata)
         self.running[run_id] = asyncio.current_task()  # type: ignore[assignment]
         self.stream_of[run_id] = rid
-        loop = asyncio.get_running_loop()
         start = time.monotonic()
         status, detail = "success", ""
         last_checkpoint: dict[str, Any] | None = None
@@ -494,6 +521,8 @@ class HostServer:
                 if v2 is not None:  # made JSON when the server would, then shaped
                     jsonable = await loop.run_in_executor(None, serialize.to_jsonable, data)
                     await publish(v2.take(name, jsonable))
+                    if paused is not None:
+                        await paused.event(name, jsonable)
                     continue
                 payload = await loop.run_in_executor(None, serialize.dumps, data)
                 if rid not in self.ended:
@@ -502,6 +531,8 @@ class HostServer:
                     await asyncio.gather(
                         self.outbox.event(rid, name, time.monotonic() - start, payload)
                     )
+                if paused is not None:  # (a search breakpoint stops after its event)
+                    await paused.event(name, data)
             if v2 is not None:
                 waiting = bool(last_checkpoint and last_checkpoint.get("interrupts"))
                 await publish(v2.end(waiting))
@@ -526,6 +557,9 @@ class HostServer:
             else:
                 await self.outbox.event(rid, "error", time.monotonic() - start, payload)
         finally:
+            if paused is not None:
+                paused.release()
+                self.paused.pop(run_id, None)
             self.running.pop(run_id, None)
             self.stream_of.pop(run_id, None)
             self.cancelled.discard(run_id)

@@ -107,6 +107,9 @@ class RunRequest:
     # answer calls with the same input (lgtui/host/calls.py); offline: no call goes live.
     answers: list[dict[str, Any]] | None = None
     offline: bool = False
+    # Agent breakpoints (lgtui/breakpoints.py): an embedded run pauses at them in its
+    # host; a server stops at before:/after: ones, and the view at the rest.
+    breakpoints: list[str] | None = None
 
     def describe(self) -> dict[str, Any]:
         """The request parameters, as recorded in captures and shown to the user."""
@@ -124,6 +127,7 @@ class RunRequest:
             **({"channels": list(self.channels)} if self.channels else {}),
             **({"namespaces": self.namespaces} if self.namespaces else {}),
             **({"depth": self.depth} if self.depth is not None else {}),
+            **({"breakpoints": list(self.breakpoints)} if self.breakpoints else {}),
         }
 
     def v2_refusal(self) -> str | None:
@@ -158,6 +162,9 @@ class RunHandle:
         # capture; and how many calls a re-run answered from its recording and made live.
         self.on_record: Callable[[dict[str, Any]], None] | None = None
         self.calls: dict[str, Any] | None = None
+        # A pause at a breakpoint (where, why, the state there), as the source learns it;
+        # a source that can pause a run has ``resume_run``.
+        self.on_pause: Callable[[dict[str, Any]], None] | None = None
         self.cut_events = 0  # events over the size limit, dropped as they came
         self.rejoins = 0  # times a dropped stream was rejoined with Last-Event-ID
         # The connection, for the status bar: "connected" or "reconnecting" (with why).
@@ -348,6 +355,15 @@ class RunStatusSource(Source, Protocol):
     ``GET /threads/{id}/runs/{run_id}``)."""
 
     async def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]: ...
+
+
+@runtime_checkable
+class PausingSource(Source, Protocol):
+    """A source that pauses a run at every kind of breakpoint (lgtui/breakpoints.py) and
+    takes the user's word to go on (the embedded runtime; a server stops only before and
+    after nodes, by ending the run at an interrupt)."""
+
+    async def resume_run(self, run_id: str, action: str) -> bool: ...
 
 
 @runtime_checkable

@@ -186,7 +186,7 @@ class Host:
         rid = int(message.get("id", 0))
         stream = self._streams.get(rid)
         if stream is not None:
-            for key in ("info", "trace", "call", "end", "err"):
+            for key in ("info", "trace", "call", "paused", "end", "err"):
                 if key in message:
                     stream.put(key, message[key])
             return
@@ -490,6 +490,15 @@ class EmbeddedSource(HostStore, HostAssistants):
             with contextlib.suppress(SourceError):
                 await asyncio.wrap_future(host.request("cancel", {"run_id": run_id}))
 
+    async def resume_run(self, run_id: str, action: str) -> bool:
+        """Answer a run paused at a breakpoint: ``continue``, ``step`` or ``abort``."""
+        host = self._host
+        if host is None or not host.alive:
+            return False
+        return bool(
+            await asyncio.wrap_future(host.request("resume", {"run_id": run_id, "action": action}))
+        )
+
     async def aclose(self) -> None:
         host, self._host = self._host, None
         if host is not None:
@@ -544,6 +553,7 @@ class EmbeddedSource(HostStore, HostAssistants):
             "watch": request.watch,
             "answers": request.answers,
             "offline": request.offline,
+            "breakpoints": request.breakpoints,
         }
         rid, stream = host.open_stream(args)
         seq = 0
@@ -566,6 +576,9 @@ class EmbeddedSource(HostStore, HostAssistants):
                 elif kind == "call":
                     if handle.on_record is not None:
                         handle.on_record(value)
+                elif kind == "paused" and isinstance(value, dict):
+                    if handle.on_pause is not None:
+                        handle.on_pause(value)
                 elif kind == "end":
                     finished = True
                     handle.calls = value.get("calls")

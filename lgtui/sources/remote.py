@@ -13,6 +13,7 @@ import httpx
 import orjson
 
 from lgtui import __version__
+from lgtui.breakpoints import QueryError, for_server, parse_all
 from lgtui.events import StreamEvent
 from lgtui.sources.answers import error_detail
 from lgtui.sources.assistants_api import RemoteAssistants
@@ -43,6 +44,22 @@ MAX_ANSWER = 256 * 1024 * 1024  # of a JSON answer
 
 class RunLost(ConnectError):
     """A rejoin found the server up but the run unknown to it."""
+
+
+def server_breakpoints(request: RunRequest) -> tuple[list[str] | str, list[str] | str]:
+    """interrupt_before and interrupt_after: the request's, with its before:/after:
+    breakpoints (the rest are the view's to stop at)."""
+    try:
+        points = parse_all(request.breakpoints)
+    except QueryError as exc:
+        raise UsageError(f"cannot read the breakpoint: {exc}") from None
+    before, after, _ = for_server(points)
+
+    def merged(given: list[str] | None, more: list[str]) -> list[str] | str:
+        nodes = list(dict.fromkeys([*(given or []), *more]))
+        return "*" if "*" in nodes else nodes
+
+    return merged(request.interrupt_before, before), merged(request.interrupt_after, after)
 
 
 def _run_gone(event: str, data: str) -> bool:
@@ -293,10 +310,11 @@ class RemoteSource(RemoteStore, RemoteCrons, RemoteAssistants, ThreadStreams):
             body["metadata"] = request.metadata
         if request.checkpoint_id:
             body["checkpoint_id"] = request.checkpoint_id
-        if request.interrupt_before:
-            body["interrupt_before"] = request.interrupt_before
-        if request.interrupt_after:
-            body["interrupt_after"] = request.interrupt_after
+        before, after = server_breakpoints(request)
+        if before:
+            body["interrupt_before"] = before
+        if after:
+            body["interrupt_after"] = after
         if stateful:
             # Lets a client that lost the connection rejoin with Last-Event-ID.
             body["stream_resumable"] = True

@@ -171,6 +171,7 @@ class LgtuiApp(BaseApp):
             subgraphs=request.subgraphs,
             interrupt_before=", ".join(request.interrupt_before or ()),
             interrupt_after=", ".join(request.interrupt_after or ()),
+            breakpoints_text="; ".join(request.breakpoints or ()),
             config_text=_compact_json(request.config),
             context_text=_compact_json(request.context),
             metadata_text=_compact_json(request.metadata),
@@ -266,11 +267,30 @@ class LgtuiApp(BaseApp):
         request.thread_id = self.form.thread if self.form.thread != "none" else None
         self.start_run(request)
 
+    def show_pause(self) -> None:
+        from lgtui.ui.screens.pause import PauseScreen
+
+        session = self.session
+        if session is None or session.pause is None or isinstance(self.screen, PauseScreen):
+            return
+        self.push_screen(PauseScreen(session.pause), self._answer_pause)
+
+    def _answer_pause(self, action: str | None) -> None:
+        if action is None:
+            if self.session is not None and self.session.pause is not None:
+                self.notify("The run stays paused: i shows where.", markup=False, timeout=4)
+            return
+        self.notify(self.controller.resume(action), markup=False, timeout=3)
+
     @work(exclusive=True, group="resume")
     async def action_resume(self) -> None:
-        """From the main screen: answer the interrupt the run stopped at (the banner's),
-        or go on past the breakpoint it stopped at -- a new run on the same thread."""
+        """From the main screen: show where the run is paused, answer the interrupt the
+        run stopped at (the banner's), or go on past the breakpoint it stopped at -- a
+        new run on the same thread."""
         session = self.session
+        if session is not None and session.pause is not None:
+            self.show_pause()
+            return
         if session is None or session.status != INTERRUPTED or not session.thread_id:
             self.notify(
                 "Nothing to resume: the run did not stop at an interrupt or a breakpoint.",

@@ -191,6 +191,9 @@ class BaseApp(App[int]):
     async def on_unmount(self) -> None:
         self.collector.uninstall()
 
+    def show_pause(self) -> None:
+        """The run shown paused at a breakpoint: say where (an app that runs graphs)."""
+
     def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
         try:
             self.call_from_thread(callback, *args)

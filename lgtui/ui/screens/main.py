@@ -218,6 +218,8 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._shown = None
         self._panes_shown.clear()
         self._banner_key = (0, 0, "", -1, False, "")
+        self._pause_seen = 0
+        self._view_paused = False
         for lst in self.query(EventList):
             lst.ns_filter = None
         for tab in TABS:
@@ -251,6 +253,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         status.show(session)
         if session is None:
             return
+        self._update_pause(session)
         searching = self._advance_search()
         version = (session.version, self.as_of)
         if version == self._version and not searching:
@@ -272,6 +275,26 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._update_banner(session)
         if self.as_of is not None:
             self._show_detail_for(self.as_of)
+
+    _pause_seen = 0  # the session's pauses shown so far
+    _view_paused = False  # a server's run: the view stopped at a breakpoint (as_of set)
+
+    def _update_pause(self, session: Session) -> None:
+        """A new pause: shown (the app's PauseScreen); a view pause shows the run as of its
+        event, until the user goes on."""
+        pause = session.pause
+        if pause is None:
+            if self._view_paused:
+                self._view_paused = False
+                self.as_of = None
+            return
+        if session.pauses == self._pause_seen:
+            return
+        self._pause_seen = session.pauses
+        if pause.get("view") and isinstance(pause.get("seq"), int):
+            self._view_paused = True
+            self.as_of = pause["seq"]
+        cast("BaseApp", self.app).show_pause()
 
     def _sync_active_tab(self) -> None:
         self.view().show_as_of(self.as_of)

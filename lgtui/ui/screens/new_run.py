@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, SelectionList, Static, TextArea
 
 from lgtui import forms, inputs
+from lgtui.breakpoints import QueryError, parse_all, split_line
 from lgtui.events import DEFAULT_STREAM_MODES, STREAM_MODES
 from lgtui.preview import safe_text
 from lgtui.sources.base import NEW_THREAD, RunRequest
@@ -38,6 +39,7 @@ class RunForm:
     subgraphs: bool = False
     interrupt_before: str = ""
     interrupt_after: str = ""
+    breakpoints_text: str = ""  # agent breakpoints, ";" between (lgtui/breakpoints.py)
     config_text: str = ""
     context_text: str = ""
     metadata_text: str = ""
@@ -120,6 +122,11 @@ nothing is sent); the run's **config** (`{"configurable": {...}, "recursion_limi
 "tags": [...]}`) and **context** (the graph's `context_schema`: what `runtime.context`
 holds), each a JSON object or empty; the stream modes; subgraphs; breakpoints
 (`interrupt_before` / `interrupt_after`, comma-separated node names, `*` for all).
+**Pause at** takes agent breakpoints, `;` between: `before:NODE`, `after:NODE`,
+`tool:NAME` (with search terms on its arguments: `tool:search query~refund`),
+`change:KEY` (a node wrote a state key), or any search (`values.messages[-1].content~refund`,
+`node:tools`). An in-process run pauses there, with **continue**, **step** and **abort**;
+a server stops at before/after, and the view at the rest.
 **ctrl+up** / **ctrl+down** go through the inputs this assistant ran before (kept beside
 config.toml, private). Another assistant starts on a new thread unless you type a thread
 id. **ctrl+s** starts the run, **escape** cancels.
@@ -212,6 +219,12 @@ id. **ctrl+s** starts the run, **escape** cancels.
                             self.form.interrupt_after,
                             placeholder="e.g. model",
                             id="interrupt-after",
+                        )
+                        yield Label("Pause at (; between)")
+                        yield Input(
+                            self.form.breakpoints_text,
+                            placeholder="tool:search; change:plan; node:tools",
+                            id="breakpoints",
                         )
                 with Horizontal(id="v2-row"):
                     with Vertical(id="v2-stream"):
@@ -471,6 +484,16 @@ id. **ctrl+s** starts the run, **escape** cancels.
                 field.focus()
                 return
             objects[name] = parsed or None
+        points_field = self.query_one("#breakpoints", Input)
+        points = split_line(points_field.value)
+        try:
+            parse_all(points)
+        except QueryError as exc:
+            error.update(
+                Text(f"Pause at: {safe_text(str(exc), 300)} — nothing was sent", style="bold red")
+            )
+            points_field.focus()
+            return
         thread = self.query_one("#thread", Input).value.strip() or NEW_THREAD
         request = RunRequest(
             assistant=str(assistant),
@@ -480,6 +503,7 @@ id. **ctrl+s** starts the run, **escape** cancels.
             thread_id=None if thread.lower() in ("none", "stateless") else thread,
             interrupt_before=node_list(self.query_one("#interrupt-before", Input).value),
             interrupt_after=node_list(self.query_one("#interrupt-after", Input).value),
+            breakpoints=points or None,
             config=objects["config"],
             context=objects["context"],
             metadata=objects["metadata"],

@@ -74,6 +74,16 @@ class StatusBar(Static):
             status = {"running": "watching", "cancelled": "stopped watching"}.get(status, status)
             style = STATUS_STYLES.get(status, style)
         text.append(f" {status} ", style)
+        pause = session.pause
+        if pause is not None and status == "running":
+            text.append(" paused ", "bold black on bright_magenta")
+            where = str(pause.get("reason") or "")
+            if pause.get("node"):
+                where += f" in {pause['node']}"
+            text.append(" " + safe_text(where, 120), "magenta")
+            text.append(
+                "  i shows where" if not pause.get("view") else "  the run goes on", "italic"
+            )
         if session.cancelled and status != "running":
             text.append(" cancelled by you ", "italic")
         link = session.link
