@@ -121,6 +121,16 @@ class ViewPauses:
         self.points = points
         self.stepping = False  # the user stepped: stop at the next node's update
 
+    @classmethod
+    def of(cls, request: RunRequest) -> ViewPauses | None:
+        """The request's breakpoints a server cannot stop at (None: there are none); one
+        that cannot be read is the user's mistake, said before the run starts."""
+        try:
+            _, _, rest = for_server(parse_all(request.breakpoints))
+        except QueryError as exc:
+            raise UsageError(f"cannot read the breakpoint: {exc}") from None
+        return cls(rest) if rest else None
+
     def check(self, session: Session, event: StreamEvent) -> None:
         if session.pause is not None:
             return  # (stopped already: the view stays where it stopped)
@@ -494,11 +504,7 @@ class RunController:
         run starts: a breakpoint that cannot be read is the user's mistake, said now)."""
         if not request.breakpoints or isinstance(self.source, PausingSource):
             return None
-        try:
-            _, _, rest = for_server(parse_all(request.breakpoints))
-        except QueryError as exc:
-            raise UsageError(f"cannot read the breakpoint: {exc}") from None
-        return ViewPauses(rest) if rest else None
+        return ViewPauses.of(request)
 
     view: ViewPauses | None = None  # the streaming run's view breakpoints (a server's run)
 

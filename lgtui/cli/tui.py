@@ -16,6 +16,7 @@ from lgtui.cli.common import (
     add_record_options,
     add_run_options,
     api_key_from,
+    breakpoints_arg,
     build_request,
     check_capture_target,
     check_checkpoint,
@@ -98,6 +99,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         parse_json_arg(args.input, "--input")
     json_object(args, "config")
     json_object(args, "context")
+    breakpoints = breakpoints_arg(getattr(args, "pause_at", None))
     check_capture_target(getattr(args, "record", None), args.force)
     source: Any = None
     api_key = api_key_from(args) if is_url(target) else None  # once: '-' asks for it
@@ -150,6 +152,8 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         checkpoint=args.checkpoint,
         force=args.force,
     )
+    if breakpoints:  # (the New run dialog's Pause at, when no run starts at once)
+        app.form.breakpoints_text = "; ".join(breakpoints)
     app.run()
     return tui_exit(app)
 

@@ -15,6 +15,7 @@ from textual.widgets import (
     Button,
     Input,
     Label,
+    OptionList,
     Static,
     TextArea,
 )
@@ -46,6 +47,40 @@ class ConfirmScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, message: Button.Pressed) -> None:
         self.dismiss(message.button.id == "yes")
+
+
+@keymap("pick dialog")
+class PickScreen(ModalScreen[str | None]):
+    """One of a few choices (enter), or None (escape)."""
+
+    BINDINGS = keyed("pick", [Binding("escape", "dismiss(None)", "Cancel")])
+
+    def __init__(self, question: str, choices: list[str], marked: set[str] | None = None) -> None:
+        super().__init__()
+        self.question = question
+        self.choices = choices
+        self.marked = marked or set()
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question))
+            yield OptionList(
+                *[
+                    Text(
+                        ("● " if c in self.marked else "  ") + c,
+                        style="bold" if c in self.marked else "",
+                    )
+                    for c in self.choices
+                ],
+                id="pick",
+            )
+
+    def on_mount(self) -> None:
+        self.query_one("#pick", OptionList).focus()
+
+    @on(OptionList.OptionSelected, "#pick")
+    def _picked(self, message: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[message.option_index])
 
 
 @keymap("edit dialog")

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import ScrollableContainer
 from textual.widgets import Static
 
+from lgtui.breakpoints import split_line
 from lgtui.errors import LgtuiError
 from lgtui.graph_layout import END, START, layout
 from lgtui.preview import safe_text
@@ -120,6 +121,18 @@ def render_list(
     return text
 
 
+def graph_nodes(graph: dict[str, Any]) -> list[str]:
+    """The nodes a run can pause at, as langgraph names them (a subgraph's node by its
+    own name: ``parent:child`` is ``child``)."""
+    seen: dict[str, None] = {}
+    for node in graph.get("nodes") or []:
+        name = str(node.get("id", "")) if isinstance(node, dict) else ""
+        name = name.rsplit(":", 1)[-1]
+        if name and name not in ("__start__", "__end__"):
+            seen[name] = None
+    return list(seen)
+
+
 LEGEND = "▼ edge  ╎ conditional  ▲ loops back  ▶ running  ✓ ran  ┏┓ last"
 
 
@@ -157,6 +170,10 @@ as of a replay's cursor.
 
 `l` switches to a listing of each node with its edges (`→` plain, `⇢` conditional), handy
 for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow keys.
+
+**b** / **a** pick a node to pause before / after on the next run (picking one marked ●
+takes the breakpoint away); the title lists them. An in-process run pauses there, a
+server's stops at an interrupt.
 """
 
     BINDINGS = keyed(
@@ -164,6 +181,8 @@ for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow 
         [
             Binding("escape,v", "app.pop_screen", "Back"),
             Binding("l", "toggle_list", "List/Drawing"),
+            Binding("b", "pause_at('before')", "Pause before…"),
+            Binding("a", "pause_at('after')", "Pause after…"),
         ],
     )
 
@@ -177,9 +196,7 @@ for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow 
         self.as_list = False
 
     def compose(self) -> ComposeResult:
-        yield Static(
-            Text(f"Graph of {safe_text(self.assistant, 60)} (xray)", style="bold"), id="graph-title"
-        )
+        yield Static(self._title(), id="graph-title")
         with ScrollableContainer(id="graph-scroll"):
             yield Static("loading…", id="graph-body")
         yield KeyFooter()
@@ -200,6 +217,50 @@ for big graphs; a graph too big to draw is listed anyway. Scroll with the arrow 
             return
         self.redraw()
         self.wake()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "pause_at" and getattr(self.app, "form", None) is None:
+            return None  # (a replay's graph: nothing runs next)
+        return True
+
+    def _title(self) -> Text:
+        title = Text(f"Graph of {safe_text(self.assistant, 60)} (xray)", style="bold")
+        points = [p for p in self._breakpoints() if p.startswith(("before:", "after:"))]
+        if points:
+            title.append("   pause " + ", ".join(points), style="magenta")
+        return title
+
+    def _breakpoints(self) -> list[str]:
+        form = getattr(self.app, "form", None)
+        return split_line(form.breakpoints_text) if form is not None else []
+
+    @screen_work(exclusive=True, group="pick")
+    async def action_pause_at(self, when: str) -> None:
+        """Pick a node; its before:/after: breakpoint goes into the next run's (the New
+        run dialog's, and Run again's), or out when it was there."""
+        form = getattr(self.app, "form", None)
+        if form is None or self.graph is None:
+            return
+        from lgtui.ui.screens.dialogs import PickScreen
+
+        nodes = graph_nodes(self.graph)
+        points = self._breakpoints()
+        marked = {p.split(":", 1)[1] for p in points if p.startswith(when + ":")}
+        node = await self.app.push_screen_wait(
+            PickScreen(f"Pause {when} which node? (● set: pick to take away)", nodes, marked)
+        )
+        if node is None:
+            return
+        point = f"{when}:{node}"
+        on = point not in points
+        points = [*points, point] if on else [p for p in points if p != point]
+        form.breakpoints_text = "; ".join(points)
+        last = self.controller.last_request
+        if last is not None and last.assistant == self.assistant:
+            last.breakpoints = points or None
+        said = f"The next run pauses {when} {node}." if on else f"No pause {when} {node} now."
+        self.notify(said, markup=False, timeout=3)
+        self.query_one("#graph-title", Static).update(self._title())
 
     def action_toggle_list(self) -> None:
         self.as_list = not self.as_list
