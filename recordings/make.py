@@ -59,8 +59,8 @@ HERE = Path(__file__).parent
 ROOT = HERE.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
-from helpers.devserver import quiet_env, start_dev_server  # noqa: E402
 from graphs.auth import TEST_API_KEY  # noqa: E402
+from helpers.devserver import quiet_env, start_dev_server  # noqa: E402
 
 ALL = "updates,values,debug,messages-tuple,custom"
 RUNS = [

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from helpers.paths import RECORDINGS
-from helpers.ui import press_quickly, quit_with, screen_text, wait_for
+from helpers.ui import press_quickly, quit_with, screen_text, wait_for, wait_for_text
 from textual.widgets import Input, TextArea
 
 from lgtui.sources.base import RunRequest
@@ -19,6 +19,7 @@ from lgtui.sources.embedded import EmbeddedSource
 from lgtui.ui.app import LgtuiApp, ReplayApp
 from lgtui.ui.screens.history import HistoryScreen
 from lgtui.ui.screens.main import MainScreen
+from lgtui.ui.screens.pause import PauseScreen
 from lgtui.ui.screens.threads import ThreadsScreen
 
 # ~200 keys a test, each waited for: 20-80 s on an idle machine, several times that on a
@@ -156,6 +157,8 @@ STATES = {
     "thread-stream": RunRequest("research", {"topic": "x"}, protocol="v2"),
     "error": RunRequest("failing", {"topic": "boom"}),
     "interrupted": RunRequest("hitl", {"q": "name?"}),
+    # paused at a breakpoint in the host (the pause screen hidden: escape)
+    "paused": RunRequest("agent", {"topic": "x"}, breakpoints=["before:refine_topic"]),
     "running": RunRequest(
         "firehose", {"count": 100_000, "size": 60, "pause": 0.01}, stream_mode=["custom"]
     ),
@@ -180,13 +183,20 @@ async def test_every_key_of_the_main_screen(source, state):
             await pilot.press("escape")
             await wait_for(pilot, lambda: isinstance(app.screen, MainScreen))
         else:
-            want = {"running": "running", "error": "error", "interrupted": "interrupted"}.get(
-                state, "success"
-            )
+            want = {
+                "running": "running",
+                "error": "error",
+                "interrupted": "interrupted",
+                "paused": "running",
+            }.get(state, "success")
             try:
                 await wait_for(
                     pilot,
-                    lambda: app.session is not None and app.session.status == want,
+                    lambda: (
+                        app.session is not None
+                        and app.session.status == want
+                        and (state != "paused" or isinstance(app.screen, PauseScreen))
+                    ),
                     timeout=60,
                 )
             except AssertionError:
@@ -200,6 +210,9 @@ async def test_every_key_of_the_main_screen(source, state):
                     )
                     + f"; said: {[s.message for s in app.said]}; host log: {source.logs[-5:]}"
                 ) from None
+        if state == "paused":
+            await press_quickly(pilot, "escape")  # (the run stays paused: i shows it again)
+            await wait_for(pilot, lambda: app.screen is app.main, what="the main screen")
         widgets = state in ("finished", "agents", "thread-stream")
         await walk_the_main_screen(pilot, app, state, silent, widgets=widgets)
         # the keys that stop, start or replace the run, last
@@ -208,7 +221,7 @@ async def test_every_key_of_the_main_screen(source, state):
             await press_quickly(pilot, "r")
             await wait_for(pilot, lambda: app.screen is not app.main, what="the dialog")
             app.pop_screen()
-        elif state != "running":
+        elif state not in ("running", "paused"):  # (x ended the paused one: it pauses again)
             first = app.session
             await press_quickly(pilot, "r")  # run again
             await wait_for(pilot, lambda: app.session is not first, what="another run")
@@ -511,3 +524,33 @@ async def test_every_key_of_the_graph_view_help_and_a_diff(source):
 
 def test_the_recordings_exist():
     assert Path(RECORDINGS / "research.msgpack").is_file()
+
+
+@pytest.mark.parametrize("key", keys_of(PauseScreen))
+async def test_every_key_of_the_pause_screen(source, key):
+    """Each key of a run paused before a node: c and n go on (the run ends, n after one
+    more pause), x aborts it, escape hides the screen with the run still paused."""
+    request = RunRequest("agent", {"topic": "x"}, breakpoints=["before:refine_topic"])
+    app = LgtuiApp(source, request=request)
+    app.on_unmount = lambda: None
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen), timeout=60)
+        await wait_for_text(pilot, "before node refine_topic", "c Continue")
+        await press_quickly(pilot, key)
+        session = app.session
+        if key == "escape":
+            await wait_for(pilot, lambda: app.screen is app.main)
+            assert session.status == "running" and session.pause is not None
+            assert " paused " in screen_text(app)
+            await press_quickly(pilot, "x")  # (cancels the paused run)
+            want = "interrupted"
+        elif key == "n":  # one step: before the next node, then on
+            await wait_for(pilot, lambda: session.pauses == 2, timeout=30)
+            await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
+            await press_quickly(pilot, "c")
+            want = "success"
+        else:
+            want = {"c": "success", "x": "interrupted"}[key]
+        await wait_for(pilot, lambda: session.status == want, timeout=30)
+        assert app.screen is app.main
+        await quit_with(pilot)

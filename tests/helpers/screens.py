@@ -358,6 +358,42 @@ class Screen:
     caption: str
 
 
+# where a ReAct agent's run paused at `tool:lookup city~par` (as the engine host says it;
+# ids fixed so the picture is the same on every machine)
+PAUSE = {
+    "kind": "tool",
+    "reason": "a call of tool lookup with city contains 'par'",
+    "breakpoint": "tool:lookup city~par",
+    "node": "tools",
+    "step": 2,
+    "ns": [],
+    "count": 1,
+    "tool": {"name": "lookup", "args": {"city": "Paris"}},
+    "state": {
+        "messages": [
+            {"type": "human", "content": "weather in Paris?", "id": "m-1"},
+            {
+                "type": "ai",
+                "content": "",
+                "name": "weather_agent",
+                "id": "m-2",
+                "tool_calls": [{"name": "lookup", "args": {"city": "Paris"}, "id": "call_lookup"}],
+            },
+        ],
+        "remaining_steps": 24,
+    },
+}
+
+
+async def _paused(pilot: Pilot) -> None:
+    from lgtui.ui.screens.pause import PauseScreen
+
+    await _replay_at(pilot, ())
+    pilot.app.push_screen(PauseScreen(PAUSE))
+    await wait_for(pilot, lambda: isinstance(pilot.app.screen, PauseScreen), what="the pause")
+    await _settled(pilot)
+
+
 def _keys(fn: Callable[[Pilot, tuple[str, ...]], Awaitable[None]], *keys: str):
     return lambda pilot: fn(pilot, keys)
 
@@ -485,6 +521,12 @@ SCREENS: list[Screen] = [
         lambda: _replay("research"),
         _keys(_replay_at, "g", *"60", "enter", "v"),
         "the graph, with the node running at the cursor",
+    ),
+    Screen(
+        "pause",
+        lambda: _replay("research"),
+        _paused,
+        "a run paused at a tool call: why, where, the call's arguments, the state",
     ),
     Screen(
         "help",

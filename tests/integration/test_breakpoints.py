@@ -204,3 +204,123 @@ async def test_a_server_stops_before_a_node_and_the_view_at_a_tool_call(runtime_
     assert session.status == "interrupted"  # the server's own stop before tools
     assert session.pause is None  # (an ended run waits for nothing)
     assert not any(e.event == "updates" and "tools" in e.data for e in session.events)
+
+
+# -- on screen ---------------------------------------------------------------------------
+
+
+async def test_the_user_pauses_hides_steps_continues_and_aborts_on_screen(embedded):
+    """What a user sees and presses: the pause screen (why, where, the call's arguments,
+    the state), escape hides it (the status bar says paused, i shows it again), n steps
+    to the next node, c goes on; in the next run x aborts it; every key of the pause
+    screen pressed."""
+    from helpers.ui import press_quickly, quit_with, screen_text, wait_for, wait_for_text
+
+    from lgtui.ui.app import LgtuiApp
+    from lgtui.ui.screens.pause import PauseScreen
+
+    request = RunRequest(
+        "react", WEATHER, stream_mode=["updates", "values"], breakpoints=["tool:lookup"]
+    )
+    app = LgtuiApp(embedded, request=request)
+    app.on_unmount = lambda: None  # (the module's source stays open)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen), timeout=60)
+        text = await wait_for_text(pilot, "a call of tool lookup", 'city: "Paris"')
+        assert "node tools" in text and "step 2" in text and "namespace root" in text
+        assert "the state as the node sees it" in text and "weather in Paris?" in text
+        await press_quickly(pilot, "escape")
+        await wait_for(pilot, lambda: app.screen is app.main)
+        await wait_for_text(pilot, " paused ", "i shows where")
+        assert app.session is not None and app.session.status == "running"
+        await press_quickly(pilot, "i")
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen))
+        await press_quickly(pilot, "n")  # step: before the next node (agent, step 3)
+        await wait_for(
+            pilot,
+            lambda: isinstance(app.screen, PauseScreen) and app.session.pauses == 2,
+            timeout=30,
+        )
+        await wait_for_text(pilot, "the next node", "node agent", "step 3")
+        await press_quickly(pilot, "c")
+        await wait_for(pilot, lambda: app.session.status == "success", timeout=30)
+        assert "It is sunny in Paris." in str(app.session.events[-1].data)
+        # a new run (on the thread the agent would answer from what it knows), aborted
+        first = app.session
+        app.start_run(RunRequest("react", WEATHER, breakpoints=["tool:lookup"]))
+        await wait_for(
+            pilot,
+            lambda: app.session is not first and isinstance(app.screen, PauseScreen),
+            timeout=60,
+        )
+        await press_quickly(pilot, "x")
+        await wait_for(pilot, lambda: app.session.status == "interrupted", timeout=30)
+        assert app.screen is app.main
+        assert " paused " not in screen_text(app)
+        await quit_with(pilot)
+
+
+async def test_pausing_from_the_graph_view_and_the_new_run_dialog(embedded):
+    """b in the graph view picks a node to pause before (a again takes one away); the
+    New run dialog shows it under Pause at, and refuses one it cannot read."""
+    from helpers.ui import press_quickly, quit_with, wait_for, wait_for_text, wait_for_toast
+    from textual.widgets import Input, OptionList
+
+    from lgtui.ui.app import LgtuiApp
+    from lgtui.ui.screens.dialogs import PickScreen
+    from lgtui.ui.screens.graph import GraphScreen
+    from lgtui.ui.screens.new_run import NewRunScreen
+    from lgtui.ui.screens.pause import PauseScreen
+
+    app = LgtuiApp(embedded, request=RunRequest("react", WEATHER, stream_mode=["updates"]))
+    app.on_unmount = lambda: None
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.status == "success")
+        await press_quickly(pilot, "v")
+        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen) and app.screen.graph)
+        await press_quickly(pilot, "b")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        assert app.screen.choices == ["agent", "tools"]
+        await press_quickly(pilot, "enter")
+        await wait_for_toast(pilot, "The next run pauses before agent.")
+        await wait_for_text(pilot, "pause before:agent")
+        await press_quickly(pilot, "a")  # after tools, then taken away again
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        app.screen.query_one(OptionList).highlighted = 1
+        await press_quickly(pilot, "enter")
+        await wait_for_toast(pilot, "The next run pauses after tools.")
+        await press_quickly(pilot, "a")
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        await wait_for_text(pilot, "● tools")
+        app.screen.query_one(OptionList).highlighted = 1
+        await press_quickly(pilot, "enter")
+        await wait_for_toast(pilot, "No pause after tools now.")
+        assert app.form.breakpoints_text == "before:agent"
+        await press_quickly(pilot, "b")  # escape picks nothing
+        await wait_for(pilot, lambda: isinstance(app.screen, PickScreen))
+        await press_quickly(pilot, "escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, GraphScreen))
+        await press_quickly(pilot, "escape")
+        await wait_for(pilot, lambda: app.screen is app.main)
+        # run again (on the thread): it pauses before agent
+        first = app.session
+        await press_quickly(pilot, "r")
+        await wait_for(
+            pilot,
+            lambda: app.session is not first and isinstance(app.screen, PauseScreen),
+            timeout=60,
+        )
+        await wait_for_text(pilot, "before node agent")
+        await press_quickly(pilot, "c")
+        await wait_for(pilot, lambda: app.session.status == "success", timeout=30)
+        # the dialog shows the breakpoints, and says what is wrong with a bad one
+        await press_quickly(pilot, "ctrl+n")
+        await wait_for(pilot, lambda: isinstance(app.screen, NewRunScreen))
+        field = app.screen.query_one("#breakpoints", Input)
+        assert field.value == "before:agent"
+        field.value = "before:agent; tool:"
+        await press_quickly(pilot, "ctrl+s")
+        await wait_for_text(pilot, "Pause at: 'tool:': say which tool — nothing was sent")
+        assert isinstance(app.screen, NewRunScreen)
+        await press_quickly(pilot, "escape")
+        await quit_with(pilot)

@@ -239,7 +239,10 @@ server's stops at an interrupt.
         """Pick a node; its before:/after: breakpoint goes into the next run's (the New
         run dialog's, and Run again's), or out when it was there."""
         form = getattr(self.app, "form", None)
-        if form is None or self.graph is None:
+        if form is None:
+            return
+        if self.graph is None:
+            self.notify("The graph is still loading: its nodes come with it.", markup=False)
             return
         from lgtui.ui.screens.dialogs import PickScreen
 

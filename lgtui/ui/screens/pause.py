@@ -12,6 +12,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from lgtui.ui.guard import while_shown
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.text import Text, safe_text
 from lgtui.ui.widgets.footer import KeyFooter
@@ -122,6 +123,7 @@ run goes on behind it.
                     yield JsonTree(id="pause-state")
             yield KeyFooter()
 
+    @while_shown  # (a key pressed as it opened may have closed it already)
     def on_mount(self) -> None:
         label, value = matched(self.pause)
         self.query_one("#pause-matched", JsonTree).show(value, label or "nothing")
