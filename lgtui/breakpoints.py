@@ -26,6 +26,7 @@ from lgtui.events import ns_node, split_event_name
 from lgtui.query import _MISSING, Query, QueryError, Subject, parse
 
 KINDS = ("before", "after", "tool", "change")
+ACTIONS = ("continue", "step", "abort")  # the user's word to a paused run
 SEPARATOR = ";"  # between breakpoints typed on one line (a search holds commas and spaces)
 
 
@@ -45,11 +46,11 @@ class Breakpoint:
             what = "any tool" if self.target == "*" else f"tool {self.target}"
             if self.query is not None and not self.query.empty:
                 what += f" with {self.query.describe()}"
-            return f"a call of {what}"
+            return f"at a call of {what}"
         if self.kind == "change":
-            return f"a change of state key {self.target}"
+            return f"at a change of state key {self.target}"
         assert self.query is not None
-        return f"an event where {self.query.describe()}"
+        return f"at an event where {self.query.describe()}"
 
     def names_node(self, node: str) -> bool:
         return self.target in ("*", node)

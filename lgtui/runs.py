@@ -147,7 +147,7 @@ class ViewPauses:
                 "view": True,
                 "seq": event.seq,
                 "kind": point.kind if point is not None else "step",
-                "reason": point.describe() if point is not None else "the next node's update",
+                "reason": point.describe() if point is not None else "at the next node's update",
                 "breakpoint": point.text if point is not None else "",
                 "node": node_of(event.event, data),
                 "ns": list(event.ns),

@@ -21,14 +21,10 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Callable
-from contextvars import ContextVar
 from typing import Any
 from uuid import UUID
 
 from lgtui.breakpoints import Breakpoint, event_matches, tool_matches, written_keys
-
-ACTIONS = ("continue", "step", "abort")
-current: ContextVar[RunPauses | None] = ContextVar("lgtui_pauses", default=None)
 
 
 def _jsonable(value: Any) -> Any:
@@ -120,7 +116,7 @@ class RunPauses:
         node = node or self.last or {}
         where: dict[str, Any] = {
             "kind": kind,
-            "reason": point.describe() if point is not None else "the next node",
+            "reason": point.describe() if point is not None else "at the next node",
             "breakpoint": point.text if point is not None else "",
             "node": node.get("node", ""),
             "step": node.get("step"),

@@ -18,7 +18,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from lgtui.breakpoints import QueryError, parse_all
+from lgtui.breakpoints import ACTIONS, QueryError, parse_all
 from lgtui.host import assistants, calls, pauses, store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
 from lgtui.host.thread_stream import ThreadStreamRun
@@ -321,8 +321,8 @@ class HostServer:
     async def op_resume(self, run_id: str, action: str = "continue") -> bool:
         """The user's word to a run paused at a breakpoint: go on, step to the next node,
         or abort (the run ends as a cancelled one does)."""
-        if action not in pauses.ACTIONS:
-            raise UsageError(f"resume a paused run with one of {', '.join(pauses.ACTIONS)}")
+        if action not in ACTIONS:
+            raise UsageError(f"resume a paused run with one of {', '.join(ACTIONS)}")
         run = self.paused.get(run_id)
         if run is None:
             return False

@@ -31,6 +31,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any, cast
 
+from lgtui.breakpoints import ACTIONS
 from lgtui.events import StreamEvent
 from lgtui.host import wire
 from lgtui.sources.assistants_api import HostAssistants
@@ -491,7 +492,10 @@ class EmbeddedSource(HostStore, HostAssistants):
                 await asyncio.wrap_future(host.request("cancel", {"run_id": run_id}))
 
     async def resume_run(self, run_id: str, action: str) -> bool:
-        """Answer a run paused at a breakpoint: ``continue``, ``step`` or ``abort``."""
+        """Answer a run paused at a breakpoint: ``continue``, ``step`` or ``abort``;
+        False when no run of that id is paused."""
+        if action not in ACTIONS:
+            raise UsageError(f"resume a paused run with one of {', '.join(ACTIONS)}")
         host = self._host
         if host is None or not host.alive:
             return False

@@ -529,7 +529,8 @@ def test_the_recordings_exist():
 @pytest.mark.parametrize("key", keys_of(PauseScreen))
 async def test_every_key_of_the_pause_screen(source, key):
     """Each key of a run paused before a node: c and n go on (the run ends, n after one
-    more pause), x aborts it, escape hides the screen with the run still paused."""
+    more pause), x aborts it, escape hides the screen with the run still paused, q quits
+    (the run ends with the app)."""
     request = RunRequest("agent", {"topic": "x"}, breakpoints=["before:refine_topic"])
     app = LgtuiApp(source, request=request)
     app.on_unmount = lambda: None
@@ -538,6 +539,9 @@ async def test_every_key_of_the_pause_screen(source, key):
         await wait_for_text(pilot, "before node refine_topic", "c Continue")
         await press_quickly(pilot, key)
         session = app.session
+        if key == "q":  # the app ends, and the paused run with it
+            await wait_for(pilot, lambda: session.status != "running", timeout=30)
+            return
         if key == "escape":
             await wait_for(pilot, lambda: app.screen is app.main)
             assert session.status == "running" and session.pause is not None

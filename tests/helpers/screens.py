@@ -362,7 +362,7 @@ class Screen:
 # ids fixed so the picture is the same on every machine)
 PAUSE = {
     "kind": "tool",
-    "reason": "a call of tool lookup with city contains 'par'",
+    "reason": "at a call of tool lookup with city contains 'par'",
     "breakpoint": "tool:lookup city~par",
     "node": "tools",
     "step": 2,

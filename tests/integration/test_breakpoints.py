@@ -77,7 +77,7 @@ async def test_a_tool_call_pauses_before_the_tool_runs(embedded):
     (where,) = pauses(seen)
     assert where["kind"] == "tool" and where["node"] == "tools" and where["step"] == 2
     assert where["tool"] == {"name": "lookup", "args": {"city": "Paris"}}
-    assert where["reason"] == "a call of tool lookup with city contains 'par'"
+    assert where["reason"] == "at a call of tool lookup with city contains 'par'"
     assert where["ns"] == [] and where["count"] == 1
     paused_at = index_of(seen, lambda name, _: name == "PAUSE")
     tools_done = index_of(seen, lambda name, data: name == "updates" and "tools" in data)
@@ -113,7 +113,7 @@ async def test_a_state_key_change_and_stepping_to_the_next_node(embedded):
     first = pauses(seen)[0]
     assert first["update"]["messages"][0]["tool_calls"][0]["name"] == "lookup"
     assert first["state"]["messages"][0]["content"] == "weather in Paris?"  # what agent saw
-    assert pauses(seen)[1]["reason"] == "the next node"
+    assert pauses(seen)[1]["reason"] == "at the next node"
     assert handle.final_status == "success"
 
 
@@ -315,7 +315,9 @@ async def test_pausing_from_the_graph_view_and_the_new_run_dialog(embedded):
         await wait_for(pilot, lambda: app.session.status == "success", timeout=30)
         # the dialog shows the breakpoints, and says what is wrong with a bad one
         await press_quickly(pilot, "ctrl+n")
-        await wait_for(pilot, lambda: isinstance(app.screen, NewRunScreen))
+        await wait_for(
+            pilot, lambda: isinstance(app.screen, NewRunScreen) and app.screen.query("#breakpoints")
+        )
         field = app.screen.query_one("#breakpoints", Input)
         assert field.value == "before:agent"
         field.value = "before:agent; tool:"

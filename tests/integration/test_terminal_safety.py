@@ -314,3 +314,33 @@ async def test_every_tab_of_a_hostile_thread_stream_replay(tmp_path):
         await pilot.press("0", "down", "down", "enter")  # an agent chosen: a toast names it
         await pilot.pause(0.3)
         assert_clean_screen(app)
+
+
+async def test_a_hostile_pause_on_screen_and_on_the_status_bar(tmp_path):
+    """What the engine host says of a pause (node and tool names, state, the reason made
+    from the user's breakpoint) is the graph's text: escaped in the pause screen and the
+    status bar alike."""
+    from lgtui.ui.app import ReplayApp
+    from lgtui.ui.screens.pause import PauseScreen
+
+    pause = {
+        "kind": "tool",
+        "reason": f"at a call of tool {HOSTILE}",
+        "breakpoint": f"tool:{HOSTILE}",
+        "node": HOSTILE,
+        "step": HOSTILE,
+        "ns": [f"{HOSTILE}:1"],
+        "tool": {"name": HOSTILE, "args": {HOSTILE: HOSTILE}},
+        "state": {HOSTILE: [HOSTILE]},
+    }
+    app = ReplayApp(str(hostile_capture(tmp_path / "h.msgpack")))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.count == 8)
+        app.push_screen(PauseScreen(pause))
+        await wait_for(pilot, lambda: "\\u202eevil" in screen_text(app), what="the pause")
+        assert_clean_screen(app)
+        app.pop_screen()
+        app.session.status = "running"  # (as a live run's would be, paused)
+        app.session.set_pause(pause)
+        await wait_for(pilot, lambda: " paused " in screen_text(app), what="the status bar")
+        assert_clean_screen(app)

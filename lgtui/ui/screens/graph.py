@@ -218,11 +218,6 @@ server's stops at an interrupt.
         self.redraw()
         self.wake()
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "pause_at" and getattr(self.app, "form", None) is None:
-            return None  # (a replay's graph: nothing runs next)
-        return True
-
     def _title(self) -> Text:
         title = Text(f"Graph of {safe_text(self.assistant, 60)} (xray)", style="bold")
         points = [p for p in self._breakpoints() if p.startswith(("before:", "after:"))]
@@ -240,6 +235,10 @@ server's stops at an interrupt.
         run dialog's, and Run again's), or out when it was there."""
         form = getattr(self.app, "form", None)
         if form is None:
+            self.notify(
+                "A replay runs nothing: breakpoints pause a run (lgtui open, lgtui connect).",
+                markup=False,
+            )
             return
         if self.graph is None:
             self.notify("The graph is still loading: its nodes come with it.", markup=False)

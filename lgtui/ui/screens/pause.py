@@ -76,6 +76,7 @@ run goes on behind it.
             Binding("n", "answer('step')", "Step"),
             Binding("x", "answer('abort')", "Abort"),
             Binding("escape", "answer(None)", "Hide"),
+            Binding("q", "app.quit", "Quit", show=False),  # (the run ends with the app)
         ],
     )
     DEFAULT_CSS = """
@@ -97,7 +98,7 @@ run goes on behind it.
         pause = self.pause
         view = bool(pause.get("view"))
         title = Text(" paused ", PAUSED_STYLE)
-        title.append(" at " + safe_text(str(pause.get("reason") or "a breakpoint"), 200), "bold")
+        title.append(" " + safe_text(str(pause.get("reason") or "at a breakpoint"), 200), "bold")
         if pause.get("breakpoint"):
             title.append("   " + safe_text(str(pause["breakpoint"]), 120), "dim")
         where = where_line(pause)

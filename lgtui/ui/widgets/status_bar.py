@@ -78,7 +78,7 @@ class StatusBar(Static):
         if pause is not None and status == "running":
             text.append(" paused ", "bold black on bright_magenta")
             where = str(pause.get("reason") or "")
-            if pause.get("node"):
+            if pause.get("node") and pause.get("kind") not in ("before", "after", "step"):
                 where += f" in {pause['node']}"
             text.append(" " + safe_text(where, 120), "magenta")
             text.append(
