@@ -63,6 +63,7 @@ class RunPauses:
         self.count = 0
         self.nodes: dict[UUID, dict[str, Any]] = {}  # a node's run id -> where it runs
         self.last: dict[str, Any] | None = None  # the node that started last
+        self._handoffs: set[int] = set()  # the handoffs (parent commands) seen
 
     # -- the gate ------------------------------------------------------------------------
 
@@ -151,6 +152,21 @@ class RunPauses:
         else:
             await self.wait_gate()
 
+    async def node_error(self, run_id: UUID, error: BaseException) -> None:
+        """A node that ended by raising: a handoff (``Command(graph=Command.PARENT)``,
+        raised as langgraph's ParentCommand) writes its update to the parent's state."""
+        command = error.args[0] if error.args else None
+        if (
+            type(error).__name__ == "ParentCommand"
+            and getattr(command, "update", None)
+            and id(command) not in self._handoffs  # (each node it bubbles through ends)
+        ):
+            self._handoffs.add(id(command))
+            await self.node_end(run_id, command)
+            return
+        self.nodes.pop(run_id, None)
+        await self.wait_gate()
+
     async def node_end(self, run_id: UUID, outputs: Any) -> None:
         node = self.nodes.pop(run_id, None)
         if node is None:
@@ -238,6 +254,11 @@ def _handler_class() -> type:
 
         async def on_chain_end(self, outputs: Any, *, run_id: UUID, **kwargs: Any) -> None:
             await self.pauses.node_end(run_id, outputs)
+
+        async def on_chain_error(
+            self, error: BaseException, *, run_id: UUID, **kwargs: Any
+        ) -> None:
+            await self.pauses.node_error(run_id, error)
 
         async def on_tool_start(
             self,

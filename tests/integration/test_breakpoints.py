@@ -148,6 +148,40 @@ async def test_sync_and_async_nodes_pause_before_and_after(embedded):
     assert handle.final_status == "success"
 
 
+CHAT = {"messages": [{"role": "user", "content": "research langgraph, then add 2 and 3"}]}
+
+
+async def test_multi_agent_graphs_pause_inside_their_agents(embedded):
+    """langgraph-supervisor and langgraph-swarm: a breakpoint before an agent, a tool call
+    inside one (its namespace said), a handoff's write of the active agent
+    (Command.PARENT) -- and each run goes on to its end after the pauses."""
+    request = RunRequest(
+        "supervisor",
+        CHAT,
+        stream_mode=["updates"],
+        subgraphs=True,
+        breakpoints=["tool:add a=2", "before:math_expert"],
+    )
+    seen, handle = await run_with(embedded, request)
+    got = [(w["kind"], w["node"], [p.split(":")[0] for p in w["ns"]]) for w in pauses(seen)]
+    assert got == [("before", "math_expert", []), ("tool", "tools", ["math_expert"])]
+    assert pauses(seen)[1]["tool"] == {"name": "add", "args": {"a": 2, "b": 3}}
+    assert handle.final_status == "success"
+
+    request = RunRequest(
+        "swarm",
+        CHAT,
+        stream_mode=["updates"],
+        subgraphs=True,
+        breakpoints=["tool:transfer_to_bob", "change:active_agent"],
+    )
+    seen, handle = await run_with(embedded, request)
+    got = [(w["kind"], w["node"], [p.split(":")[0] for p in w["ns"]]) for w in pauses(seen)]
+    assert got == [("tool", "tools", ["alice"]), ("change", "tools", ["alice"])]
+    assert pauses(seen)[1]["update"]["active_agent"] == "bob"
+    assert handle.final_status == "success"
+
+
 async def test_a_search_pauses_a_run_streamed_as_events(embedded):
     request = RunRequest("mutation", {}, stream_mode=["events"], breakpoints=["node:expand"])
     seen, handle = await run_with(embedded, request)
