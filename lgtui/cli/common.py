@@ -167,6 +167,12 @@ def make_source(
         )
     from lgtui.sources.embedded import EmbeddedSource
 
+    if getattr(args, "watch", False):  # (what runs must outlive each reload: on disk)
+        from lgtui.watch import project_root, state_folder
+
+        folder = state_folder(project_root(target))
+        checkpointer = checkpointer or f"sqlite:{folder / 'checkpoints.sqlite'}"
+        store = store or f"sqlite:{folder / 'store.sqlite'}"
     return EmbeddedSource(
         target,
         checkpointer=checkpointer,

@@ -47,6 +47,13 @@ def add_parsers(sub: Any) -> None:
     p.add_argument(
         "path", help="graph.py, graph.py:name, a langgraph.json, or a folder holding one"
     )
+    p.add_argument(
+        "--watch",
+        "-w",
+        action="store_true",
+        help="reload the project when one of its files changes; threads, checkpoints and the"
+        " store are kept on disk between reloads (unless --checkpointer/--store say where)",
+    )
     add_run_options(p)
     add_record_options(p)
     p.set_defaults(func=cmd_open)
@@ -152,6 +159,10 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
         checkpoint=args.checkpoint,
         force=args.force,
     )
+    if getattr(args, "watch", False):
+        from lgtui.watch import ProjectFiles, project_root
+
+        app.watching = ProjectFiles(project_root(args.path))
     if breakpoints:  # (the New run dialog's Pause at, when no run starts at once)
         app.form.breakpoints_text = "; ".join(breakpoints)
     app.run()

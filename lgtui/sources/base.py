@@ -367,6 +367,17 @@ class PausingSource(Source, Protocol):
 
 
 @runtime_checkable
+class ReloadableSource(Source, Protocol):
+    """A source that can load the project's code again (`lgtui open --watch`)."""
+
+    def reload(self) -> None: ...
+
+    async def ready(self) -> Any:
+        """Once the project loaded (a `LoadError` when it does not)."""
+        ...
+
+
+@runtime_checkable
 class HostedSource(Source, Protocol):
     """A source with a process of its own (the engine host): it can be waited for
     before the screen takes over, and closed without an event loop."""

@@ -364,6 +364,17 @@ class EmbeddedSource(HostStore, HostAssistants):
         """Start the host now (the project loads while the app draws)."""
         self._current()
 
+    def reload(self) -> None:
+        """Close the host and start another on the project's code as it is now (blocks
+        while the old one closes); `ready` says whether the new one loaded."""
+        with self._host_lock:
+            host, self._host = self._host, None
+        if host is not None:
+            host.close()
+        self.restarts += 1
+        self.info = {}
+        self._current()
+
     def wait_ready(self, timeout: float = READY_TIMEOUT) -> dict[str, Any]:
         """Block until the project is loaded; LoadError (exit 2) when it does not load."""
         host = self._current()

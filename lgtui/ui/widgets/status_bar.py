@@ -48,6 +48,7 @@ class StatusBar(Static):
         self.source_label = ""
         self.note = ""  # the last problem to report while no run is shown
         self.busy = ""  # what the app is waiting for while no run is shown (a host starting)
+        self.reload_note = ""  # --watch: the last reload (or why it failed)
         self._last: tuple | None = None
         self._text = Text()
 
@@ -55,6 +56,7 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         if session is None:
             text.append(" idle ", STATUS_STYLES["idle"])
+            self._watch_note(text)
             if self.busy:  # first: the label may be cut at the edge
                 text.append("  ⋯ " + safe_text(self.busy, 200), "italic")
                 text.append(f"  {self.source_label}", "dim")
@@ -74,6 +76,7 @@ class StatusBar(Static):
             status = {"running": "watching", "cancelled": "stopped watching"}.get(status, status)
             style = STATUS_STYLES.get(status, style)
         text.append(f" {status} ", style)
+        self._watch_note(text)
         pause = session.pause
         if pause is not None and status == "running":
             text.append(" paused ", "bold black on bright_magenta")
@@ -116,6 +119,12 @@ class StatusBar(Static):
             text.append(safe_text(_home(session.capture_path), 200), "dim")
         text.append(f"  {self.source_label}", "dim")
         self._set(text)
+
+    def _watch_note(self, text: Text) -> None:
+        """--watch: the last reload, near the start (the end of the bar may be cut)."""
+        if self.reload_note:
+            style = "bold red" if self.reload_note.startswith("✖") else "cyan"
+            text.append(" " + safe_text(self.reload_note, 160) + " ", style)
 
     def _set(self, text: Text) -> None:
         """Repaint only on change: an idle screen then paints nothing at all.  A repaint,
