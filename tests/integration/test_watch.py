@@ -128,3 +128,27 @@ async def test_a_change_reloads_the_project_and_the_thread_stays(tmp_path):
         await wait_for_text(pilot, "⟳ reloaded graph.py")
         assert "no longer loads" not in screen_text(app)
         await quit_with(pilot)
+
+
+async def test_a_change_during_a_run_reloads_when_it_ends(tmp_path):
+    """The run goes on with the code it started with (here held at a breakpoint)."""
+    from lgtui.ui.app import LgtuiApp
+    from lgtui.ui.screens.pause import PauseScreen
+
+    graph = tmp_path / "graph.py"
+    write_graph(graph, "v1")
+    source = EmbeddedSource(str(graph), checkpointer=f"sqlite:{tmp_path / 'threads.sqlite'}")
+    app = LgtuiApp(
+        source, request=RunRequest("graph", {"topic": "x"}, breakpoints=["before:write"])
+    )
+    app.watching = ProjectFiles(tmp_path)
+    async with app.run_test(size=(130, 30), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen), timeout=60)
+        write_graph(graph, "v2")
+        await wait_for_text(pilot, "graph.py changed: reloads when the run ends", timeout=20)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: app.session.status == "success", timeout=30)
+        values = [e.data for e in app.session.events if e.event == "values"]
+        assert values[-1]["log"] == ["v1 wrote about x"]  # the code it started with
+        await wait_for_toast(pilot, "Reloaded: graph.py changed")
+        await quit_with(pilot)
