@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from graphs.auth import TEST_API_KEY
+from helpers import paths
 
 from lgtui.sources.base import Source
 from lgtui.sources.embedded import EmbeddedSource
@@ -24,3 +25,14 @@ def source(request: pytest.FixtureRequest, graphs_dir) -> Iterator[Source]:
     else:
         server = request.getfixturevalue("server")
         yield RemoteSource(server.url, api_key=TEST_API_KEY)
+
+
+@pytest.fixture(scope="module")
+def embedded() -> Iterator[EmbeddedSource]:
+    """tests/projects/runtime (real graphs of the libraries users build with: a prebuilt
+    ReAct agent, supervisor, swarm, deepagents...) in an engine host, for a module (a
+    file's own ``embedded`` fixture takes its place there)."""
+    source = EmbeddedSource(str(paths.PROJECTS / "runtime"))
+    source.wait_ready()
+    yield source
+    source.close()

@@ -9,26 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import paths
 from helpers.normalize import norm_envelopes
 
 from lgtui.session import Session
 from lgtui.sources.base import RunHandle, RunRequest
-from lgtui.sources.embedded import EmbeddedSource
 from lgtui.sources.remote import RemoteSource
 from lgtui.workspace import diff_lines, file_change, workspace_at
 
-PROJECT = paths.PROJECTS / "runtime"
 CHAT = {"messages": [{"role": "user", "content": "research langgraph, then add 2 and 3"}]}
 REPORT = {"messages": [{"role": "user", "content": "write a report on streaming"}]}
-
-
-@pytest.fixture(scope="module")
-def embedded():
-    source = EmbeddedSource(str(PROJECT))
-    source.wait_ready()
-    yield source
-    source.close()
 
 
 @pytest.fixture(params=["embedded", "server"])

@@ -11,7 +11,6 @@ import asyncio
 from typing import Any
 
 import pytest
-from helpers import paths
 
 from lgtui.runs import ViewPauses, stream_into
 from lgtui.session import Session
@@ -21,16 +20,7 @@ from lgtui.sources.remote import RemoteSource
 
 pytestmark = pytest.mark.timeout(180)
 
-PROJECT = paths.PROJECTS / "runtime"
 WEATHER = {"messages": [{"role": "user", "content": "weather in Paris?"}]}
-
-
-@pytest.fixture(scope="module")
-def embedded():
-    source = EmbeddedSource(str(PROJECT))
-    source.wait_ready()
-    yield source
-    source.close()
 
 
 async def run_with(

@@ -15,7 +15,6 @@ from helpers import paths
 from helpers.normalize import norm_events
 
 from lgtui.sources.base import RunHandle, RunRequest
-from lgtui.sources.embedded import EmbeddedSource
 from lgtui.sources.remote import RemoteSource
 
 PROJECT = paths.PROJECTS / "runtime"
@@ -64,14 +63,6 @@ GRAPHS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
     ("react", {"messages": [{"role": "user", "content": "weather in Paris?"}]}, {}),
     ("fanout", {"topic": "streaming"}, {}),
 ]
-
-
-@pytest.fixture(scope="module")
-def embedded():
-    source = EmbeddedSource(str(PROJECT))
-    source.wait_ready()
-    yield source
-    source.close()
 
 
 async def stream(source, request: RunRequest) -> tuple[list[tuple[str, Any]], RunHandle]:
