@@ -213,7 +213,8 @@ class Session:
                     status = SUCCESS
             self.status = status
             self.status_detail = detail
-            self.pause = None  # (an ended run waits for nothing)
+            if self.pause is not None and not self.pause.get("view"):
+                self.pause = None  # (an ended run waits for nothing; a stopped view stays)
             self.ended = time.monotonic()
             self.agents.finish(status, self.events.t_at(-1) if self.events else 0.0)
             self.version += 1

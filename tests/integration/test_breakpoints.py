@@ -226,7 +226,7 @@ async def test_a_server_stops_before_a_node_and_the_view_at_a_tool_call(runtime_
     event = session.events[where["seq"]]
     assert event.event == "updates" and "agent" in event.data
     assert session.status == "interrupted"  # the server's own stop before tools
-    assert session.pause is None  # (an ended run waits for nothing)
+    assert session.pause is where  # (the view stays where it stopped, the run ended)
     assert not any(e.event == "updates" and "tools" in e.data for e in session.events)
 
 
@@ -349,4 +349,30 @@ async def test_pausing_from_the_graph_view_and_the_new_run_dialog(embedded):
         await wait_for_text(pilot, "Pause at: 'tool:': say which tool — nothing was sent")
         assert isinstance(app.screen, NewRunScreen)
         await press_quickly(pilot, "escape")
+        await quit_with(pilot)
+
+
+async def test_a_servers_run_stops_the_view_on_screen(runtime_server):
+    """The view stops at the model's message asking for the tool (the screen as of that
+    event, saying the run goes on); c follows the run again, to its end."""
+    from helpers.ui import press_quickly, quit_with, wait_for, wait_for_text
+
+    from lgtui.ui.app import LgtuiApp
+    from lgtui.ui.screens.pause import PauseScreen
+
+    request = RunRequest(
+        "react", WEATHER, stream_mode=["updates", "values"], breakpoints=["tool:lookup"]
+    )
+    app = LgtuiApp(RemoteSource(runtime_server.url), request=request)
+    async with app.run_test(size=(130, 40), notifications=True) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, PauseScreen), timeout=60)
+        await wait_for_text(pilot, "at a call of tool lookup", "the view stopped here")
+        pause = app.session.pause
+        assert pause is not None and pause["view"] and pause["node"] == "agent"
+        assert app.main.as_of == pause["seq"]  # the screen as of the event
+        await wait_for(pilot, lambda: app.session.status == "success", timeout=30)
+        assert app.main.as_of == pause["seq"]  # (the run went on; the view stayed)
+        await press_quickly(pilot, "c")
+        await wait_for(pilot, lambda: app.screen is app.main and app.main.as_of is None)
+        await wait_for_text(pilot, "It is sunny in Paris.")
         await quit_with(pilot)

@@ -219,7 +219,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._panes_shown.clear()
         self._banner_key = (0, 0, "", -1, False, "")
         self._pause_seen = 0
-        self._view_paused = False
+        if self._view_paused:  # (the last run's view stopped: this one is followed)
+            self._view_paused = False
+            self.as_of = None
         for lst in self.query(EventList):
             lst.ns_filter = None
         for tab in TABS:

@@ -78,14 +78,15 @@ class StatusBar(Static):
         text.append(f" {status} ", style)
         self._watch_note(text)
         pause = session.pause
-        if pause is not None and status == "running":
+        if pause is not None and (status == "running" or pause.get("view")):
             text.append(" paused ", "bold black on bright_magenta")
             where = str(pause.get("reason") or "")
             if pause.get("node") and pause.get("kind") not in ("before", "after", "step"):
                 where += f" in {pause['node']}"
             text.append(" " + safe_text(where, 120), "magenta")
             text.append(
-                "  i shows where" if not pause.get("view") else "  the run goes on", "italic"
+                "  i shows where" if not pause.get("view") else "  the view stopped here (i)",
+                "italic",
             )
         if session.cancelled and status != "running":
             text.append(" cancelled by you ", "italic")
