@@ -319,8 +319,7 @@ class HostServer:
         return True
 
     async def op_resume(self, run_id: str, action: str = "continue") -> bool:
-        """The user's word to a run paused at a breakpoint: go on, step to the next node,
-        or abort (the run ends as a cancelled one does)."""
+        """The user's word to a paused run: go on, step to the next node, or abort."""
         if action not in ACTIONS:
             raise UsageError(f"resume a paused run with one of {', '.join(ACTIONS)}")
         run = self.paused.get(run_id)

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from textual import work
 from textual.worker import get_current_worker
@@ -19,7 +18,6 @@ from lgtui.sources.base import (
     AssistantSource,
     CronSource,
     HostedSource,
-    ReloadableSource,
     RunRequest,
     Source,
     StoreSource,
@@ -30,16 +28,12 @@ from lgtui.ui.loading import Stopped, load_capture, session_for
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
 from lgtui.ui.screens.replay import ReplayScreen
+from lgtui.ui.watching import WATCH_EVERY, ReloadOnChange
 from lgtui.ui.widgets.status_bar import StatusBar
 from lgtui.v2 import CHANNELS
 
-if TYPE_CHECKING:
-    from lgtui.watch import ProjectFiles
 
-WATCH_EVERY = 1.0  # seconds between two looks at a watched project's files
-
-
-class LgtuiApp(BaseApp):
+class LgtuiApp(ReloadOnChange):
     TITLE = "lgtui"
 
     def __init__(
@@ -219,64 +213,6 @@ class LgtuiApp(BaseApp):
         self.main.refresh_from_session()
         if self._reload_waiting:  # (a file changed while the run streamed)
             self._reload()
-
-    # -- --watch: the project reloaded when a file of it changes ------------------------------
-
-    watching: ProjectFiles | None = None  # the project's files, when watched
-    _reload_waiting: list[str] = []  # files changed since the last reload
-
-    def _watch_tick(self) -> None:
-        self._scan_files()
-
-    @work(thread=True, exclusive=True, group="watch")
-    def _scan_files(self) -> None:
-        files = self.watching
-        changed = files.changed() if files is not None else []
-        if changed:
-            self.call_from_thread_safe(self._files_changed, changed)
-
-    def _files_changed(self, changed: list[str]) -> None:
-        from lgtui.watch import said
-
-        self._reload_waiting = sorted({*self._reload_waiting, *changed})
-        if self.running:  # the run goes on with the code it started with
-            self._say_watch(f"⟳ {said(self._reload_waiting)} changed: reloads when the run ends")
-            return
-        self._reload()
-
-    def _say_watch(self, text: str) -> None:
-        self.main.query_one(StatusBar).reload_note = text
-        self.main.refresh_from_session()
-
-    @work(exclusive=True, group="reload")
-    async def _reload(self) -> None:
-        """The engine host again, on the project as it is now: the next run uses the new
-        code; threads and checkpoints are on disk (`lgtui open --watch`), so they stay. A
-        project that no longer loads says why, and the session stays on screen."""
-        from lgtui.watch import said
-
-        source = self.source
-        if not isinstance(source, ReloadableSource):
-            return
-        changed, self._reload_waiting = self._reload_waiting, []
-        what = said(changed) or "the project"
-        self._say_watch(f"⟳ {what} changed: reloading…")
-        start = time.monotonic()
-        try:
-            await self.controller.call(asyncio.to_thread(source.reload))
-            await self.controller.call(source.ready())
-        except LgtuiError as exc:
-            self._say_watch(f"✖ {what}: the project no longer loads (fix it: it reloads)")
-            self.notify(exc.message, title="Reload failed", severity="error", markup=False)
-            return
-        self.controller.assistants = None  # (the graphs may have changed)
-        self.controller.graphs.clear()
-        self._say_watch(f"⟳ reloaded {what} ({time.monotonic() - start:.1f}s)")
-        self.notify(
-            f"Reloaded: {what} changed. The next run uses the new code.",
-            markup=False,
-            timeout=4,
-        )
 
     async def load_assistants(self) -> list[dict[str, Any]] | None:
         status = self.main.query_one(StatusBar)

@@ -18,6 +18,7 @@ from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
     history,
     main,
     new_run,
+    pause,
     replay,
     rundiff,
     runs,

@@ -16,12 +16,13 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static, TabbedContent, TabPane
 from textual.widgets.option_list import Option
 
-from lgtui.preview import preview, safe_text
+from lgtui.preview import safe_text
 from lgtui.query import EventSearch
 from lgtui.session import RUNNING, Session
 from lgtui.tabs import TAB_BY_ID, TABS
 from lgtui.ui.keys import keyed, keymap
 from lgtui.ui.screens.export import ExportActions
+from lgtui.ui.screens.pause import PauseFollower
 from lgtui.ui.screens.search import SearchActions
 from lgtui.ui.tabs import TabView, has_something, make_view
 from lgtui.ui.tabs import count as tab_count
@@ -36,7 +37,7 @@ from lgtui.ui.widgets.json_tree import JsonTree
 from lgtui.ui.widgets.messages_view import MessagesView
 from lgtui.ui.widgets.rows_view import RowsView
 from lgtui.ui.widgets.search_bar import SearchBar
-from lgtui.ui.widgets.status_bar import StatusBar
+from lgtui.ui.widgets.status_bar import StatusBar, banner_lines
 
 if TYPE_CHECKING:
     from lgtui.ui.base import BaseApp
@@ -138,6 +139,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._detail_seq = -1
         self._banner_key: tuple[int, int, str, int, bool, str] = (0, 0, "", -1, False, "")
         self.as_of: int | None = None  # replay: the cursor; None: live, everything
+        self.pauses = PauseFollower()  # a run paused at a breakpoint: shown once
         self._shown: tuple[int, int] | None = None  # (seq, session version) in the detail pane
         self._panes_shown: set[str] = set()  # the detail panes filled for it
         self.views: dict[str, Widget] = {}  # tab id -> the widget drawing it
@@ -218,9 +220,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._shown = None
         self._panes_shown.clear()
         self._banner_key = (0, 0, "", -1, False, "")
-        self._pause_seen = 0
-        if self._view_paused:  # (the last run's view stopped: this one is followed)
-            self._view_paused = False
+        if self.pauses.reset():  # (the last run's view stopped: this one is followed)
             self.as_of = None
         for lst in self.query(EventList):
             lst.ns_filter = None
@@ -255,7 +255,9 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         status.show(session)
         if session is None:
             return
-        self._update_pause(session)
+        self.as_of, shown = self.pauses.update(session.pauses, session.pause, self.as_of)
+        if shown:
+            cast("BaseApp", self.app).show_pause()
         searching = self._advance_search()
         version = (session.version, self.as_of)
         if version == self._version and not searching:
@@ -277,26 +279,6 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
         self._update_banner(session)
         if self.as_of is not None:
             self._show_detail_for(self.as_of)
-
-    _pause_seen = 0  # the session's pauses shown so far
-    _view_paused = False  # a server's run: the view stopped at a breakpoint (as_of set)
-
-    def _update_pause(self, session: Session) -> None:
-        """A new pause: shown (the app's PauseScreen); a view pause shows the run as of its
-        event, until the user goes on."""
-        pause = session.pause
-        if pause is None:
-            if self._view_paused:
-                self._view_paused = False
-                self.as_of = None
-            return
-        if session.pauses == self._pause_seen:
-            return
-        self._pause_seen = session.pauses
-        if pause.get("view") and isinstance(pause.get("seq"), int):
-            self._view_paused = True
-            self.as_of = pause["seq"]
-        cast("BaseApp", self.app).show_pause()
 
     def _sync_active_tab(self) -> None:
         self.view().show_as_of(self.as_of)
@@ -356,26 +338,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
             return
         self._banner_key = key
         banner = self.query_one("#banner", Static)
-        lines: list[Text] = []
-        for err in errors[-3:]:
-            line = Text("✖ error ", style="bold red")
-            line.append(safe_text(err.type, 80), style="bold")
-            line.append(": " + safe_text(err.message, 400))
-            line.append(f"  (event #{err.seq})", style="dim")
-            lines.append(line)
-        for intr in interrupts[-3:]:
-            line = Text("⏸ interrupt ", style="bold magenta")
-            if intr.ns:
-                line.append(session.ns_label(intr.ns) + " ", style="cyan")
-            line.append(preview(intr.value, 300) if intr.value is not None else "(breakpoint)")
-            line.append(f"  (event #{intr.seq})", style="dim")
-            lines.append(line)
-        if session.status_detail:
-            lines.append(Text("✖ " + safe_text(session.status_detail, 400), style="bold red"))
-        if session.traceback and (errors or session.status_detail):
-            lines[0].append("  T: traceback", style="bold")
-        if interrupts and self.as_of is None and session.status == "interrupted":
-            lines[-1].append("  i: resume", style="bold")
+        lines = banner_lines(session, errors, interrupts, live=self.as_of is None)
         banner.display = bool(lines)
         banner.set_class(bool(errors or session.status_detail), "-error")
         banner.update(Text("\n").join(lines))

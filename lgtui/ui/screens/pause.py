@@ -50,6 +50,37 @@ def matched(pause: dict[str, Any]) -> tuple[str, Any]:
     return "", None
 
 
+class PauseFollower:
+    """What the main screen shows of a run's pauses: each new one once (the app's
+    PauseScreen), and a stopped view's event as the screen's cursor until the user goes on."""
+
+    def __init__(self) -> None:
+        self.seen = 0  # the session's pauses shown so far
+        self.view_stopped = False  # a server's run: the view stopped at a breakpoint
+
+    def reset(self) -> bool:
+        """Another session; whether the last one's view was stopped (its cursor is gone)."""
+        stopped, self.seen, self.view_stopped = self.view_stopped, 0, False
+        return stopped
+
+    def update(
+        self, pauses: int, pause: dict[str, Any] | None, as_of: int | None
+    ) -> tuple[int | None, bool]:
+        """The cursor to show, and whether a new pause is to be shown."""
+        if pause is None:
+            if self.view_stopped:
+                self.view_stopped = False
+                return None, False
+            return as_of, False
+        if pauses == self.seen:
+            return as_of, False
+        self.seen = pauses
+        if pause.get("view") and isinstance(pause.get("seq"), int):
+            self.view_stopped = True
+            return pause["seq"], True
+        return as_of, True
+
+
 @keymap("paused run")
 class PauseScreen(ModalScreen[str | None]):
     """Dismisses with the user's word: continue, step, abort; None: hide (the run stays

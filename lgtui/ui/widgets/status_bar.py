@@ -1,12 +1,14 @@
-"""One line that says what is running where: assistant, thread, run, time, events, status."""
+"""One line that says what is running where: assistant, thread, run, time, events, status;
+and the lines of the main screen's banner (errors, interrupts, how the run ended)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import Static
 
-from lgtui.preview import safe_text
+from lgtui.preview import preview, safe_text
 from lgtui.session import Session
 from lgtui.ui.text import Text
 
@@ -139,3 +141,31 @@ class StatusBar(Static):
 
     def render(self) -> Text:
         return self._text
+
+
+def banner_lines(
+    session: Session, errors: list[Any], interrupts: list[Any], live: bool
+) -> list[Text]:
+    """The main screen's banner: the last errors and interrupts (by the cursor), how the
+    run ended, and the keys that help there."""
+    lines: list[Text] = []
+    for err in errors[-3:]:
+        line = Text("✖ error ", style="bold red")
+        line.append(safe_text(err.type, 80), style="bold")
+        line.append(": " + safe_text(err.message, 400))
+        line.append(f"  (event #{err.seq})", style="dim")
+        lines.append(line)
+    for intr in interrupts[-3:]:
+        line = Text("⏸ interrupt ", style="bold magenta")
+        if intr.ns:
+            line.append(session.ns_label(intr.ns) + " ", style="cyan")
+        line.append(preview(intr.value, 300) if intr.value is not None else "(breakpoint)")
+        line.append(f"  (event #{intr.seq})", style="dim")
+        lines.append(line)
+    if session.status_detail:
+        lines.append(Text("✖ " + safe_text(session.status_detail, 400), style="bold red"))
+    if session.traceback and (errors or session.status_detail):
+        lines[0].append("  T: traceback", style="bold")
+    if interrupts and live and session.status == "interrupted":
+        lines[-1].append("  i: resume", style="bold")
+    return lines
