@@ -40,6 +40,32 @@ def _recorded_live(name: str) -> LgtuiApp:
     return LgtuiApp(source, request=request)
 
 
+class _NoLongerLoads(RecordedSource):
+    """A recorded run, then an edit that broke the project (as `lgtui open --watch`
+    reloads it: the engine host's words for a syntax error)."""
+
+    def reload(self) -> None:
+        return None
+
+    async def ready(self) -> None:
+        from lgtui.sources.base import LoadError
+
+        raise LoadError("graph.py:13: SyntaxError: invalid syntax (def broken(:)")
+
+
+def _watched_app() -> LgtuiApp:
+    source = _NoLongerLoads(RECORDINGS / "research.msgpack")
+    return LgtuiApp(source, request=RunRequest(source.assistant, {}, subgraphs=True))
+
+
+async def _broken_on_save(pilot: Pilot) -> None:
+    app: Any = pilot.app
+    await _live_done(pilot, ("1",))
+    app._files_changed(["graph.py"])
+    await wait_for(pilot, lambda: any("SyntaxError" in s.message for s in app.said), what="toast")
+    await _settled(pilot)
+
+
 async def _live_done(pilot: Pilot, keys: tuple[str, ...]) -> None:
     app: Any = pilot.app
     await wait_for(
@@ -521,6 +547,12 @@ SCREENS: list[Screen] = [
         lambda: _replay("research"),
         _keys(_replay_at, "g", *"60", "enter", "v"),
         "the graph, with the node running at the cursor",
+    ),
+    Screen(
+        "watch-broken",
+        _watched_app,
+        _broken_on_save,
+        "--watch: a save that broke the project, said; the run stays on screen",
     ),
     Screen(
         "pause",
