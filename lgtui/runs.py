@@ -515,8 +515,8 @@ class RunController:
         if session is None or pause is None or handle is None:
             return "The run is not paused."
         if action == "abort":
-            self.cancel()
             session.set_pause(None)
+            self.cancel()
             return "Aborting the run…"
         if pause.get("view"):
             if self.view is not None:
@@ -526,8 +526,8 @@ class RunController:
         source = self.source
         if self.engine is None or not isinstance(source, PausingSource) or not handle.run_id:
             return "The run is not paused."
+        session.set_pause(None)  # (first: the next pause may come back before submit returns)
         self.engine.submit(source.resume_run(handle.run_id, action))
-        session.set_pause(None)
         return "Going on…" if action == "continue" else "Stepping to the next node…"
 
     def cancel(self) -> bool:

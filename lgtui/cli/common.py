@@ -148,6 +148,7 @@ def make_source(
     args: argparse.Namespace | None = None,
     *,
     on_log: Any = None,
+    debug: bool = False,
 ) -> ThreadSource:
     """A remote source for a URL, an embedded one for a path (both keep threads)."""
     store = getattr(args, "store", None)
@@ -180,6 +181,7 @@ def make_source(
         python=getattr(args, "python", None),
         on_log=on_log,
         protocol=getattr(args, "protocol", None),
+        debug=debug,
     )
 
 

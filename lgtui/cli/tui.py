@@ -111,7 +111,7 @@ def cmd_tui(args: argparse.Namespace, target: str) -> int:
     source: Any = None
     api_key = api_key_from(args) if is_url(target) else None  # once: '-' asks for it
     try:
-        source = make_source(target, api_key, getattr(args, "checkpointer", None), args)
+        source = make_source(target, api_key, getattr(args, "checkpointer", None), args, debug=True)
         if isinstance(source, HostedSource) and (args.checkpoint or not sys.stdout.isatty()):
             # the project loads in its own process, behind the screen in a terminal (said
             # on the status bar; a project that does not load ends it with one line);

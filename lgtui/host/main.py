@@ -19,6 +19,8 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import AsyncExitStack
 from typing import Any
 
+from lgtui.host.debugger import DEBUGGER
+
 
 def _die_with_parent() -> None:
     """Linux: be killed when lgtui is (a SIGKILLed app leaves no graph running)."""
@@ -46,6 +48,10 @@ def main(argv: list[str] | None = None) -> None:
     if first is None:
         return
     spec = wire.loads(first[1])
+    if len(args) > 1:  # the debug socket: a screen to stop on (lgtui/host/debugger.py)
+        from lgtui.host.debugger import DEBUGGER
+
+        DEBUGGER.attach(socket.socket(fileno=int(args[1])))
     code = 0
     try:
         asyncio.run(_serve(sock, spec))
@@ -69,11 +75,13 @@ class GraphExit(Exception):
 
 
 class _Executor(ThreadPoolExecutor):
+    # (and the thread of each sync node traced when code breakpoints are set)
     """The loop's default executor (langgraph runs sync nodes there): a ``SystemExit``
     raised in a node becomes an error of that run, and the host keeps serving."""
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Any:
         def guarded() -> Any:
+            DEBUGGER.trace_this_thread()  # (code breakpoints: a sync node's thread)
             try:
                 return fn(*args, **kwargs)
             except SystemExit as exc:

@@ -1,9 +1,8 @@
 """The host's side of the socket: requests in, replies and event batches out.
 
-Every request runs as a task of its own; a run's events wait in one ordered outbox
-that a single writer drains, so events batch up while the socket is busy and go out
-one by one when it is not.  The outbox is bounded: a graph faster than the app waits
-for it, as a server's run waits for its stream to be published.
+Every request runs as a task of its own; a run's events wait in one ordered outbox that a
+single writer drains, so events batch up while the socket is busy and go out one by one
+when it is not.  Bounded: a graph faster than the app waits, as a server's run waits.
 """
 
 from __future__ import annotations
@@ -19,7 +18,7 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from lgtui.breakpoints import ACTIONS, QueryError, parse_all
-from lgtui.host import assistants, calls, pauses, store_ops, wire
+from lgtui.host import assistants, calls, debugger, pauses, store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
 from lgtui.host.thread_stream import ThreadStreamRun
 from lgtui.host.threads import Threads
@@ -161,6 +160,7 @@ class HostServer:
             "list_runs": self.op_list_runs,
             "cancel": self.op_cancel,
             "resume": self.op_resume,
+            **debugger.OPS,  # code breakpoints
             # the graph's store, as /store/* answers about it
             "store_search": self.on_store(store_ops.search),
             "store_namespaces": self.on_store(store_ops.namespaces),
@@ -319,7 +319,7 @@ class HostServer:
         return True
 
     async def op_resume(self, run_id: str, action: str = "continue") -> bool:
-        """The user's word to a paused run: go on, step to the next node, or abort."""
+        """The user's word to a paused run: continue, step or abort."""
         if action not in ACTIONS:
             raise UsageError(f"resume a paused run with one of {', '.join(ACTIONS)}")
         run = self.paused.get(run_id)

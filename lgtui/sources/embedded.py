@@ -59,6 +59,7 @@ class EmbeddedSource(HostStore, HostAssistants):
         python: str | None = None,
         on_log: Callable[[str], None] | None = None,
         protocol: str | None = None,
+        debug: bool = False,
     ) -> None:
         parse_target(target)  # a wrong path or a broken langgraph.json: said at once
         self.target = target
@@ -73,6 +74,9 @@ class EmbeddedSource(HostStore, HostAssistants):
         }
         self.python = python or sys.executable
         self.on_log = on_log
+        # a screen to stop on (code breakpoints): the graph's stops go to ``on_debug``
+        self.debug = debug
+        self.on_debug: Callable[[dict[str, Any]], None] | None = None
         self._host: Host | None = None
         self._host_lock = threading.Lock()
         self.info: dict[str, Any] = {}
@@ -85,8 +89,27 @@ class EmbeddedSource(HostStore, HostAssistants):
             if self._host is None or (self._host.exit_message is not None):
                 if self._host is not None:
                     self.restarts += 1
-                self._host = Host(self.spec, self.python, self.on_log)
+                self._host = Host(
+                    self.spec, self.python, self.on_log, self._debugged if self.debug else None
+                )
             return self._host
+
+    def _debugged(self, message: dict[str, Any]) -> None:
+        if self.on_debug is not None:
+            self.on_debug(message)
+
+    def debug_send(self, message: dict[str, Any]) -> bool:
+        """A word to the graph stopped at a code breakpoint (continue, next, step,
+        return, eval); False when there is no host to hear it."""
+        host = self._host
+        return host is not None and host.debug_send(message)
+
+    async def code_break(self, file: str, line: int, condition: str | None = None) -> Any:
+        """A code breakpoint (the host's bdb): where it is, or `UsageError` why not."""
+        return await self._call("code_break", file=file, line=line, condition=condition)
+
+    async def code_unbreak(self, file: str, line: int) -> Any:
+        return await self._call("code_unbreak", file=file, line=line)
 
     def start(self) -> None:
         """Start the host now (the project loads while the app draws)."""

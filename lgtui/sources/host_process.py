@@ -86,25 +86,44 @@ class _Stream:
 class Host:
     """One engine host process and the socket to it."""
 
-    def __init__(self, spec: dict[str, Any], python: str, on_log: Callable[[str], None] | None):
+    def __init__(
+        self,
+        spec: dict[str, Any],
+        python: str,
+        on_log: Callable[[str], None] | None,
+        on_debug: Callable[[dict[str, Any]], None] | None = None,
+    ):
         self.spec = spec
         self.logs: deque[str] = deque(maxlen=LOG_LINES)
         self.on_log = on_log
         parent, child = socket.socketpair()
+        fds = [child]
+        self.debug_sock: socket.socket | None = None
+        if on_debug is not None:  # a screen to stop on: code breakpoints, breakpoint()
+            self.debug_sock, debug_child = socket.socketpair()
+            fds.append(debug_child)
         env = dict(os.environ)
-        env.setdefault("PYTHONBREAKPOINT", "0")  # no pdb on a terminal the TUI owns
+        # breakpoint() stops on lgtui's screen (or is said and skipped), never pdb on a
+        # terminal the TUI owns
+        env.setdefault("PYTHONBREAKPOINT", "lgtui.host.debugger.breakpoint_hook")
         env["PYTHONUNBUFFERED"] = "1"
         self.proc = subprocess.Popen(
-            [python, "-P", "-c", _bootstrap(), str(child.fileno())],
-            pass_fds=(child.fileno(),),
+            [python, "-P", "-c", _bootstrap(), *(str(f.fileno()) for f in fds)],
+            pass_fds=tuple(f.fileno() for f in fds),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             env=env,
             start_new_session=True,  # ^C in the terminal is the app's, not the graph's
         )
-        child.close()
+        for f in fds:
+            f.close()
         self.sock = parent
+        self._debug_lock = threading.Lock()
+        if self.debug_sock is not None and on_debug is not None:
+            threading.Thread(
+                target=self._read_debug, args=(on_debug,), name="lgtui-host-debug", daemon=True
+            ).start()
         self._send_lock = threading.Lock()
         self._ids = itertools.count(1)
         self._pending: dict[int, concurrent.futures.Future[Any]] = {}
@@ -121,6 +140,35 @@ class Host:
             ).start()
         self._reader = threading.Thread(target=self._read, name="lgtui-host-read", daemon=True)
         self._reader.start()
+
+    # -- a stopped graph's words (the debug socket) ------------------------------------------
+
+    def _read_debug(self, on_debug: Callable[[dict[str, Any]], None]) -> None:
+        sock = self.debug_sock
+        assert sock is not None
+        while True:
+            try:
+                frame = wire.recv_frame(sock)
+            except (OSError, wire.WireError):
+                return
+            if frame is None:
+                return
+            try:
+                on_debug(wire.loads(frame[1]))
+            except Exception:  # (the app's trouble must not end the reading)
+                continue
+
+    def debug_send(self, message: dict[str, Any]) -> bool:
+        """A word to a stopped graph (continue, next, step, return, eval)."""
+        sock = self.debug_sock
+        if sock is None:
+            return False
+        with self._debug_lock:
+            try:
+                sock.sendall(wire.json_frame(message))
+            except OSError:
+                return False
+        return True
 
     # -- the host's output ----------------------------------------------------------------
 
@@ -255,6 +303,10 @@ class Host:
         self._streams.pop(rid, None)
 
     def close(self, timeout: float = 2.0) -> None:
+        if self.debug_sock is not None:  # (a stopped graph goes on, then ends)
+            with contextlib.suppress(OSError):
+                self.debug_sock.shutdown(socket.SHUT_RDWR)
+            self.debug_sock.close()
         with contextlib.suppress(OSError):
             self._send({"op": "shutdown"})
         with contextlib.suppress(OSError):

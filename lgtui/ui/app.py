@@ -24,6 +24,7 @@ from lgtui.sources.base import (
     ThreadSource,
 )
 from lgtui.ui.base import BaseApp
+from lgtui.ui.debugging import CodeDebugging
 from lgtui.ui.loading import Stopped, load_capture, session_for
 from lgtui.ui.screens.main import MainScreen
 from lgtui.ui.screens.new_run import NewRunScreen, RunForm
@@ -33,7 +34,7 @@ from lgtui.ui.widgets.status_bar import StatusBar
 from lgtui.v2 import CHANNELS
 
 
-class LgtuiApp(ReloadOnChange):
+class LgtuiApp(ReloadOnChange, CodeDebugging):
     TITLE = "lgtui"
 
     def __init__(
@@ -96,6 +97,7 @@ class LgtuiApp(ReloadOnChange):
         self.apply_settings()
         self.sub_title = self.source_label
         self.call_after_refresh(self._first_run)
+        self.attach_debugger()
         if self.watching is not None:
             self.set_interval(WATCH_EVERY, self._watch_tick)
 
@@ -203,6 +205,7 @@ class LgtuiApp(ReloadOnChange):
     def _run_done(self, session: Session) -> None:
         if session is not self.session or not self.is_screen_installed("main"):
             return  # another run took its place, or the app is closing
+        self.run_ended()
         if session.thread_id and self.form.thread == NEW_THREAD:
             # The next run continues on this thread unless the user says otherwise.
             self.form.thread = session.thread_id
@@ -276,8 +279,10 @@ class LgtuiApp(ReloadOnChange):
         from lgtui.ui.screens.pause import PauseScreen
 
         session = self.session
-        if session is None or session.pause is None or isinstance(self.screen, PauseScreen):
+        if session is None or session.pause is None:
             return
+        if isinstance(self.screen, PauseScreen) and self.screen.pause is session.pause:
+            return  # (one on its way out shows the last pause: this one goes on top)
         self.push_screen(PauseScreen(session.pause), self._answer_pause)
 
     def _answer_pause(self, action: str | None) -> None:
@@ -293,6 +298,9 @@ class LgtuiApp(ReloadOnChange):
         run stopped at (the banner's), or go on past the breakpoint it stopped at -- a
         new run on the same thread."""
         session = self.session
+        if self.debug_stop is not None:  # (the graph's code stopped at a breakpoint)
+            self.show_debug()
+            return
         if session is not None and session.pause is not None:
             self.show_pause()
             return

@@ -12,6 +12,7 @@ from lgtui.ui.screens import (  # noqa: F401  (imported for their keymaps)
     assistants,
     chat,
     crons,
+    debug,
     dialogs,
     graph,
     help,

@@ -411,6 +411,62 @@ PAUSE = {
 }
 
 
+# where a graph's code stopped at breakpoint() in an async node (as the host says it)
+STOP = {
+    "file": "/home/ada/agent/graph.py",
+    "line": 20,
+    "function": "shout",
+    "node": "shout",
+    "step": 2,
+    "ns": [],
+    "breakpoint": False,
+    "source": [
+        [n, line]
+        for n, line in enumerate(
+            [
+                "def double(state: State) -> State:",
+                '    n = state["n"] * 2',
+                '    label = f"doubled {n}"',
+                '    return {"n": n, "out": label}',
+                "",
+                "",
+                "async def shout(state: State) -> State:",
+                '    text = state["out"].upper()',
+                "    breakpoint()",
+                '    return {"out": text + "!"}',
+            ],
+            start=11,
+        )
+    ],
+    "stack": [
+        {"file": "/home/ada/agent/graph.py", "line": 20, "function": "shout", "user": True},
+        *[
+            {
+                "file": "/venv/lib/python3.11/site-packages/langgraph/x.py",
+                "line": 1,
+                "function": "f",
+                "user": False,
+            }
+        ]
+        * 9,
+    ],
+    "locals": {"state": {"n": 6, "out": "doubled 6"}, "text": "DOUBLED 6"},
+}
+
+
+async def _stopped(pilot: Pilot) -> None:
+    from lgtui.ui.screens.debug import DebugScreen
+
+    await _replay_at(pilot, ())
+    screen = DebugScreen(STOP, lambda command: None)
+    pilot.app.push_screen(screen)
+    await wait_for(pilot, lambda: pilot.app.screen is screen, what="the stop")
+    await pilot.press("e")
+    await pilot.press(*"text.lower()")
+    screen.evaluated({"expr": "text.lower()", "value": "doubled 6"})
+    await _settled(pilot)
+
+
 async def _paused(pilot: Pilot) -> None:
     from lgtui.ui.screens.pause import PauseScreen
 
@@ -553,6 +609,12 @@ SCREENS: list[Screen] = [
         _watched_app,
         _broken_on_save,
         "--watch: a save that broke the project, said; the run stays on screen",
+    ),
+    Screen(
+        "debug",
+        lambda: _replay("research"),
+        _stopped,
+        "stopped at breakpoint() in a node: source, stack, locals, an expression evaluated",
     ),
     Screen(
         "pause",

@@ -49,6 +49,31 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(message.button.id == "yes")
 
 
+@keymap("prompt dialog")
+class PromptScreen(ModalScreen[str | None]):
+    """One line typed (enter), or None (escape)."""
+
+    BINDINGS = keyed("prompt", [Binding("escape", "dismiss(None)", "Cancel")])
+
+    def __init__(self, question: str, placeholder: str = "", value: str = "") -> None:
+        super().__init__()
+        self.question = question
+        self.placeholder = placeholder
+        self.value = value
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Label(Text(self.question))
+            yield Input(self.value, placeholder=self.placeholder, id="prompt")
+
+    def on_mount(self) -> None:
+        self.query_one("#prompt", Input).focus()
+
+    @on(Input.Submitted, "#prompt")
+    def _typed(self, message: Input.Submitted) -> None:
+        self.dismiss(message.value)
+
+
 @keymap("pick dialog")
 class PickScreen(ModalScreen[str | None]):
     """One of a few choices (enter), or None (escape)."""

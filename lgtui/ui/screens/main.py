@@ -102,6 +102,7 @@ them. **c** copies the selected payload (or the node under the cursor in a JSON 
                 tooltip="Answer the interrupt (or go past the breakpoint) the run stopped at",
             ),
             Binding("w", "watch", "Watch thread", show=False),
+            Binding("b", "app.code_break", "Code breakpoint", show=False),
             Binding("f", "follow", "Follow", show=False),
             Binding("z", "zoom", "Zoom", show=False, tooltip="Hide or show the detail pane"),
             Binding(
