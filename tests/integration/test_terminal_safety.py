@@ -344,3 +344,32 @@ async def test_a_hostile_pause_on_screen_and_on_the_status_bar(tmp_path):
         app.session.set_pause(pause)
         await wait_for(pilot, lambda: " paused " in screen_text(app), what="the status bar")
         assert_clean_screen(app)
+
+
+async def test_a_hostile_stop_in_the_debugger(tmp_path):
+    """What the graph's process says of a stop (file and function names, source lines,
+    locals, an evaluation) is the graph's text: escaped on the debug screen."""
+    from lgtui.ui.app import ReplayApp
+    from lgtui.ui.screens.debug import DebugScreen
+
+    stop = {
+        "file": f"/x/{HOSTILE}.py",
+        "line": 3,
+        "function": HOSTILE,
+        "node": HOSTILE,
+        "step": HOSTILE,
+        "ns": [f"{HOSTILE}:1"],
+        "source": [[2, HOSTILE], [3, HOSTILE]],
+        "stack": [{"file": HOSTILE, "line": 3, "function": HOSTILE, "user": True}],
+        "locals": {HOSTILE: [HOSTILE]},
+        "returned": HOSTILE,
+    }
+    app = ReplayApp(str(hostile_capture(tmp_path / "h.msgpack")))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await wait_for(pilot, lambda: app.session is not None and app.session.count == 8)
+        screen = DebugScreen(stop, lambda command: None)
+        app.push_screen(screen)
+        await wait_for(pilot, lambda: "\\u202eevil" in screen_text(app), what="the stop")
+        screen.evaluated({"expr": HOSTILE, "error": HOSTILE})
+        await pilot.pause(0.1)
+        assert_clean_screen(app)
