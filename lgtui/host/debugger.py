@@ -24,10 +24,10 @@ from types import FrameType
 from typing import Any
 
 from lgtui.host import wire
+from lgtui.sources.serialize import shown
 
 SOURCE_AROUND = 8  # lines shown above and below the stopped one
 LOCALS_MAX = 200  # local names sent, at most
-VALUE_MAX = 20_000  # characters of one local's repr (when it is no JSON)
 _SKIP = ["lgtui.*", "asyncio.*", "concurrent.*", "threading", "bdb", "queue", "selectors"]
 _LIBRARIES = ("site-packages", "dist-packages", os.sep + "lib" + os.sep + "python")
 
@@ -48,18 +48,6 @@ _NEVER = _Never()
 
 def _user_file(path: str) -> bool:
     return not (any(part in path for part in _LIBRARIES) or path.startswith(("<", _LGTUI)))
-
-
-def _jsonable(value: Any) -> Any:
-    from lgtui.sources.serialize import to_jsonable
-
-    try:
-        return to_jsonable(value)
-    except Exception:
-        try:
-            return repr(value)[:VALUE_MAX]
-        except Exception as exc:
-            return f"<unrepresentable {type(value).__name__}: {exc}>"
 
 
 def graph_context() -> dict[str, Any]:
@@ -214,7 +202,7 @@ class HostDebugger(bdb.Bdb):
             value = eval(expr, frame.f_globals, frame.f_locals)
         except BaseException as exc:  # a user's expression may raise anything
             return {"expr": expr, "error": f"{type(exc).__name__}: {exc}"}
-        return {"expr": expr, "value": _jsonable(value)}
+        return {"expr": expr, "value": shown(value)}
 
     def describe(self, frame: FrameType, returned: Any = None) -> dict[str, Any]:
         path = frame.f_code.co_filename
@@ -246,12 +234,12 @@ class HostDebugger(bdb.Bdb):
             "function": frame.f_code.co_name,
             "source": source,
             "stack": stack,
-            "locals": {str(k): _jsonable(v) for k, v in names},
+            "locals": {str(k): shown(v) for k, v in names},
             "breakpoint": bool(self.get_breaks(self.canonic(path), line)),
             **graph_context(),
         }
         if returned is not None:
-            where["returned"] = _jsonable(returned)
+            where["returned"] = shown(returned)
         return where
 
 

@@ -25,15 +25,7 @@ from typing import Any
 from uuid import UUID
 
 from lgtui.breakpoints import Breakpoint, event_matches, tool_matches, written_keys
-
-
-def _jsonable(value: Any) -> Any:
-    from lgtui.sources.serialize import to_jsonable
-
-    try:
-        return to_jsonable(value)
-    except Exception:
-        return repr(value)[:2000]
+from lgtui.sources.serialize import shown
 
 
 def _update_of(output: Any) -> Any:
@@ -124,7 +116,7 @@ class RunPauses:
             "ns": node.get("ns", []),
         }
         if "input" in node:
-            where["state"] = _jsonable(node["input"])
+            where["state"] = shown(node["input"])
         return where
 
     async def node_start(
@@ -187,17 +179,17 @@ class RunPauses:
             await self.wait_gate()
             return
         where = self._where(node, point.kind, point)
-        where["update"] = _jsonable(update)
+        where["update"] = shown(update)
         await self.hold(where)
 
     async def tool_start(self, name: str, args: Any) -> None:
-        shown = _jsonable(args)
-        point = next((p for p in self.points if tool_matches(p, name, shown)), None)
+        given = shown(args)
+        point = next((p for p in self.points if tool_matches(p, name, given)), None)
         if point is None:
             await self.wait_gate()
             return
         where = self._where(None, "tool", point)
-        where["tool"] = {"name": name, "args": shown}
+        where["tool"] = {"name": name, "args": given}
         await self.hold(where)
 
     async def event(self, name: str, data: Any) -> None:
@@ -205,12 +197,12 @@ class RunPauses:
         searches = [p for p in self.points if p.kind == "search"]
         if not searches or self.aborted:
             return
-        shown = _jsonable(data)
-        point = next((p for p in searches if event_matches(p, name, shown)), None)
+        payload = shown(data)
+        point = next((p for p in searches if event_matches(p, name, payload)), None)
         if point is None:
             return
         where = self._where(None, "search", point)
-        where["event"] = {"name": name, "data": shown}
+        where["event"] = {"name": name, "data": payload}
         await self.hold(where)
 
     def handler(self) -> Any:

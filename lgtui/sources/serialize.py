@@ -90,3 +90,15 @@ def dumps(obj: Any) -> bytes:
 def to_jsonable(obj: Any) -> Any:
     """``obj`` as plain JSON data (dicts, lists, strings, numbers)."""
     return orjson.loads(dumps(obj))
+
+
+def shown(obj: Any, limit: int = 20_000) -> Any:
+    """``obj`` as plain JSON data to show (a paused run's state, a stopped frame's locals),
+    its repr when it is no JSON, a word when it has none."""
+    try:
+        return to_jsonable(obj)
+    except Exception:
+        try:
+            return repr(obj)[:limit]
+        except Exception as exc:
+            return f"<unrepresentable {type(obj).__name__}: {exc}>"
