@@ -32,6 +32,7 @@ class CodeDebugging(BaseApp):
     """The app's half of code breakpoints (`LgtuiApp` is one)."""
 
     debug_stop: dict[str, Any] | None = None  # where the graph's code is stopped now
+    code_breaks: set[tuple[str, int]]  # (file, line) set with b (made in attach_debugger)
 
     if TYPE_CHECKING:  # (what `LgtuiApp` has)
         controller: RunController
@@ -41,6 +42,7 @@ class CodeDebugging(BaseApp):
 
     def attach_debugger(self) -> None:
         """The source's stops come here (an in-process source with a screen to stop on)."""
+        self.code_breaks = set()
         if getattr(self.source, "debug", False):
             self.source.on_debug = lambda m: self.call_from_thread_safe(self._debug_said, m)  # type: ignore[attr-defined]
 
@@ -97,7 +99,10 @@ class CodeDebugging(BaseApp):
             )
             return
         typed = await self.push_screen_wait(
-            PromptScreen("Break at (FILE:LINE, then a condition if you like)", "graph.py:42 x > 3")
+            PromptScreen(
+                "Break at (FILE:LINE, then a condition if you like; a line set again: no more)",
+                "graph.py:42 x > 3",
+            )
         )
         if not typed or not typed.strip():
             return
@@ -106,10 +111,18 @@ class CodeDebugging(BaseApp):
         except ValueError as exc:
             self.notify(str(exc), severity="error", markup=False)
             return
+        source: Any = self.source
+        known = next((b for b in self.code_breaks if b[1] == line and b[0].endswith(file)), None)
         try:
-            where = await self.controller.call(self.source.code_break(file, line, condition))  # type: ignore[attr-defined]
+            if known is not None and condition is None:  # (typed again: taken away)
+                await self.controller.call(source.code_unbreak(known[0], line))
+                self.code_breaks.discard(known)
+                self.notify(f"No breakpoint at {known[0]}:{line} now.", markup=False)
+                return
+            where = await self.controller.call(source.code_break(file, line, condition))
         except LgtuiError as exc:
             self.notify(exc.message, title="No breakpoint", severity="error", markup=False)
             return
+        self.code_breaks.add((str(where["file"]), int(where["line"])))
         said = f"Breaks at {where['file']}:{where['line']}"
         self.notify(said + (f" when {condition}" if condition else "") + ".", markup=False)

@@ -216,6 +216,8 @@ async def test_the_user_debugs_on_screen(project):
             ("nonsense", "expected FILE:LINE"),
             (f"{project}:999", "does not exist"),
             (f"{project}:{DOUBLE_FIRST_LINE} state['n'] > 2", f"Breaks at {project}:12 when"),
+            (f"{project}:{DOUBLE_FIRST_LINE + 1}", f"Breaks at {project}:13."),
+            ("graph.py:13", f"No breakpoint at {project}:13 now."),  # (typed again: gone)
         ):
             await press_quickly(pilot, "b")
             await wait_for(pilot, lambda: isinstance(app.screen, PromptScreen))
