@@ -194,6 +194,12 @@ class BaseApp(App[int]):
     def show_pause(self) -> None:
         """The run shown paused at a breakpoint: say where (an app that runs graphs)."""
 
+    def action_code_break(self) -> Any:
+        """b: a code breakpoint (`LgtuiApp`'s); a replay runs nothing."""
+        self.notify(
+            "A replay runs nothing: code breakpoints stop a graph lgtui open runs.", markup=False
+        )
+
     def call_from_thread_safe(self, callback: Any, *args: Any) -> None:
         try:
             self.call_from_thread(callback, *args)

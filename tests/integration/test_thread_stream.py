@@ -338,6 +338,7 @@ def test_a_resume_gap_is_said_in_one_line():
             "message": "resume gap: since=1 is older than min_available_seq=9000",
             "since": 1, "min_available_seq": 9000,
         }))  # fmt: skip
+        writer.write(b"0\r\n\r\n")  # the body ends, as a server ends it (not a reset)
         await writer.drain()
 
     server = RawServer(respond)
