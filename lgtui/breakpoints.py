@@ -17,6 +17,7 @@ No Textual here, and nothing the engine host cannot import (the standard library
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,14 +79,9 @@ def parse_one(text: str) -> Breakpoint:
     return Breakpoint("search", "", query, text)
 
 
-def parse_all(texts: list[str] | tuple[str, ...] | None) -> list[Breakpoint]:
+def parse_all(texts: Sequence[str] | None) -> list[Breakpoint]:
     """Every breakpoint of ``texts``; a string may hold several, split on ``;``."""
-    out: list[Breakpoint] = []
-    for text in texts or ():
-        for part in str(text).split(SEPARATOR):
-            if part.strip():
-                out.append(parse_one(part))
-    return out
+    return [parse_one(part) for text in texts or () for part in split_line(str(text))]
 
 
 def split_line(line: str) -> list[str]:

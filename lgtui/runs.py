@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from lgtui.breakpoints import Breakpoint, QueryError, for_server, node_of, parse_all, view_matches
+from lgtui.breakpoints import Breakpoint, for_server, node_of, view_matches
 from lgtui.engine import Engine
 from lgtui.errors import LgtuiError
 from lgtui.events import StreamEvent
@@ -35,7 +35,7 @@ from lgtui.sources.base import (
     SourceError,
     StoreSource,
     ThreadSource,
-    UsageError,
+    read_breakpoints,
 )
 
 T = TypeVar("T")
@@ -125,23 +125,17 @@ class ViewPauses:
     def of(cls, request: RunRequest) -> ViewPauses | None:
         """The request's breakpoints a server cannot stop at (None: there are none); one
         that cannot be read is the user's mistake, said before the run starts."""
-        try:
-            _, _, rest = for_server(parse_all(request.breakpoints))
-        except QueryError as exc:
-            raise UsageError(f"cannot read the breakpoint: {exc}") from None
+        _, _, rest = for_server(read_breakpoints(request.breakpoints))
         return cls(rest) if rest else None
 
     def check(self, session: Session, event: StreamEvent) -> None:
         if session.pause is not None:
             return  # (stopped already: the view stays where it stopped)
-        point = self._matching(event)
+        data = event.data  # (decoded once: every event is tested)
+        point = next((p for p in self.points if view_matches(p, event.event, data)), None)
         if point is None and not (self.stepping and event.mode == "updates"):
             return
         self.stepping = False
-        try:
-            data = event.data
-        except ValueError:
-            data = None
         session.set_pause(
             {
                 "view": True,
@@ -154,15 +148,6 @@ class ViewPauses:
                 "event": {"name": event.event, "data": data},
             }
         )
-
-    def _matching(self, event: StreamEvent) -> Breakpoint | None:
-        if not self.points:
-            return None
-        try:
-            data = event.data
-        except ValueError:
-            return None
-        return next((p for p in self.points if view_matches(p, event.event, data)), None)
 
 
 class SessionSink:

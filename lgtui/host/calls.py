@@ -149,13 +149,21 @@ def _short(text: str) -> str:
     return text if len(text) <= _SHOWN else text[: _SHOWN - 1] + "…"
 
 
-def _where() -> dict[str, Any]:
-    """The node and step of the call being made, from langgraph's config of the task."""
+def task_metadata() -> dict[str, Any] | None:
+    """langgraph's metadata of the task running here (node, step, namespace), or None
+    outside a graph's task."""
     try:
         from langgraph.config import get_config
 
-        metadata = get_config().get("metadata") or {}
+        return get_config().get("metadata") or {}
     except Exception:
+        return None
+
+
+def _where() -> dict[str, Any]:
+    """The node and step of the call being made."""
+    metadata = task_metadata()
+    if metadata is None:
         return {}
     return {
         "node": metadata.get("langgraph_node"),

@@ -24,6 +24,7 @@ from types import FrameType
 from typing import Any
 
 from lgtui.host import wire
+from lgtui.host.calls import task_metadata
 from lgtui.sources.serialize import shown
 
 SOURCE_AROUND = 8  # lines shown above and below the stopped one
@@ -51,12 +52,9 @@ def _user_file(path: str) -> bool:
 
 
 def graph_context() -> dict[str, Any]:
-    """The node and step the stopped code runs in (langgraph's config of the task)."""
-    try:
-        from langgraph.config import get_config
-
-        meta = get_config().get("metadata") or {}
-    except Exception:
+    """The node and step the stopped code runs in."""
+    meta = task_metadata()
+    if meta is None:
         return {}
     return {
         "node": meta.get("langgraph_node"),
@@ -208,11 +206,11 @@ class HostDebugger(bdb.Bdb):
         path = frame.f_code.co_filename
         line = frame.f_lineno
         linecache.checkcache(path)
-        first = max(1, line - SOURCE_AROUND)
+        lines = linecache.getlines(path)  # (read once)
+        last = min(line + SOURCE_AROUND, max(line, len(lines)))
         source = [
-            [n, linecache.getline(path, n).rstrip("\n")]
-            for n in range(first, line + SOURCE_AROUND + 1)
-            if linecache.getline(path, n) or n <= line
+            [n, lines[n - 1].rstrip("\n") if n <= len(lines) else ""]
+            for n in range(max(1, line - SOURCE_AROUND), last + 1)
         ]
         stack: list[dict[str, Any]] = []
         f: FrameType | None = frame

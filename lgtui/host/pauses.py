@@ -25,6 +25,7 @@ from typing import Any
 from uuid import UUID
 
 from lgtui.breakpoints import Breakpoint, event_matches, tool_matches, written_keys
+from lgtui.sources.base import read_breakpoints
 from lgtui.sources.serialize import shown
 
 
@@ -46,6 +47,7 @@ class RunPauses:
         loop: asyncio.AbstractEventLoop,
     ) -> None:
         self.points = points
+        self.searches = [p for p in points if p.kind == "search"]  # tested on each event
         self._send = send
         self._loop = loop
         self._lock = threading.Lock()
@@ -128,11 +130,9 @@ class RunPauses:
         inputs: Any,
     ) -> None:
         meta = metadata or {}
-        if not name or meta.get("langgraph_node") != name:
-            await self.wait_gate()
-            return
-        if not any(t.startswith("graph:step:") for t in tags or ()):
-            await self.wait_gate()
+        a_task = any(t.startswith("graph:step:") for t in tags or ())  # (a step's task)
+        if not name or meta.get("langgraph_node") != name or not a_task:
+            await self.wait_gate()  # (a runnable inside a node, or the graph itself)
             return
         ns = str(meta.get("langgraph_checkpoint_ns") or "").split("|")[:-1]
         node = {"node": name, "step": meta.get("langgraph_step"), "ns": ns, "input": inputs}
@@ -193,20 +193,35 @@ class RunPauses:
         await self.hold(where)
 
     async def event(self, name: str, data: Any) -> None:
-        """An event the run streams (before it goes out): a search breakpoint's test."""
-        searches = [p for p in self.points if p.kind == "search"]
-        if not searches or self.aborted:
+        """An event the run streamed (its JSON data, as it went out): a search
+        breakpoint's test."""
+        if self.aborted:
             return
-        payload = shown(data)
-        point = next((p for p in searches if event_matches(p, name, payload)), None)
+        point = next((p for p in self.searches if event_matches(p, name, data)), None)
         if point is None:
             return
         where = self._where(None, "search", point)
-        where["event"] = {"name": name, "data": payload}
+        where["event"] = {"name": name, "data": data}
         await self.hold(where)
 
     def handler(self) -> Any:
         return _handler_class()(self)
+
+
+def for_run(
+    breakpoints: list[str] | None,
+    config: dict[str, Any],
+    send: Callable[[dict[str, Any]], None],
+    loop: asyncio.AbstractEventLoop,
+) -> RunPauses | None:
+    """A run's breakpoints, its pause handler in its config (None: it has none); a
+    breakpoint that cannot be read is a `UsageError`, before the run starts."""
+    points = read_breakpoints(breakpoints)
+    if not points:
+        return None
+    run = RunPauses(points, send, loop)
+    config["callbacks"] = [*(config.get("callbacks") or []), run.handler()]
+    return run
 
 
 def _on_loop(loop: asyncio.AbstractEventLoop) -> bool:

@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from lgtui.breakpoints import ACTIONS, QueryError, parse_all
+from lgtui.breakpoints import ACTIONS
 from lgtui.host import assistants, calls, debugger, pauses, store_ops, wire
 from lgtui.host.runtime import Engine, merge, new_id, now_iso
 from lgtui.host.thread_stream import ThreadStreamRun
@@ -443,19 +443,16 @@ class HostServer:
         loop = asyncio.get_running_loop()
         try:
             config, context = engine.run_config(assistant, request, existing, run_id, thread_id)
-            try:
-                points = parse_all(request.get("breakpoints"))
-            except QueryError as exc:
-                raise UsageError(f"cannot read the breakpoint: {exc}") from None
+            paused = pauses.for_run(
+                request.get("breakpoints"),
+                config,
+                lambda where: self.outbox.send({"id": rid, "paused": where}),
+                loop,
+            )
         except BaseException:
             thread["status"] = "idle"
             raise
-        paused: pauses.RunPauses | None = None
-        if points:
-            paused = pauses.RunPauses(
-                points, lambda where: self.outbox.send({"id": rid, "paused": where}), loop
-            )
-            config["callbacks"] = [*(config.get("callbacks") or []), paused.handler()]
+        if paused is not None:
             self.paused[run_id] = paused
         self.outbox.send(
             {"id": rid, "info": {"run_id": run_id, "thread_id": None if temporary else thread_id}}
@@ -520,7 +517,7 @@ class HostServer:
                 if v2 is not None:  # made JSON when the server would, then shaped
                     jsonable = await loop.run_in_executor(None, serialize.to_jsonable, data)
                     await publish(v2.take(name, jsonable))
-                    if paused is not None:
+                    if paused is not None and paused.searches:
                         await paused.event(name, jsonable)
                     continue
                 payload = await loop.run_in_executor(None, serialize.dumps, data)
@@ -530,8 +527,8 @@ class HostServer:
                     await asyncio.gather(
                         self.outbox.event(rid, name, time.monotonic() - start, payload)
                     )
-                if paused is not None:  # (a search breakpoint stops after its event)
-                    await paused.event(name, data)
+                if paused is not None and paused.searches:  # (stops after its event)
+                    await paused.event(name, wire.loads(payload))  # (as it went out)
             if v2 is not None:
                 waiting = bool(last_checkpoint and last_checkpoint.get("interrupts"))
                 await publish(v2.end(waiting))

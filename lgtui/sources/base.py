@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
+from lgtui.breakpoints import Breakpoint, QueryError, parse_all
 from lgtui.errors import EXIT_UNREACHABLE, EXIT_USAGE, LgtuiError
 from lgtui.events import DEFAULT_STREAM_MODES, StreamEvent
 
@@ -355,6 +356,15 @@ class RunStatusSource(Source, Protocol):
     ``GET /threads/{id}/runs/{run_id}``)."""
 
     async def get_run(self, thread_id: str, run_id: str) -> dict[str, Any]: ...
+
+
+def read_breakpoints(texts: Sequence[str] | None) -> list[Breakpoint]:
+    """A run's breakpoints (lgtui/breakpoints.py); one that cannot be read is the user's
+    mistake, said as a `UsageError` before the run starts."""
+    try:
+        return parse_all(texts)
+    except QueryError as exc:
+        raise UsageError(f"cannot read the breakpoint: {exc}") from None
 
 
 @runtime_checkable

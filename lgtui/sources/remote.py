@@ -13,7 +13,7 @@ import httpx
 import orjson
 
 from lgtui import __version__
-from lgtui.breakpoints import QueryError, for_server, parse_all
+from lgtui.breakpoints import for_server
 from lgtui.events import StreamEvent
 from lgtui.sources.answers import error_detail
 from lgtui.sources.assistants_api import RemoteAssistants
@@ -25,6 +25,7 @@ from lgtui.sources.base import (
     RunRequest,
     SourceError,
     UsageError,
+    read_breakpoints,
 )
 from lgtui.sources.rejoin import (
     ProtocolError,
@@ -49,11 +50,7 @@ class RunLost(ConnectError):
 def server_breakpoints(request: RunRequest) -> tuple[list[str] | str, list[str] | str]:
     """interrupt_before and interrupt_after: the request's, with its before:/after:
     breakpoints (the rest are the view's to stop at)."""
-    try:
-        points = parse_all(request.breakpoints)
-    except QueryError as exc:
-        raise UsageError(f"cannot read the breakpoint: {exc}") from None
-    before, after, _ = for_server(points)
+    before, after, _ = for_server(read_breakpoints(request.breakpoints))
 
     def merged(given: list[str] | None, more: list[str]) -> list[str] | str:
         nodes = list(dict.fromkeys([*(given or []), *more]))

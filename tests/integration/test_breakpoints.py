@@ -141,34 +141,38 @@ async def test_sync_and_async_nodes_pause_before_and_after(embedded):
 CHAT = {"messages": [{"role": "user", "content": "research langgraph, then add 2 and 3"}]}
 
 
-async def test_multi_agent_graphs_pause_inside_their_agents(embedded):
-    """langgraph-supervisor and langgraph-swarm: a breakpoint before an agent, a tool call
-    inside one (its namespace said), a handoff's write of the active agent
-    (Command.PARENT) -- and each run goes on to its end after the pauses."""
-    request = RunRequest(
-        "supervisor",
-        CHAT,
-        stream_mode=["updates"],
-        subgraphs=True,
-        breakpoints=["tool:add a=2", "before:math_expert"],
-    )
+@pytest.mark.parametrize(
+    ("graph", "points", "expected", "detail", "value"),
+    [
+        (  # a breakpoint before an agent, a tool call inside one (its namespace said)
+            "supervisor",
+            ["tool:add a=2", "before:math_expert"],
+            [("before", "math_expert", []), ("tool", "tools", ["math_expert"])],
+            ("tool",),
+            {"name": "add", "args": {"a": 2, "b": 3}},
+        ),
+        (  # a handoff's write of the active agent (Command.PARENT)
+            "swarm",
+            ["tool:transfer_to_bob", "change:active_agent"],
+            [("tool", "tools", ["alice"]), ("change", "tools", ["alice"])],
+            ("update", "active_agent"),
+            "bob",
+        ),
+    ],
+)
+async def test_multi_agent_graphs_pause_inside_their_agents(
+    embedded, graph, points, expected, detail, value
+):
+    """langgraph-supervisor and langgraph-swarm pause inside their agents, and each run goes
+    on to its end after the pauses."""
+    request = RunRequest(graph, CHAT, stream_mode=["updates"], subgraphs=True, breakpoints=points)
     seen, handle = await run_with(embedded, request)
     got = [(w["kind"], w["node"], [p.split(":")[0] for p in w["ns"]]) for w in pauses(seen)]
-    assert got == [("before", "math_expert", []), ("tool", "tools", ["math_expert"])]
-    assert pauses(seen)[1]["tool"] == {"name": "add", "args": {"a": 2, "b": 3}}
-    assert handle.final_status == "success"
-
-    request = RunRequest(
-        "swarm",
-        CHAT,
-        stream_mode=["updates"],
-        subgraphs=True,
-        breakpoints=["tool:transfer_to_bob", "change:active_agent"],
-    )
-    seen, handle = await run_with(embedded, request)
-    got = [(w["kind"], w["node"], [p.split(":")[0] for p in w["ns"]]) for w in pauses(seen)]
-    assert got == [("tool", "tools", ["alice"]), ("change", "tools", ["alice"])]
-    assert pauses(seen)[1]["update"]["active_agent"] == "bob"
+    assert got == expected
+    second = pauses(seen)[1]
+    for key in detail:
+        second = second[key]
+    assert second == value
     assert handle.final_status == "success"
 
 
